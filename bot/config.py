@@ -1,0 +1,81 @@
+"""Configuration from the environment (or a `.env` file). Secrets never come from anywhere else.
+
+Names are the documented ones (README, "Configuration"); `load_settings` turns a malformed
+value into one line naming the variable instead of a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_knowledge_dir() -> Path:
+    # Installed in a container the knowledge is baked next to the code; in a checkout it is
+    # the top-level folder.
+    return REPO_ROOT / "knowledge"
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or malformed; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      populate_by_name=True)
+
+    database_url: str = Field("sqlite:///lotsen.db",
+                              validation_alias=AliasChoices("LOTSEN_DATABASE_URL"))
+    knowledge_dir: Path = Field(default_factory=_default_knowledge_dir,
+                                validation_alias=AliasChoices("LOTSEN_KNOWLEDGE_DIR"))
+    routing_file: Path | None = Field(None, validation_alias=AliasChoices("LOTSEN_ROUTING_FILE"))
+    log_level: str = Field("INFO", validation_alias=AliasChoices("LOTSEN_LOG_LEVEL"))
+
+    telegram_bot_token: SecretStr | None = Field(None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN"))
+    telegram_api_url: str = Field("https://api.telegram.org/bot",
+                                  validation_alias=AliasChoices("TELEGRAM_API_URL"))
+    telegram_webhook_url: str | None = Field(None, validation_alias=AliasChoices("TELEGRAM_WEBHOOK_URL"))
+    telegram_webhook_secret: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("TELEGRAM_WEBHOOK_SECRET"))
+    telegram_navigator_chat_id: int | None = Field(
+        None, validation_alias=AliasChoices("TELEGRAM_NAVIGATOR_CHAT_ID"))
+
+    slack_bot_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN"))
+    slack_signing_secret: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET"))
+    slack_app_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN"))
+    slack_api_url: str = Field("https://slack.com/api/", validation_alias=AliasChoices("SLACK_API_URL"))
+    slack_navigator_channel: str | None = Field(None, validation_alias=AliasChoices("SLACK_NAVIGATOR_CHANNEL"))
+
+    http_port: int = Field(8080, validation_alias=AliasChoices("LOTSEN_HTTP_PORT"), ge=1, le=65535)
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("must start with sqlite:/// or postgresql+psycopg://")
+        return value
+
+    @property
+    def resolved_routing_file(self) -> Path:
+        return self.routing_file or (self.knowledge_dir.parent / "routing_rules.yaml")
+
+
+def load_settings(**overrides) -> Settings:
+    """Read settings; on a bad value raise ConfigError naming the variable in one line."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first.get("loc") else "configuration"
+        env_name = _ENV_NAMES.get(field, field)
+        raise ConfigError(f"{env_name}: {first['msg']}") from None
+
+
+_ENV_NAMES = {
+    name: (info.validation_alias.choices[0] if isinstance(info.validation_alias, AliasChoices) else name)
+    for name, info in Settings.model_fields.items()
+}

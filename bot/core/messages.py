@@ -1,0 +1,94 @@
+"""Channel-agnostic message types: what comes in from any channel and what the core answers.
+
+Adapters (Telegram, Slack, console) translate their own updates into `Incoming` and render
+`Reply` back. Nothing here knows about any channel library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Lang = Literal["sv", "en"]
+
+# Every action the core can answer with. `answer`, `clarify`, `out_of_scope` and `greeting`
+# come from the knowledge matcher; `escalate` when a case should be opened; the rest belong
+# to the conversation flows (consent, case follow-up, meetings, erasure).
+Action = Literal[
+    "answer",
+    "clarify",
+    "out_of_scope",
+    "greeting",
+    "escalate",
+    "consent",
+    "contact",
+    "case_opened",
+    "case_message",
+    "declined",
+    "meetings",
+    "erased",
+    "invalid",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One message from an entrepreneur, whatever the channel.
+
+    `channel` is the adapter's name ("telegram", "slack", "console", "cli"); `user_id` is the
+    channel's stable id of the person; `chat_id` where replies should go when it differs.
+    `choice` carries the key of a pressed button (clarification or consent) instead of text.
+    """
+
+    channel: str
+    user_id: str
+    text: str
+    chat_id: str | None = None
+    choice: str | None = None
+    received_at: datetime | None = None
+
+    @property
+    def address(self) -> str:
+        return self.chat_id or self.user_id
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A choice offered with a reply. `key` comes back as `Incoming.choice`; adapters must look
+    it up server-side (it is never trusted as anything but a key)."""
+
+    key: str
+    label: str
+
+
+@dataclass(slots=True)
+class Reply:
+    """What the core wants said back, and what it decided."""
+
+    action: Action
+    text: str
+    lang: Lang = "sv"
+    topic: str | None = None
+    alternatives: list[str] = field(default_factory=list)
+    confidence: float = 0.0
+    buttons: list[Button] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    case_number: str | None = None
+
+    def as_json(self) -> dict:
+        data = {
+            "action": self.action,
+            "topic": self.topic,
+            "alternatives": list(self.alternatives),
+            "confidence": round(float(self.confidence), 3),
+            "lang": self.lang,
+            "text": self.text,
+        }
+        if self.action == "escalate" or self.roles:
+            data["roles"] = list(self.roles)
+            data["topics"] = list(self.topics)
+        if self.case_number:
+            data["case_number"] = self.case_number
+        return data

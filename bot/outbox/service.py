@@ -1,0 +1,26 @@
+"""Writing to the outbox. Call `enqueue` inside the same session that changes the state the
+message is about, so both are committed together."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from bot.outbox.models import OutboxItem
+
+
+def enqueue(session: Session, *, kind: str, channel: str, address: str = "",
+            payload: dict[str, Any], due_at: datetime, expires_at: datetime | None = None,
+            dedupe_key: str | None = None, case_id: int | None = None) -> OutboxItem:
+    """Add a row to the outbox (not yet committed). With a `dedupe_key` that already exists,
+    the existing row is returned and nothing is added."""
+    if dedupe_key is not None:
+        existing = session.exec(select(OutboxItem).where(OutboxItem.dedupe_key == dedupe_key)).first()
+        if existing is not None:
+            return existing
+    item = OutboxItem(kind=kind, channel=channel, address=address, payload=payload, due_at=due_at,
+                      expires_at=expires_at, dedupe_key=dedupe_key, case_id=case_id, created_at=due_at)
+    session.add(item)
+    return item

@@ -1,0 +1,112 @@
+"""Database engine and sessions, built by factories (nothing is created at import).
+
+SQLite (the default, a file) gets WAL, a busy timeout and foreign keys; PostgreSQL is reached
+through the same URL setting with psycopg 3 (`postgresql+psycopg://...`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, create_engine
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def normalise_url(url: str) -> str:
+    """Accept `postgresql://` and `postgres://` and use psycopg 3 for them."""
+    parsed = make_url(url.replace("postgres://", "postgresql://", 1) if url.startswith("postgres://") else url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, echo=echo,
+                               connect_args={"check_same_thread": False,
+                                             "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised by every test
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin, so that
+        # `BEGIN IMMEDIATE` (single writer for claiming rows) is possible.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):  # pragma: no cover - exercised by every test
+        mode = connection.get_execution_options().get("sqlite_begin", "BEGIN")
+        connection.exec_driver_sql(mode)
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+class Database:
+    """The one handle domain services get: an engine plus a session factory."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def from_url(cls, url: str) -> "Database":
+        return cls(make_engine(url))
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite(self.engine)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: committed on success, rolled back on any error."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def writer(self) -> Iterator[Session]:
+        """A unit of work that takes the write lock at once on SQLite (BEGIN IMMEDIATE), so
+        that read-then-claim cannot race another process. On PostgreSQL it is a normal
+        transaction; claim with SELECT ... FOR UPDATE SKIP LOCKED there."""
+        if not self.is_sqlite:
+            with self.session() as session:
+                yield session
+            return
+        connection = self.engine.connect().execution_options(sqlite_begin="BEGIN IMMEDIATE")
+        try:
+            with Session(bind=connection, expire_on_commit=False) as session:
+                try:
+                    yield session
+                    session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
+        finally:
+            connection.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

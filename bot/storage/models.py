@@ -1,0 +1,7 @@
+"""Imports every domain's tables so that SQLModel.metadata is complete (migrations, tests).
+
+Each domain keeps its own `models.py`; add one import line here per domain.
+"""
+
+from bot.conversation.models import Conversation, Message  # noqa: F401
+from bot.outbox.models import OutboxItem  # noqa: F401
