@@ -62,6 +62,15 @@ class Button:
     label: str
 
 
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a reply, e.g. an iCalendar invitation."""
+
+    name: str
+    content: bytes
+    mime: str = "application/octet-stream"
+
+
 @dataclass(slots=True)
 class Reply:
     """What the core wants said back, and what it decided."""
@@ -76,6 +85,7 @@ class Reply:
     roles: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
     case_number: str | None = None
+    attachments: list[Attachment] = field(default_factory=list)
 
     def as_json(self) -> dict:
         data = {
