@@ -1,0 +1,40 @@
+"""The one object adapters talk to. `bot.app.build_lotsen` builds the real one; adapters
+receive it injected and never reach past it (no matching, routing or tables in adapters)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.core.actions import ActionResult, NavigatorAction
+from bot.core.messages import Incoming, Reply
+
+
+class LotsenService(Protocol):
+    def handle(self, incoming: Incoming) -> Reply:
+        """An entrepreneur's message (or button press, `incoming.choice`) → the reply to send now.
+        State is committed before this returns; anything for others goes through the outbox."""
+        ...
+
+    def start(self, *, channel: str, user_id: str, lang: str | None = None) -> Reply:
+        """The welcome (Telegram /start): what Lotsen can do and the privacy notice."""
+        ...
+
+    def request_navigator(self, incoming: Incoming) -> Reply:
+        """The entrepreneur explicitly asks for a navigator (Telegram /lots)."""
+        ...
+
+    def my_cases(self, *, channel: str, user_id: str, lang: str | None = None) -> Reply:
+        """The person's open cases (Telegram /mina_arenden)."""
+        ...
+
+    def erase(self, *, channel: str, user_id: str, lang: str | None = None) -> Reply:
+        """Erase the person's data (Telegram /glom_mig) and say what was kept and why."""
+        ...
+
+    def navigator_action(self, action: NavigatorAction) -> ActionResult:
+        """A navigator pressed claim/reply/close, wrote a note or proposed a meeting."""
+        ...
+
+    def dispatch_outbox(self) -> int:
+        """Send what is due in the outbox now; returns how many were sent."""
+        ...
