@@ -4,6 +4,17 @@ Claiming is atomic: PostgreSQL uses SELECT ... FOR UPDATE SKIP LOCKED, SQLite a 
 writer (BEGIN IMMEDIATE). Each row is marked `sending` in its own commit just before the
 request goes out, so after a crash a row still `claimed` is safe to send again and a row left
 `sending` is `unknown` (it may have gone out) and is not repeated.
+
+What "exactly once" means here: a row is handed to its handler at most once per claim, and a
+row is never handed over again once it was marked `sending`. The one message that was in
+flight when a process died (or whose send timed out) is therefore delivered at most once and
+left `unknown` for a person to check; every other message is delivered exactly once. A
+message the receiver got but whose answer never came back is not repeated.
+
+Statuses: pending -> claimed -> sending -> sent | failed | unknown; pending -> skipped (its
+`expires_at` passed before it could go out, e.g. the meeting has started). A failed send that
+may be retried goes back to pending with a later `due_at` (the channel's `retry_after` when
+it gave one, else exponential backoff) until `max_attempts`.
 """
 
 from __future__ import annotations
@@ -11,8 +22,8 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import Session, select
@@ -27,6 +38,9 @@ log = logging.getLogger(__name__)
 Handler = Callable[[OutboxItem], Delivery]
 AfterSent = Callable[[Session, OutboxItem, Delivery], None]
 
+MAX_BACKOFF_SECONDS = 3600
+MAX_RETRY_AFTER_SECONDS = 24 * 3600
+
 
 @dataclass
 class SweepResult:
@@ -36,6 +50,10 @@ class SweepResult:
     skipped: int = 0
     unknown: int = 0
     recovered: int = 0
+
+    def add(self, other: "SweepResult") -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
 @dataclass
@@ -65,12 +83,16 @@ class OutboxDispatcher:
             log.warning("outbox: %d message(s) left in an unknown state after a stop", result.unknown)
         return result
 
-    def claim_due(self, *, limit: int = 50) -> list[OutboxItem]:
+    def claim_due(self, *, limit: int = 50, result: SweepResult | None = None) -> list[OutboxItem]:
+        """Claim up to `limit` due rows of kinds this dispatcher can send (others are left
+        alone). Rows past their `expires_at` are marked skipped instead."""
+        if not self.handlers:
+            return []
         now = self.clock.now()
         with self.db.writer() as session:
             query = (select(OutboxItem)
                      .where(OutboxItem.status == "pending", OutboxItem.due_at <= now,
-                            OutboxItem.kind.in_(list(self.handlers)))
+                            OutboxItem.kind.in_(sorted(self.handlers)))
                      .order_by(OutboxItem.due_at, OutboxItem.id).limit(limit))
             if not self.db.is_sqlite:
                 query = query.with_for_update(skip_locked=True)
@@ -81,6 +103,8 @@ class OutboxDispatcher:
                 if item.expires_at is not None and item.expires_at <= now:
                     item.status = "skipped"
                     item.last_error = "expired before it could be sent"
+                    if result is not None:
+                        result.skipped += 1
                 else:
                     item.status = "claimed"
                     item.lease_until = lease_until
@@ -89,8 +113,11 @@ class OutboxDispatcher:
         return claimed
 
     def run_once(self, *, limit: int = 50) -> SweepResult:
+        """One sweep: recover stale leases, claim what is due, send each, record outcomes.
+        Never raises for a failing handler; a database error propagates (the scheduler logs
+        it and the next sweep starts over from the rows' committed state)."""
         result = self.recover_expired_leases()
-        for item in self.claim_due(limit=limit):
+        for item in self.claim_due(limit=limit, result=result):
             self._send_one(item, result)
         return result
 
@@ -99,53 +126,106 @@ class OutboxDispatcher:
         total = SweepResult()
         for _ in range(max_rounds):
             result = self.run_once()
-            for name in vars(total):
-                setattr(total, name, getattr(total, name) + getattr(result, name))
-            if not (result.sent or result.failed or result.retried or result.skipped):
+            total.add(result)
+            if not (result.sent or result.failed or result.retried or result.skipped
+                    or result.unknown or result.recovered):
                 break
         return total
 
-    def _send_one(self, item: OutboxItem, result: SweepResult) -> None:
+    def _mark_sending(self, item: OutboxItem) -> bool:
+        """claimed -> sending, only if the row is still claimed under our lease; the lease is
+        renewed so a slow batch does not turn into `unknown` before its turn."""
         now = self.clock.now()
-        with self.db.session() as session:
-            marked = session.exec(update(OutboxItem)
-                                  .where(OutboxItem.id == item.id, OutboxItem.status == "claimed")
-                                  .values(status="sending", attempts=OutboxItem.attempts + 1)).rowcount
-        if not marked:
-            return  # someone else recovered or took it
+        if item.expires_at is not None and item.expires_at <= now:
+            with self.db.writer() as session:
+                session.exec(update(OutboxItem)
+                             .where(OutboxItem.id == item.id, OutboxItem.status == "claimed")
+                             .values(status="skipped", lease_until=None,
+                                     last_error="expired before it could be sent"))
+            return False
+        with self.db.writer() as session:
+            marked = session.exec(
+                update(OutboxItem)
+                .where(OutboxItem.id == item.id, OutboxItem.status == "claimed",
+                       OutboxItem.lease_until == item.lease_until)
+                .values(status="sending", attempts=OutboxItem.attempts + 1,
+                        lease_until=now + self.lease)).rowcount
+        return bool(marked)
+
+    def _send_one(self, item: OutboxItem, result: SweepResult) -> None:
+        if not self._mark_sending(item):
+            return  # expired, or someone else recovered or took it
+        handler = self.handlers[item.kind]
+        retryable = True
         try:
-            delivery = self.handlers[item.kind](item)
+            delivery = handler(item)
         except SendError as exc:
             delivery = Delivery(ok=False, error=str(exc), retry_after=exc.retry_after,
                                 outcome_unknown=exc.outcome_unknown)
             retryable = exc.retryable
+        except TimeoutError as exc:  # the request may have gone out
+            delivery = Delivery(ok=False, error=f"timeout: {exc}", outcome_unknown=True)
         except Exception as exc:  # an adapter bug must not stop the sweep
-            log.exception("outbox: handler for %s failed", item.kind)
+            log.exception("outbox: handler for %s failed on row %s", item.kind, item.id)
             delivery = Delivery(ok=False, error=f"{type(exc).__name__}: {exc}")
-            retryable = True
-        else:
-            retryable = True
-        self._record(item, delivery, retryable, now, result)
+        if not isinstance(delivery, Delivery):
+            delivery = Delivery(ok=False, error=f"handler returned {type(delivery).__name__}")
+        self._record(item, delivery, retryable, result)
 
-    def _record(self, item: OutboxItem, delivery: Delivery, retryable: bool, now, result: SweepResult) -> None:
-        with self.db.session() as session:
+    def _record(self, item: OutboxItem, delivery: Delivery, retryable: bool, result: SweepResult) -> None:
+        now = self.clock.now()
+        with self.db.writer() as session:
             row = session.get(OutboxItem, item.id)
+            if row is None:  # erased while in flight
+                return
             row.lease_until = None
             if delivery.ok:
-                row.status, row.ref, row.sent_at, row.last_error = "sent", delivery.ref, self.clock.now(), None
-                hook = self.after_sent.get(row.kind)
-                if hook is not None:
-                    hook(session, row, delivery)
+                row.status, row.ref, row.sent_at, row.last_error = "sent", delivery.ref, now, None
                 result.sent += 1
             elif delivery.outcome_unknown:
                 row.status, row.last_error = "unknown", (delivery.error or "outcome unknown")[:500]
                 result.unknown += 1
+                log.warning("outbox: row %s outcome unknown; not repeated", row.id)
             elif retryable and row.attempts < self.max_attempts:
-                backoff = delivery.retry_after if delivery.retry_after is not None else min(30 * 2 ** row.attempts, 3600)
-                row.status, row.due_at = "pending", now + timedelta(seconds=backoff)
+                row.status, row.due_at = "pending", now + timedelta(seconds=_backoff(delivery, row.attempts))
                 row.last_error = (delivery.error or "send failed")[:500]
                 result.retried += 1
             else:
                 row.status, row.last_error = "failed", (delivery.error or "send failed")[:500]
                 result.failed += 1
+                log.warning("outbox: row %s failed after %d attempt(s)", row.id, row.attempts)
             session.add(row)
+        if delivery.ok:
+            self._after_sent(item, delivery)
+
+    def _after_sent(self, item: OutboxItem, delivery: Delivery) -> None:
+        """Hooks (e.g. keep a case's thread reference) run after `sent` is committed, so a
+        failing hook can never make a delivered message look undelivered and be resent."""
+        hook = self.after_sent.get(item.kind)
+        if hook is None:
+            return
+        try:
+            with self.db.writer() as session:
+                row = session.get(OutboxItem, item.id)
+                if row is not None:
+                    hook(session, row, delivery)
+        except Exception:
+            log.exception("outbox: after-sent hook for %s failed on row %s", item.kind, item.id)
+
+
+def _backoff(delivery: Delivery, attempts: int) -> float:
+    if delivery.retry_after is not None:
+        return min(max(float(delivery.retry_after), 0.0), MAX_RETRY_AFTER_SECONDS)
+    return float(min(30 * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS))
+
+
+def pending_count(db: Database, *, now: datetime | None = None) -> int:
+    """Rows not yet settled (pending, claimed or sending); due ones only when `now` is given."""
+    from sqlalchemy import func
+
+    with db.session() as session:
+        query = select(func.count()).select_from(OutboxItem).where(
+            OutboxItem.status.in_(("pending", "claimed", "sending")))
+        if now is not None:
+            query = query.where(OutboxItem.due_at <= now)
+        return int(session.exec(query).one())
