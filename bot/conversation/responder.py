@@ -1,0 +1,85 @@
+"""The stateless answer to one message: what `lotsen ask` prints and what the conversation
+engine starts from. Decides between greeting, answer, clarify, out_of_scope and escalate."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.conversation import escalation_text
+from bot.conversation.render import (render_answer, render_clarify, render_out_of_scope,
+                                     render_smalltalk, render_unreadable)
+from bot.core.messages import Reply
+from bot.knowledge.models import KnowledgeBase
+from bot.matching.matcher import Match, Matcher
+from bot.matching.smalltalk import smalltalk_kind
+from bot.matching.text import MAX_MATCH_CHARS, clean, has_letters, is_latin
+
+
+class EscalationRules(Protocol):
+    """What the responder needs of routing_rules.yaml (bot.routing)."""
+
+    def escalation_trigger(self, *, text: str, topics: list[str], unanswered_streak: int): ...
+
+    def roles_for(self, *, topics: list[str], text: str) -> list[str]: ...
+
+    def role_name(self, role: str, lang: str) -> str: ...
+
+
+class Responder:
+    def __init__(self, kb: KnowledgeBase, *, matcher: Matcher | None = None,
+                 rules: EscalationRules | None = None) -> None:
+        self.kb = kb
+        self.matcher = matcher or Matcher(kb)
+        self.rules = rules
+
+    def language(self, text: str, default: str = "sv") -> str:
+        return self.matcher.language(clean(text, limit=MAX_MATCH_CHARS), default=default)
+
+    def respond(self, text: str, *, lang: str | None = None, unanswered_streak: int = 0) -> Reply:
+        cleaned = clean(text, limit=MAX_MATCH_CHARS)
+        lang = self.matcher.language(cleaned, default=lang or "sv") if cleaned else (lang or "sv")
+        profile = self.kb.profile
+        if not cleaned:
+            return Reply(action="invalid", text=render_unreadable(profile, lang, "empty"), lang=lang)
+        if not has_letters(cleaned) or not is_latin(cleaned):
+            return Reply(action="invalid", text=render_unreadable(profile, lang, "script"), lang=lang)
+        kind = smalltalk_kind(cleaned)
+        if kind is not None:
+            return Reply(action="greeting", text=render_smalltalk(kind, profile, lang), lang=lang,
+                         confidence=1.0)
+        match = self.matcher.match(cleaned, lang=lang)
+        escalation = self._escalation(cleaned, match, unanswered_streak)
+        if escalation is not None:
+            return escalation
+        return self.render(match)
+
+    def render(self, match: Match) -> Reply:
+        lang = match.lang
+        if match.action == "answer":
+            article = self.kb.articles[match.topic]
+            return Reply(action="answer", text=render_answer(article, lang), lang=lang, topic=match.topic,
+                         alternatives=match.alternatives, confidence=match.confidence)
+        if match.action == "clarify":
+            articles = [self.kb.articles[topic] for topic in match.alternatives]
+            text, buttons = render_clarify(articles, lang)
+            return Reply(action="clarify", text=text, lang=lang, alternatives=match.alternatives,
+                         confidence=match.confidence, buttons=buttons)
+        return Reply(action="out_of_scope", text=render_out_of_scope(self.kb.profile, lang), lang=lang,
+                     confidence=match.confidence, alternatives=[])
+
+    def _escalation(self, text: str, match: Match, unanswered_streak: int) -> Reply | None:
+        if self.rules is None:
+            return None
+        topics = list(dict.fromkeys(match.mentioned or ([match.topic] if match.topic else [])))
+        streak = unanswered_streak + (1 if match.action == "out_of_scope" else 0)
+        trigger = self.rules.escalation_trigger(text=text, topics=topics, unanswered_streak=streak)
+        if trigger is None:
+            return None
+        roles = self.rules.roles_for(topics=topics, text=text)
+        titles = [self.kb.articles[t].title.get(match.lang) for t in topics if t in self.kb.articles]
+        role_names = [self.rules.role_name(role, match.lang) for role in roles]
+        return Reply(action="escalate", lang=match.lang, topic=match.topic if match.action == "answer" else None,
+                     alternatives=[t for t in topics if t != match.topic], confidence=match.confidence,
+                     roles=roles, topics=topics,
+                     text=escalation_text.explain(trigger_kind=trigger.kind, titles=titles,
+                                                  role_names=role_names, lang=match.lang))

@@ -1,0 +1,298 @@
+"""Loading knowledge/: the municipality profile and the articles, with every problem found
+reported as file and line (bot.knowledge.problems.Problem).
+
+`load_knowledge` raises InvalidKnowledge listing all problems; `check_knowledge` returns them.
+References to the profile (`{{path}}`) are resolved while loading, so the rest of Lotsen only
+ever sees finished text.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.knowledge.models import (LANGS, ROLES, Article, Authority, Bilingual, KnowledgeBase,
+                                  Profile)
+from bot.knowledge.problems import InvalidKnowledge, Problem
+
+PROFILE_FILE = "municipality.yaml"
+ARTICLES_DIR = "articles"
+REFERENCE = re.compile(r"\{\{\s*([A-Za-z0-9_.\-]+)\s*\}\}")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MIN_EXAMPLES = 8
+BILINGUAL_REQUIRED = ("title", "summary", "legal_basis", "fees", "next_step")
+REQUIRED = ("id", *BILINGUAL_REQUIRED, "role", "keywords", "examples", "deadline", "sources",
+            "last_reviewed", "owner")
+
+
+class _Collector:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def add(self, line: int | None, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+
+def _node_lines(node: yaml.Node, offset: int) -> dict[str, int]:
+    """Line (1-based, in the file) of each top-level key of a mapping node."""
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _value in node.value:
+            lines[str(key_node.value)] = key_node.start_mark.line + 1 + offset
+    return lines
+
+
+def _yaml_error_line(exc: yaml.YAMLError, offset: int) -> int | None:
+    mark = getattr(exc, "problem_mark", None)
+    return mark.line + 1 + offset if mark is not None else None
+
+
+def load_profile(path: Path, display: str) -> tuple[Profile | None, list[Problem]]:
+    out = _Collector(display)
+    if not path.is_file():
+        out.add(None, "the municipality profile is missing")
+        return None, out.problems
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        out.add(_yaml_error_line(exc, 0), f"bad YAML: {getattr(exc, 'problem', exc)}")
+        return None, out.problems
+    if not isinstance(data, dict):
+        out.add(1, "the profile must be a mapping")
+        return None, out.problems
+    profile = Profile(data)
+    for key in ("name", "contact"):
+        if key not in data:
+            out.add(None, f"missing field '{key}'")
+    for path_ in ("name.sv", "name.en", "contact.phone", "contact.email", "contact.web"):
+        try:
+            profile.lookup(path_)
+        except KeyError:
+            out.add(None, f"missing value '{path_}'")
+    return profile, out.problems
+
+
+def _split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """(front matter, body, line number where the body starts)."""
+    if not text.startswith("---"):
+        return None
+    lines = text.splitlines(keepends=True)
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            return "".join(lines[1:index]), "".join(lines[index + 1:]), index + 2
+    return None
+
+
+def _split_body(body: str) -> dict[str, str]:
+    sections: dict[str, list[str]] = {}
+    current: str | None = None
+    for line in body.splitlines():
+        heading = line.strip().lower()
+        if heading in ("## svenska", "## swedish"):
+            current = "sv"
+            sections[current] = []
+        elif heading in ("## english", "## engelska"):
+            current = "en"
+            sections[current] = []
+        elif current is not None:
+            sections[current].append(line)
+    return {lang: "\n".join(text).strip() for lang, text in sections.items()}
+
+
+class _Resolver:
+    def __init__(self, profile: Profile | None, out: _Collector) -> None:
+        self.profile = profile
+        self.out = out
+
+    def __call__(self, text: str, lang: str, line: int | None) -> str:
+        if self.profile is None:
+            return text
+
+        def replace(match: re.Match) -> str:
+            ref = match.group(1)
+            try:
+                value = self.profile.lookup(ref)
+            except KeyError:
+                self.out.add(line, f"unknown profile reference {{{{{ref}}}}} (not in {PROFILE_FILE})")
+                return match.group(0)
+            if isinstance(value, dict):
+                if lang in value and not isinstance(value[lang], dict):
+                    return str(value[lang])
+                self.out.add(line, f"profile reference {{{{{ref}}}}} is not a single value")
+                return match.group(0)
+            return str(value).strip()
+
+        return REFERENCE.sub(replace, text)
+
+
+def _bilingual(value: Any, field: str, line: int | None, out: _Collector, resolve: _Resolver,
+               *, required: bool = True) -> Bilingual | None:
+    if value is None and not required:
+        return None
+    if not isinstance(value, dict) or any(not isinstance(value.get(lang), str) or not value.get(lang, "").strip()
+                                          for lang in LANGS):
+        out.add(line, f"'{field}' needs text in both sv and en")
+        return None
+    return Bilingual(sv=resolve(value["sv"].strip(), "sv", line), en=resolve(value["en"].strip(), "en", line))
+
+
+def _word_lists(value: Any, field: str, line: int | None, out: _Collector,
+                minimum: int) -> dict[str, tuple[str, ...]]:
+    result: dict[str, tuple[str, ...]] = {}
+    if not isinstance(value, dict):
+        out.add(line, f"'{field}' must have lists for sv and en")
+        return {lang: () for lang in LANGS}
+    for lang in LANGS:
+        items = value.get(lang)
+        if not isinstance(items, list) or not all(isinstance(item, str) and item.strip() for item in items):
+            out.add(line, f"'{field}.{lang}' must be a list of texts")
+            result[lang] = ()
+            continue
+        if len(items) < minimum:
+            out.add(line, f"'{field}.{lang}' has {len(items)} entries, at least {minimum} needed")
+        result[lang] = tuple(item.strip() for item in items)
+    return result
+
+
+def parse_article(path: Path, display: str, profile: Profile | None) -> tuple[Article | None, list[Problem]]:
+    out = _Collector(display)
+    text = path.read_text(encoding="utf-8")
+    parts = _split_front_matter(text)
+    if parts is None:
+        out.add(1, "no YAML front matter (the file must start with '---' and close it with '---')")
+        return None, out.problems
+    front, body, body_line = parts
+    try:
+        node = yaml.compose(front)
+        data = yaml.safe_load(front)
+    except yaml.YAMLError as exc:
+        out.add(_yaml_error_line(exc, 1), f"bad YAML: {getattr(exc, 'problem', exc)}")
+        return None, out.problems
+    if not isinstance(data, dict):
+        out.add(2, "the front matter must be a mapping of fields")
+        return None, out.problems
+    lines = _node_lines(node, 1)
+    resolve = _Resolver(profile, out)
+    for field in REQUIRED:
+        if field not in data:
+            out.add(1, f"missing field '{field}'")
+
+    article_id = data.get("id")
+    if not isinstance(article_id, str) or not SLUG.match(article_id):
+        out.add(lines.get("id", 1), f"'id' must be a slug like 'bygglov', got {article_id!r}")
+    elif article_id != path.stem:
+        out.add(lines.get("id"), f"id '{article_id}' differs from the file name '{path.stem}'")
+
+    texts = {field: _bilingual(data.get(field), field, lines.get(field, 1), out, resolve)
+             for field in BILINGUAL_REQUIRED if field in data}
+    deadline = _bilingual(data.get("deadline"), "deadline", lines.get("deadline"), out, resolve, required=False)
+
+    role = data.get("role")
+    if role not in ROLES:
+        out.add(lines.get("role", 1), f"unknown role {role!r} (roles: {', '.join(ROLES)})")
+    also_roles = data.get("also_roles") or []
+    if not isinstance(also_roles, list) or any(r not in ROLES for r in also_roles):
+        out.add(lines.get("also_roles"), f"'also_roles' must list known roles, got {also_roles!r}")
+        also_roles = [r for r in also_roles if r in ROLES] if isinstance(also_roles, list) else []
+
+    keywords = _word_lists(data.get("keywords"), "keywords", lines.get("keywords", 1), out, 1)
+    examples = _word_lists(data.get("examples"), "examples", lines.get("examples", 1), out, MIN_EXAMPLES)
+
+    authority = None
+    if data.get("authority") is not None:
+        raw = data["authority"]
+        name = _bilingual(raw, "authority", lines.get("authority"), out, resolve)
+        url = raw.get("url") if isinstance(raw, dict) else None
+        if name is not None:
+            authority = Authority(name=name, url=resolve(url, "sv", lines.get("authority")) if url else None)
+
+    sources = data.get("sources")
+    if not isinstance(sources, list) or not sources or not all(
+            isinstance(s, str) and s.startswith(("https://", "http://")) for s in sources):
+        out.add(lines.get("sources", 1), "'sources' must list at least one URL (https://...)")
+        sources = []
+
+    reviewed = data.get("last_reviewed")
+    if isinstance(reviewed, str):
+        try:
+            reviewed = date.fromisoformat(reviewed)
+        except ValueError:
+            reviewed = None
+    if not isinstance(reviewed, date):
+        out.add(lines.get("last_reviewed", 1), "'last_reviewed' must be a date (YYYY-MM-DD)")
+        reviewed = date.min
+
+    owner = data.get("owner")
+    if not isinstance(owner, str) or not owner.strip():
+        out.add(lines.get("owner", 1), "'owner' must name who keeps the article correct")
+
+    related = data.get("related") or []
+    if not isinstance(related, list):
+        out.add(lines.get("related"), "'related' must be a list of article ids")
+        related = []
+
+    sections = _split_body(body)
+    for lang, heading in (("sv", "## Svenska"), ("en", "## English")):
+        if not sections.get(lang):
+            out.add(body_line, f"the body needs a '{heading}' section with text")
+    body_text = Bilingual(sv=resolve(sections.get("sv", ""), "sv", body_line),
+                          en=resolve(sections.get("en", ""), "en", body_line))
+
+    if out.problems:
+        return None, out.problems
+    article = Article(
+        id=article_id, title=texts["title"], summary=texts["summary"], role=role,
+        also_roles=tuple(also_roles), keywords=keywords, examples=examples,
+        legal_basis=texts["legal_basis"], deadline=deadline, fees=texts["fees"],
+        next_step=texts["next_step"], authority=authority, related=tuple(str(r) for r in related),
+        sources=tuple(sources), last_reviewed=reviewed, owner=owner.strip(), body=body_text, path=display)
+    return article, []
+
+
+def check_knowledge(directory: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Load and validate; returns the knowledge base (None if unusable) and every problem."""
+    directory = Path(directory)
+    problems: list[Problem] = []
+    if not directory.is_dir():
+        return None, [Problem(str(directory), None, "the knowledge folder does not exist")]
+    profile, profile_problems = load_profile(directory / PROFILE_FILE, _display(directory / PROFILE_FILE))
+    problems += profile_problems
+    articles: dict[str, Article] = {}
+    paths = sorted((directory / ARTICLES_DIR).glob("*.md"))
+    if not paths:
+        problems.append(Problem(_display(directory / ARTICLES_DIR), None, "no articles (*.md) found"))
+    for path in paths:
+        article, article_problems = parse_article(path, _display(path), profile)
+        problems += article_problems
+        if article is None:
+            continue
+        if article.id in articles:
+            problems.append(Problem(article.path, 2, f"duplicate id '{article.id}' (also in {articles[article.id].path})"))
+            continue
+        articles[article.id] = article
+    for article in articles.values():
+        for other in article.related:
+            if other not in articles and not (directory / ARTICLES_DIR / f"{other}.md").exists():
+                problems.append(Problem(article.path, None, f"'related' names an unknown article '{other}'"))
+    if profile is None:
+        return None, problems
+    return KnowledgeBase(articles=articles, profile=profile), problems
+
+
+def load_knowledge(directory: Path) -> KnowledgeBase:
+    kb, problems = check_knowledge(directory)
+    if problems or kb is None:
+        raise InvalidKnowledge(problems)
+    return kb
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

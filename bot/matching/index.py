@@ -1,0 +1,203 @@
+"""The search index over the knowledge base: weighted stems per article, built once.
+
+Each article gets a weight in (0, 1] for every stem in its title, keywords, examples and
+summary (both languages). Query words are resolved to indexed stems by `TermResolver`:
+exactly, as a Swedish compound of indexed stems, by prefix (inflections), or with rapidfuzz
+(typos). Resolutions are cached: the vocabulary does not change after the build.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from bot.knowledge.models import LANGS, Article, KnowledgeBase
+from bot.matching.text import FRAMING, STOPWORDS, fold, stem, words
+
+FIELD_WEIGHTS = {"title": 1.0, "keyword": 1.0, "summary": 0.3}
+EXAMPLE_BASE, EXAMPLE_SPREAD = 0.35, 0.45
+COMPOUND_PART = 0.7  # weight of a compound's parts relative to the compound
+MAX_POSTINGS = 256  # impact-ordered truncation keeps scoring cheap for huge bases
+MIN_PREFIX = 5
+FUZZY_CUTOFF = 84.0
+
+
+def index_terms(text: str, lang: str) -> list[str]:
+    """The stems of a text that the index keeps (stop words and framing words dropped)."""
+    terms = []
+    for word in words(text):
+        folded = fold(word)
+        if folded in STOPWORDS or folded in FRAMING or len(folded) < 2 or folded.isdigit():
+            continue
+        terms.append(stem(word, lang))
+    return terms
+
+
+@dataclass
+class Posting:
+    article: int
+    weight: float
+
+
+@dataclass
+class SearchIndex:
+    articles: list[Article]
+    postings: dict[str, list[tuple[int, float]]]
+    idf: dict[str, float]
+    vocabulary: list[str]  # sorted, for prefix look-ups
+    sv_vocab: frozenset[str]
+    en_vocab: frozenset[str]
+    specific: dict[str, frozenset[str]] = field(default_factory=dict)  # article id -> its anchor stems
+    resolver: "TermResolver" = None  # type: ignore[assignment]
+
+    @property
+    def size(self) -> int:
+        return len(self.articles)
+
+
+def _article_weights(article: Article) -> tuple[dict[str, float], set[str]]:
+    weights: dict[str, float] = defaultdict(float)
+    anchors: set[str] = set()
+
+    def put(term: str, weight: float) -> None:
+        if weight > weights[term]:
+            weights[term] = weight
+
+    for lang in LANGS:
+        for phrase in (article.title.get(lang), *article.keywords.get(lang, ())):
+            for term in index_terms(phrase, lang):
+                put(term, FIELD_WEIGHTS["keyword"])
+                anchors.add(term)
+        for term in index_terms(article.summary.get(lang), lang):
+            put(term, FIELD_WEIGHTS["summary"])
+        examples = article.examples.get(lang, ())
+        if examples:
+            counts: dict[str, int] = defaultdict(int)
+            for example in examples:
+                for term in set(index_terms(example, lang)):
+                    counts[term] += 1
+            for term, count in counts.items():
+                put(term, EXAMPLE_BASE + EXAMPLE_SPREAD * min(1.0, 2 * count / len(examples)))
+    return weights, anchors
+
+
+def build_index(kb: KnowledgeBase) -> SearchIndex:
+    articles = sorted(kb.articles.values(), key=lambda a: a.id)
+    per_article: list[dict[str, float]] = []
+    anchors_by_id: dict[str, frozenset[str]] = {}
+    sv_words: set[str] = set()
+    en_words: set[str] = set()
+    for article in articles:
+        weights, anchors = _article_weights(article)
+        per_article.append(weights)
+        anchors_by_id[article.id] = frozenset(anchors)
+        for lang, bucket in (("sv", sv_words), ("en", en_words)):
+            for phrase in (article.title.get(lang), *article.keywords.get(lang, ()), *article.examples.get(lang, ())):
+                bucket.update(fold(w) for w in words(phrase))
+
+    vocabulary = sorted({term for weights in per_article for term in weights})
+    vocab_set = set(vocabulary)
+    # Compounds: "livsmedelsregistrering" also counts for "livsmedel" and "registrering".
+    for weights in per_article:
+        for term, weight in list(weights.items()):
+            for part in split_compound(term, vocab_set):
+                if part != term and weights.get(part, 0.0) < weight * COMPOUND_PART:
+                    weights[part] = weight * COMPOUND_PART
+
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for position, weights in enumerate(per_article):
+        for term, weight in weights.items():
+            postings[term].append((position, weight))
+    total = max(1, len(articles))
+    idf = {}
+    for term, plist in postings.items():
+        plist.sort(key=lambda item: -item[1])
+        del plist[MAX_POSTINGS:]
+        # Document frequency counts strong occurrences fully and weak ones partly.
+        df = sum(weight for _, weight in plist) if len(plist) < MAX_POSTINGS else len(postings[term])
+        idf[term] = math.log(1.0 + total / max(df, 0.5))
+    index = SearchIndex(articles=articles, postings=dict(postings), idf=idf,
+                        vocabulary=sorted(postings), sv_vocab=frozenset(sv_words),
+                        en_vocab=frozenset(en_words), specific=anchors_by_id)
+    index.resolver = TermResolver(index.vocabulary)
+    return index
+
+
+def split_compound(term: str, vocabulary: set[str], *, depth: int = 0) -> list[str]:
+    """Split a Swedish compound into known stems ("alkoholtillstand" -> alkohol, tillstand),
+    allowing the linking s ("livsmedelsregistrering"). Returns [] if it does not split."""
+    if depth > 2 or len(term) < 7:
+        return []
+    for cut in range(len(term) - 3, 3, -1):
+        head, tail = term[:cut], term[cut:]
+        if head not in vocabulary:
+            continue
+        for rest in (tail, tail[1:] if tail.startswith("s") and len(tail) > 4 else None):
+            if not rest:
+                continue
+            if rest in vocabulary:
+                return [head, rest]
+            deeper = split_compound(rest, vocabulary, depth=depth + 1)
+            if deeper:
+                return [head, *deeper]
+            longer = _prefix_hits(rest, vocabulary_sorted=None, vocabulary=vocabulary)
+            if longer:
+                return [head, longer]
+    return []
+
+
+def _prefix_hits(term: str, *, vocabulary_sorted: list[str] | None, vocabulary: set[str]) -> str | None:
+    """The longest known stem that `term` starts with, at least MIN_PREFIX long."""
+    for cut in range(len(term), MIN_PREFIX - 1, -1):
+        if term[:cut] in vocabulary and cut >= 0.6 * len(term):
+            return term[:cut]
+    return None
+
+
+class TermResolver:
+    """Maps a query stem to indexed stems with a quality in (0, 1]."""
+
+    def __init__(self, vocabulary: list[str]) -> None:
+        self.vocabulary = vocabulary
+        self.vocab_set = set(vocabulary)
+        self.by_first: dict[str, list[str]] = defaultdict(list)
+        for term in vocabulary:
+            self.by_first[term[:1]].append(term)
+        self.resolve = lru_cache(maxsize=100_000)(self._resolve)
+
+    def _resolve(self, term: str) -> tuple[tuple[str, float], ...]:
+        if term in self.vocab_set:
+            return ((term, 1.0),)
+        if len(term) < 4:
+            return ()
+        parts = split_compound(term, self.vocab_set)
+        if parts:
+            return tuple((part, 0.9) for part in parts)
+        hits: list[tuple[str, float]] = []
+        if len(term) >= MIN_PREFIX:
+            # Inflections: the query stem starts a known stem, or a known stem starts it.
+            start = bisect.bisect_left(self.vocabulary, term)
+            longer = []
+            for candidate in self.vocabulary[start:start + 8]:
+                if not candidate.startswith(term):
+                    break
+                longer.append(candidate)
+            for candidate in sorted(longer, key=len)[:3]:
+                hits.append((candidate, 0.9 * math.sqrt(len(term) / len(candidate))))
+            shorter = _prefix_hits(term, vocabulary_sorted=self.vocabulary, vocabulary=self.vocab_set)
+            if shorter and shorter != term:
+                hits.append((shorter, 0.85 * math.sqrt(len(shorter) / len(term))))
+        if hits:
+            return tuple(hits)
+        if len(term) >= MIN_PREFIX:
+            # Typos: nearest stem starting with the same letter (typos rarely hit the first).
+            pool = self.by_first.get(term[:1], ())
+            best = process.extractOne(term, pool, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+            if best is not None:
+                return ((best[0], 0.85 * best[1] / 100.0),)
+        return ()
