@@ -1,0 +1,369 @@
+"""Reading and checking routing_rules.yaml. Every problem names the file and the line.
+
+`check_routing_rules` returns the problems (for `lotsen kb check`); `load_routing_rules`
+raises `InvalidKnowledge` with all of them, or returns usable `RoutingRules`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.knowledge.models import ROLES, Bilingual, KnowledgeBase
+from bot.knowledge.problems import InvalidKnowledge, Problem
+from bot.routing import yamllines
+from bot.routing.rules import (COORDINATOR, Member, Role, RoutingRules, Rule, ServiceLevel, Triggers)
+from bot.routing.service_level import EVES, WEEKDAYS, WorkingHours
+from bot.routing.text import WordSet, pattern_error
+
+TOP_KEYS = {"version", "desk", "service_level", "roles", "include_also_roles", "topics", "rules", "triggers"}
+LADDER_STEPS = {"members", "deputy", COORDINATOR}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_SLACK = re.compile(r"^[UW][A-Z0-9]{4,}$")
+
+
+class _Checker:
+    def __init__(self, path: str, doc: yamllines.LineData, kb: KnowledgeBase) -> None:
+        self.path, self.doc, self.kb = path, doc, kb
+        self.problems: list[Problem] = []
+
+    def problem(self, where: tuple, message: str) -> None:
+        self.problems.append(Problem(self.path, self.doc.line(where), message))
+
+    def mapping(self, value: Any, where: tuple, what: str) -> dict:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.problem(where, f"{what} must be a mapping (key: value)")
+            return {}
+        return value
+
+    def seq(self, value: Any, where: tuple, what: str) -> list:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problem(where, f"{what} must be a list")
+            return []
+        return value
+
+    def words(self, value: Any, where: tuple, what: str) -> WordSet:
+        good = []
+        for i, pattern in enumerate(self.seq(value, where, what)):
+            error = pattern_error(pattern)
+            if error:
+                self.problem((*where, i), f"{what}: {error}")
+            else:
+                good.append(pattern)
+        return WordSet(tuple(good))
+
+    def role_ids(self, value: Any, where: tuple, what: str) -> tuple[str, ...]:
+        out = []
+        for i, role in enumerate(self.seq(value, where, what)):
+            if role not in ROLES:
+                self.problem((*where, i), f"{what}: unknown role {role!r}; known roles: {' '.join(ROLES)}")
+            else:
+                out.append(role)
+        return tuple(out)
+
+    def topic_ids(self, value: Any, where: tuple, what: str) -> frozenset[str]:
+        out = set()
+        for i, topic in enumerate(self.seq(value, where, what)):
+            if topic not in self.kb.articles:
+                self.problem((*where, i), f"{what}: unknown topic {topic!r} (no article with that id)")
+            else:
+                out.add(topic)
+        return frozenset(out)
+
+    # -- sections ------------------------------------------------------------------------
+    def hours(self, value: Any, where: tuple) -> WorkingHours | None:
+        data = self.mapping(value, where, "working_hours")
+        if not data:
+            return None
+        unknown = set(data) - {"days", "start", "end", "closed_eves", "closed_days"}
+        for key in sorted(unknown, key=str):
+            self.problem((*where, key), f"working_hours: unknown key {key!r}")
+        start, end = self._time(data.get("start", "08:00"), (*where, "start")), \
+            self._time(data.get("end", "16:30"), (*where, "end"))
+        if start and end and start >= end:
+            self.problem(where, f"working_hours: start {start:%H:%M} must be before end {end:%H:%M}")
+        days = []
+        for i, day in enumerate(self.seq(data.get("days", list(WEEKDAYS[:5])), (*where, "days"), "days")):
+            if str(day).lower()[:3] not in WEEKDAYS:
+                self.problem((*where, "days", i), f"working_hours: unknown day {day!r}; use mon tue wed thu fri sat sun")
+            else:
+                days.append(WEEKDAYS.index(str(day).lower()[:3]))
+        if not days:
+            self.problem((*where, "days"), "working_hours: at least one working day is needed")
+        eves = []
+        for i, eve in enumerate(self.seq(data.get("closed_eves", list(EVES)), (*where, "closed_eves"), "closed_eves")):
+            if eve not in EVES:
+                self.problem((*where, "closed_eves", i), f"working_hours: unknown eve {eve!r}; use {' '.join(EVES)}")
+            else:
+                eves.append(eve)
+        closed = set()
+        for i, day in enumerate(self.seq(data.get("closed_days"), (*where, "closed_days"), "closed_days")):
+            if isinstance(day, date):
+                closed.add(day)
+            else:
+                self.problem((*where, "closed_days", i), f"working_hours: {day!r} is not a date (YYYY-MM-DD)")
+        if not (start and end and days) or (start >= end):
+            return None
+        return WorkingHours(start=start, end=end, days=tuple(sorted(set(days))), closed_eves=tuple(eves),
+                            extra_closed=frozenset(closed))
+
+    def _time(self, value: Any, where: tuple) -> time | None:
+        if isinstance(value, int) and not isinstance(value, bool):  # YAML 1.1 reads 08:00 as sexagesimal
+            value = f"{value // 60:02d}:{value % 60:02d}"
+        match = re.fullmatch(r"(\d{1,2})[:.](\d{2})", str(value).strip())
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            self.problem(where, f"working_hours: {value!r} is not a time like \"08:00\"")
+            return None
+        return time(int(match[1]), int(match[2]))
+
+    def member(self, value: Any, where: tuple, what: str) -> Member | None:
+        data = self.mapping(value, where, what)
+        if not data:
+            self.problem(where, f"{what}: needs at least a name and one id (slack, telegram or email)")
+            return None
+        for key in sorted(set(data) - {"name", "slack", "telegram", "email"}, key=str):
+            self.problem((*where, key), f"{what}: unknown key {key!r} (use name, slack, telegram, email)")
+        name = data.get("name")
+        if not isinstance(name, str) or not name.strip():
+            self.problem(where, f"{what}: a display name is required")
+            name = None
+        slack, telegram, email = data.get("slack"), data.get("telegram"), data.get("email")
+        if slack is not None and (not isinstance(slack, str) or not _SLACK.match(slack)):
+            self.problem((*where, "slack"), f"{what}: {slack!r} is not a Slack user id like U0SJ0BYGG1")
+            slack = None
+        if telegram is not None and (isinstance(telegram, bool) or not isinstance(telegram, int) or telegram <= 0):
+            self.problem((*where, "telegram"), f"{what}: the Telegram user id must be a positive whole number")
+            telegram = None
+        if email is not None and (not isinstance(email, str) or not _EMAIL.match(email)):
+            self.problem((*where, "email"), f"{what}: {email!r} is not an e-mail address")
+            email = None
+        if slack is None and telegram is None and email is None:
+            self.problem(where, f"{what}: {name or 'member'} has no id: give slack, telegram or email")
+            return None
+        if name is None:
+            return None
+        return Member(name=name.strip(), slack_id=slack, telegram_id=telegram, email=email)
+
+    def bilingual(self, value: Any, where: tuple, what: str) -> Bilingual | None:
+        data = self.mapping(value, where, what)
+        if not all(isinstance(data.get(k), str) and data.get(k).strip() for k in ("sv", "en")):
+            self.problem(where, f"{what}: needs both sv and en")
+            return None
+        return Bilingual(sv=data["sv"].strip(), en=data["en"].strip())
+
+    def roles(self, value: Any) -> dict[str, Role]:
+        where = ("roles",)
+        data = self.mapping(value, where, "roles")
+        roles: dict[str, Role] = {}
+        owners: dict[tuple[str, str], tuple[Member, tuple]] = {}
+        for role_id, spec in data.items():
+            at = (*where, role_id)
+            if role_id not in ROLES:
+                self.problem(at, f"unknown role {role_id!r}; known roles: {' '.join(ROLES)}")
+                continue
+            spec = self.mapping(spec, at, f"role {role_id}")
+            for key in sorted(set(spec) - {"name", "members", "deputy", "working_hours"}, key=str):
+                self.problem((*at, key), f"role {role_id}: unknown key {key!r}")
+            name = self.bilingual(spec.get("name"), (*at, "name"), f"role {role_id}: name")
+            members = []
+            for i, raw in enumerate(self.seq(spec.get("members"), (*at, "members"), f"role {role_id}: members")):
+                member = self.member(raw, (*at, "members", i), f"role {role_id}: member {i + 1}")
+                if member is not None:
+                    members.append(member)
+                    self._unique(member, (*at, "members", i), owners)
+            if not members:
+                self.problem(at, f"role {role_id}: needs at least one member")
+            deputy = None
+            if spec.get("deputy") is not None:
+                deputy = self.member(spec["deputy"], (*at, "deputy"), f"role {role_id}: deputy")
+                if deputy is not None:
+                    self._unique(deputy, (*at, "deputy"), owners)
+            hours = self.hours(spec.get("working_hours"), (*at, "working_hours"))
+            if name is not None:
+                roles[role_id] = Role(id=role_id, name=name, members=tuple(members), deputy=deputy,
+                                      working_hours=hours)
+        if COORDINATOR not in data:
+            self.problem(where, "the role naringsliv is missing: it coordinates every case")
+        for role_id in ROLES:
+            if role_id not in data and role_id != COORDINATOR:
+                self.problem(where, f"role {role_id} is missing: every role needs members to convene")
+        return roles
+
+    def _unique(self, member: Member, where: tuple, owners: dict) -> None:
+        """The same id may appear in several roles only for the very same person."""
+        for kind, value in (("slack", member.slack_id), ("telegram", member.telegram_id),
+                            ("email", (member.email or "").casefold() or None)):
+            if value is None:
+                continue
+            previous = owners.get((kind, str(value)))
+            if previous is None:
+                owners[(kind, str(value))] = (member, where)
+            elif previous[0] != member:
+                self.problem(where, f"duplicate {kind} id {value!r}: already used by {previous[0].name} "
+                                    f"(line {self.doc.line(previous[1])})")
+
+    def topics(self, value: Any, include_also: bool) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+        where = ("topics",)
+        topic_roles = {tid: (a.role, *(a.also_roles if include_also else ())) for tid, a in self.kb.articles.items()}
+        responsible = {tid: a.role for tid, a in self.kb.articles.items()}
+        for topic, roles in self.mapping(value, where, "topics").items():
+            at = (*where, topic)
+            if topic not in self.kb.articles:
+                self.problem(at, f"unknown topic {topic!r} (no article with that id)")
+                continue
+            ids = self.role_ids(roles, at, f"topic {topic}")
+            if not ids:
+                self.problem(at, f"topic {topic}: give at least one role")
+                continue
+            topic_roles[topic] = tuple(dict.fromkeys(ids))
+        return {t: tuple(dict.fromkeys(r)) for t, r in topic_roles.items()}, responsible
+
+    def rules(self, value: Any) -> tuple[Rule, ...]:
+        rules, seen = [], set()
+        for i, spec in enumerate(self.seq(value, ("rules",), "rules")):
+            at = ("rules", i)
+            spec = self.mapping(spec, at, "a rule")
+            rule_id = str(spec.get("id") or f"rule {i + 1}")
+            for key in sorted(set(spec) - {"id", "description", "when", "unless", "add", "escalate"}, key=str):
+                self.problem((*at, key), f"{rule_id}: unknown key {key!r}")
+            if rule_id in seen:
+                self.problem((*at, "id"), f"duplicate rule id {rule_id!r}")
+            seen.add(rule_id)
+            add = self.role_ids(spec.get("add"), (*at, "add"), f"{rule_id}: add")
+            if not add:
+                self.problem(at, f"{rule_id}: 'add' must list at least one role")
+            topics, roles, words = [], [], []
+            clauses = self.seq(spec.get("when"), (*at, "when"), f"{rule_id}: when")
+            if not clauses:
+                self.problem(at, f"{rule_id}: 'when' needs at least one condition")
+            for j, clause in enumerate(clauses):
+                cat = (*at, "when", j)
+                clause = self.mapping(clause, cat, f"{rule_id}: condition")
+                if len(clause) != 1 or next(iter(clause), None) not in ("topics", "roles", "words"):
+                    self.problem(cat, f"{rule_id}: each condition is exactly one of topics:, roles:, words:")
+                    continue
+                kind, items = next(iter(clause.items()))
+                if kind == "topics":
+                    topics.append(self.topic_ids(items, (*cat, kind), rule_id))
+                elif kind == "roles":
+                    roles.append(frozenset(self.role_ids(items, (*cat, kind), rule_id)))
+                else:
+                    words.append(self.words(items, (*cat, kind), rule_id))
+            escalate = spec.get("escalate", False)
+            if not isinstance(escalate, bool):
+                self.problem((*at, "escalate"), f"{rule_id}: escalate must be true or false")
+                escalate = False
+            unless = self.words(spec.get("unless"), (*at, "unless"), f"{rule_id}: unless")
+            rules.append(Rule(id=rule_id, add=add, topics=tuple(topics), roles=tuple(roles), words=tuple(words),
+                              unless=unless, escalate=escalate, description=str(spec.get("description", ""))))
+        return tuple(rules)
+
+    def triggers(self, value: Any) -> Triggers:
+        where = ("triggers",)
+        data = self.mapping(value, where, "triggers")
+        for key in sorted(set(data) - {"multi_authority", "explicit_request", "unanswered", "dispute"}, key=str):
+            self.problem((*where, key), f"unknown trigger {key!r}")
+
+        def section(name: str) -> tuple[bool, dict]:
+            spec = self.mapping(data.get(name), (*where, name), f"trigger {name}")
+            enabled = spec.get("enabled", True)
+            if not isinstance(enabled, bool):
+                self.problem((*where, name, "enabled"), f"trigger {name}: enabled must be true or false")
+                enabled = True
+            return enabled, spec
+
+        def positive(spec: dict, key: str, name: str, default: int) -> int:
+            value = spec.get(key, default)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                self.problem((*where, name, key), f"trigger {name}: {key} must be a whole number of at least 1")
+                return default
+            return value
+
+        multi_on, multi = section("multi_authority")
+        explicit_on, explicit = section("explicit_request")
+        unanswered_on, unanswered = section("unanswered")
+        dispute_on, dispute = section("dispute")
+        phrases = self.words(explicit.get("phrases"), (*where, "explicit_request", "phrases"), "explicit_request")
+        words = self.words(dispute.get("words"), (*where, "dispute", "words"), "dispute")
+        for on, ws, name in ((explicit_on, phrases, "explicit_request"), (dispute_on, words, "dispute")):
+            if on and not ws:
+                self.problem((*where, name), f"trigger {name} is enabled but lists no words or phrases")
+        return Triggers(multi_authority=multi_on, min_roles=positive(multi, "min_roles", "multi_authority", 2),
+                        explicit_request=phrases if explicit_on else None,
+                        unanswered_turns=positive(unanswered, "turns", "unanswered", 2) if unanswered_on else None,
+                        dispute=words if dispute_on else None)
+
+    def service_level(self, value: Any) -> ServiceLevel:
+        where = ("service_level",)
+        data = self.mapping(value, where, "service_level")
+        for key in sorted(set(data) - {"acknowledge_within_hours", "working_hours", "ladder"}, key=str):
+            self.problem((*where, key), f"service_level: unknown key {key!r}")
+        hours = data.get("acknowledge_within_hours", 4)
+        if isinstance(hours, bool) or not isinstance(hours, (int, float)) or not 0 < hours <= 200:
+            self.problem((*where, "acknowledge_within_hours"),
+                         "service_level: acknowledge_within_hours must be a number of working hours above 0")
+            hours = 4
+        ladder = self.seq(data.get("ladder", ["members", "deputy", COORDINATOR]), (*where, "ladder"), "ladder")
+        for i, step in enumerate(ladder):
+            if step not in LADDER_STEPS:
+                self.problem((*where, "ladder", i), f"service_level: unknown ladder step {step!r}; "
+                                                    f"use members, deputy, naringsliv")
+        working = self.hours(data.get("working_hours"), (*where, "working_hours")) or WorkingHours()
+        return ServiceLevel(acknowledge_hours=float(hours), hours=working,
+                            ladder=tuple(s for s in ladder if s in LADDER_STEPS))
+
+
+def _parse(path: Path, kb: KnowledgeBase) -> tuple[RoutingRules | None, list[Problem]]:
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(name, None, f"cannot read the routing rules: {exc}")]
+    try:
+        doc = yamllines.load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return None, [Problem(name, mark.line + 1 if mark else None, f"not valid YAML: {getattr(exc, 'problem', exc)}")]
+    checker = _Checker(name, doc, kb)
+    for key_path, line in doc.duplicates:
+        checker.problems.append(Problem(name, line, f"duplicate key {key_path[-1]!r}"))
+    data = checker.mapping(doc.data, (), "the routing rules file")
+    if not data:
+        checker.problem((), "the routing rules file is empty")
+        return None, checker.problems
+    for key in sorted(set(data) - TOP_KEYS, key=str):
+        checker.problem((key,), f"unknown top-level key {key!r}")
+    include_also = data.get("include_also_roles", True)
+    if not isinstance(include_also, bool):
+        checker.problem(("include_also_roles",), "include_also_roles must be true or false")
+        include_also = True
+    desk = data.get("desk", "slack")
+    if not isinstance(desk, str) or not desk.strip():
+        checker.problem(("desk",), "desk must be the name of the navigators' channel (slack, telegram, console)")
+        desk = "slack"
+    topic_roles, responsible = checker.topics(data.get("topics"), include_also)
+    rules = RoutingRules(roles=checker.roles(data.get("roles")), topic_roles=topic_roles, responsible=responsible,
+                         rules=checker.rules(data.get("rules")), triggers=checker.triggers(data.get("triggers")),
+                         service_level=checker.service_level(data.get("service_level")), desk=desk, path=name)
+    return rules, checker.problems
+
+
+def check_routing_rules(path: Path | str, *, kb: KnowledgeBase) -> list[Problem]:
+    """Every problem in the routing rules file, each with file and line."""
+    return sorted(_parse(Path(path), kb)[1], key=lambda p: (p.line or 0, p.message))
+
+
+def load_routing_rules(path: Path | str, *, kb: KnowledgeBase) -> RoutingRules:
+    """The rules, or InvalidKnowledge carrying every problem."""
+    rules, problems = _parse(Path(path), kb)
+    if problems or rules is None:
+        raise InvalidKnowledge(problems or [Problem(str(path), None, "the routing rules cannot be used")])
+    return rules

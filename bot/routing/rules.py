@@ -1,0 +1,181 @@
+"""Routing rules as loaded from routing_rules.yaml: who is convened for what, and when a
+question should go to a person. Built by `bot.routing.loader.load_routing_rules`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.core.actions import Actor
+from bot.knowledge.models import Bilingual
+from bot.routing.service_level import WorkingHours
+from bot.routing.text import WordSet, fold
+
+COORDINATOR = "naringsliv"
+TriggerKind = Literal["multi_authority", "explicit_request", "unanswered", "dispute"]
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    slack_id: str | None = None
+    telegram_id: int | None = None
+    email: str | None = None
+
+    def matches(self, actor: Actor) -> bool:
+        user = str(actor.user_id).strip()
+        if actor.channel == "slack":
+            return self.slack_id is not None and user == self.slack_id
+        if actor.channel == "telegram":
+            return self.telegram_id is not None and user == str(self.telegram_id)
+        if actor.channel in ("cli", "console", "email"):
+            return self.email is not None and user.casefold() == self.email.casefold()
+        return False
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "slack_id": self.slack_id, "telegram_id": self.telegram_id,
+                "email": self.email}
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    name: Bilingual
+    members: tuple[Member, ...]
+    deputy: Member | None = None
+    working_hours: WorkingHours | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Adds roles when every clause holds (each clause: any of its topics/roles/words)."""
+
+    id: str
+    add: tuple[str, ...]
+    topics: tuple[frozenset[str], ...] = ()
+    roles: tuple[frozenset[str], ...] = ()
+    words: tuple[WordSet, ...] = ()
+    unless: WordSet = field(default_factory=lambda: WordSet(()))
+    escalate: bool = False
+    description: str = ""
+
+    def fires(self, *, topics: set[str], roles: set[str], folded: str) -> bool:
+        if self.unless and self.unless.find(folded):
+            return False
+        return (all(clause & topics for clause in self.topics)
+                and all(clause & roles for clause in self.roles)
+                and all(words.find(folded) for words in self.words))
+
+
+@dataclass(frozen=True)
+class Trigger:
+    kind: TriggerKind
+    detail: str
+
+
+@dataclass(frozen=True)
+class Triggers:
+    multi_authority: bool = True
+    min_roles: int = 2
+    explicit_request: WordSet | None = None
+    unanswered_turns: int | None = 2
+    dispute: WordSet | None = None
+
+
+@dataclass(frozen=True)
+class ServiceLevel:
+    acknowledge_hours: float = 4
+    hours: WorkingHours = field(default_factory=WorkingHours)
+    ladder: tuple[str, ...] = ("members", "deputy", COORDINATOR)
+
+
+@dataclass(frozen=True)
+class RoutingRules:
+    roles: dict[str, Role]
+    topic_roles: dict[str, tuple[str, ...]]  # every known topic → roles it needs
+    responsible: dict[str, str]  # topic → its responsible role (from the article)
+    rules: tuple[Rule, ...]
+    triggers: Triggers
+    service_level: ServiceLevel
+    desk: str = "slack"
+    path: str = ""
+
+    # -- roles ---------------------------------------------------------------------------
+    def _fired(self, *, topics: list[str], text: str) -> list[Rule]:
+        topic_set = set(topics)
+        role_set = {r for t in topics for r in self.topic_roles.get(t, ())}
+        folded = fold(text or "")
+        return [rule for rule in self.rules if rule.fires(topics=topic_set, roles=role_set, folded=folded)]
+
+    def roles_for(self, *, topics: list[str], text: str) -> list[str]:
+        """Roles to convene, in a stable order: the topics' roles in the order given, then
+        what the extra rules add (in file order), naringsliv (the coordinator) always last."""
+        ordered: list[str] = []
+        for topic in topics:
+            ordered.extend(self.topic_roles.get(topic, ()))
+        for rule in self._fired(topics=topics, text=text):
+            ordered.extend(rule.add)
+        unique = list(dict.fromkeys(r for r in ordered if r != COORDINATOR))
+        return [*unique, COORDINATOR]
+
+    def authorities(self, *, topics: list[str], text: str) -> list[str]:
+        """Distinct responsible roles (not naringsliv) of the topics, plus roles added by rules
+        marked `escalate`: what the multi-authority trigger counts."""
+        found = [self.responsible[t] for t in topics if t in self.responsible]
+        for rule in self._fired(topics=topics, text=text):
+            if rule.escalate:
+                found.extend(rule.add)
+        return list(dict.fromkeys(r for r in found if r != COORDINATOR))
+
+    def escalation_trigger(self, *, text: str, topics: list[str], unanswered_streak: int) -> Trigger | None:
+        """Why this turn should go to a person, or None. Checked in the order: explicit
+        request, dispute/urgency, several authorities, unanswered turns."""
+        folded = fold(text or "")
+        cfg = self.triggers
+        if cfg.explicit_request and (hit := cfg.explicit_request.find(folded)):
+            return Trigger("explicit_request", hit)
+        if cfg.dispute and (hit := cfg.dispute.find(folded)):
+            return Trigger("dispute", hit)
+        if cfg.multi_authority:
+            found = self.authorities(topics=topics, text=text)
+            if len(found) >= cfg.min_roles:
+                return Trigger("multi_authority", ", ".join(found))
+        if cfg.unanswered_turns and unanswered_streak >= cfg.unanswered_turns:
+            return Trigger("unanswered", f"{unanswered_streak}")
+        return None
+
+    # -- people --------------------------------------------------------------------------
+    def role_name(self, role: str, lang: str) -> str:
+        found = self.roles.get(role)
+        return found.name.get(lang) if found else role
+
+    def members_for(self, roles: list[str]) -> list[Member]:
+        """The members of the roles (and naringsliv's), each person once, in role order."""
+        seen: dict[tuple, Member] = {}
+        for role in [*roles, *([COORDINATOR] if COORDINATOR not in roles else [])]:
+            for member in getattr(self.roles.get(role), "members", ()):
+                seen.setdefault(_identity(member), member)
+        return list(seen.values())
+
+    def deputies_for(self, roles: list[str]) -> list[Member]:
+        seen: dict[tuple, Member] = {}
+        for role in roles:
+            deputy = getattr(self.roles.get(role), "deputy", None)
+            if deputy is not None:
+                seen.setdefault(_identity(deputy), deputy)
+        return list(seen.values())
+
+    def all_people(self) -> list[Member]:
+        roles = list(self.roles)
+        return list({_identity(m): m for m in [*self.members_for(roles), *self.deputies_for(roles)]}.values())
+
+    def member_for(self, actor: Actor) -> Member | None:
+        """The navigator acting, if listed as a member or deputy of any role."""
+        for member in self.all_people():
+            if member.matches(actor):
+                return member
+        return None
+
+
+def _identity(member: Member) -> tuple:
+    return (member.name, member.slack_id, member.telegram_id, (member.email or "").casefold())

@@ -1,0 +1,54 @@
+"""YAML with line numbers: the data as plain Python plus the 1-based line of every node,
+keyed by its path (a tuple of keys and list indexes). Duplicate keys are reported."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+Path = tuple
+
+
+class LineData:
+    def __init__(self, data: Any, lines: dict[Path, int], duplicates: list[tuple[Path, int]]) -> None:
+        self.data = data
+        self.lines = lines
+        self.duplicates = duplicates
+
+    def line(self, path: Path) -> int | None:
+        """The line of `path`, or of its nearest ancestor that exists."""
+        path = tuple(path)
+        while path not in self.lines and path:
+            path = path[:-1]
+        return self.lines.get(path)
+
+
+def load(text: str) -> LineData:
+    """Parse YAML text; raises yaml.YAMLError (with a mark) on bad syntax."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    lines: dict[Path, int] = {}
+    duplicates: list[tuple[Path, int]] = []
+    constructor = SafeConstructor()
+
+    def walk(node: Node, path: Path) -> Any:
+        lines[path] = node.start_mark.line + 1
+        if isinstance(node, MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = constructor.construct_object(key_node, deep=True)
+                if not isinstance(key, (str, int, float, bool)) and key is not None:
+                    key = str(key)
+                if key in out:
+                    duplicates.append(((*path, key), key_node.start_mark.line + 1))
+                out[key] = walk(value_node, (*path, key))
+                lines[(*path, key)] = key_node.start_mark.line + 1
+            return out
+        if isinstance(node, SequenceNode):
+            return [walk(item, (*path, i)) for i, item in enumerate(node.value)]
+        return constructor.construct_object(node, deep=True)
+
+    data = walk(root, ()) if root is not None else None
+    return LineData(data, lines, duplicates)
