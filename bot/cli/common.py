@@ -13,3 +13,19 @@ def settings_or_exit() -> Settings:
     except ConfigError as exc:
         typer.echo(f"Konfigurationsfel / configuration error: {exc}", err=True)
         raise typer.Exit(2) from None
+
+
+def knowledge_or_exit(settings: Settings | None = None):
+    """The validated knowledge bundle, or every problem printed and exit code 1."""
+    from bot.knowledge.bundle import KnowledgeBundle
+    from bot.knowledge.problems import InvalidKnowledge
+
+    settings = settings or settings_or_exit()
+    try:
+        return KnowledgeBundle.load(settings.knowledge_dir, settings.resolved_routing_file)
+    except InvalidKnowledge as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        typer.echo("Lotsen startar inte med en ogiltig kunskapsbas. / Lotsen will not start with an "
+                   "invalid knowledge base: run 'lotsen kb check'.", err=True)
+        raise typer.Exit(1) from None

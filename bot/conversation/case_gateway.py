@@ -1,0 +1,39 @@
+"""What the conversation engine needs of the cases domain. `bot.cases.gateway` implements it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from sqlmodel import Session
+
+from bot.conversation.contact import Contact
+from bot.conversation.models import Conversation
+
+
+@dataclass(frozen=True)
+class OpenedCase:
+    case_id: int
+    number: str
+    roles: list[str]
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    case_id: int
+    number: str
+    status: str
+    contact_name: str | None
+
+
+class CaseGateway(Protocol):
+    def open_case(self, session: Session, *, conversation: Conversation, words: str, topics: list[str],
+                  roles: list[str], contact: Contact, consent_text: str, consent_at: datetime, lang: str,
+                  now: datetime) -> OpenedCase: ...
+
+    def open_case_info(self, session: Session, *, case_id: int) -> CaseInfo | None:
+        """The case if it is still open, else None."""
+        ...
+
+    def add_entrepreneur_message(self, session: Session, *, case_id: int, text: str, now: datetime) -> None: ...

@@ -1,0 +1,241 @@
+"""The conversation engine: one incoming message in, one reply out, state committed between.
+
+The engine is channel-agnostic. It keeps one conversation per (channel, user), runs the
+conversation state machine (bot.conversation.states), lets plug-in flows (meetings, ...) take
+messages they recognise, and otherwise answers from the knowledge base. Whatever it decides is
+committed before the reply is returned; messages to anyone else go through the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from bot.conversation import texts
+from bot.conversation.case_gateway import CaseGateway
+from bot.conversation.contact import parse_contact
+from bot.conversation.flows import Flow, Turn
+from bot.conversation.models import Conversation, Message
+from bot.conversation.responder import Responder
+from bot.conversation.states import State, check_transition
+from bot.core.clock import Clock
+from bot.core.messages import Incoming, Reply
+from bot.matching.text import MAX_MATCH_CHARS, clean, fold
+
+log = logging.getLogger(__name__)
+
+STORED_TEXT_LIMIT = 4_000
+ORDINALS = {
+    1: ("1", "ett", "en", "forsta", "den forsta", "nummer 1", "nr 1", "first", "the first", "one",
+        "alternativ 1", "option 1"),
+    2: ("2", "tva", "andra", "den andra", "nummer 2", "nr 2", "second", "the second", "two",
+        "alternativ 2", "option 2"),
+    3: ("3", "tre", "tredje", "den tredje", "nummer 3", "nr 3", "third", "the third", "three",
+        "alternativ 3", "option 3"),
+}
+_ORDINAL_LOOKUP = {phrase: number for number, phrases in ORDINALS.items() for phrase in phrases}
+_PUNCT = re.compile(r"[^\w\s]+")
+
+
+class ConversationEngine:
+    def __init__(self, *, db, responder: Responder, clock: Clock, cases: CaseGateway | None = None,
+                 flows: list[Flow] | None = None) -> None:
+        self.db = db
+        self.responder = responder
+        self.clock = clock
+        self.cases = cases
+        self.flows = list(flows or [])
+
+    # -- entry point ---------------------------------------------------------------------------
+    def handle(self, incoming: Incoming) -> Reply:
+        now = self.clock.now()
+        text = clean(incoming.text or "", limit=None)
+        with self.db.session() as session:
+            conversation = self._conversation(session, incoming, now)
+            lang = self.responder.language(text, default=conversation.lang) if text else conversation.lang
+            turn = Turn(incoming=incoming, text=text, lang=lang, now=now)
+            if text or incoming.choice:
+                self._store(session, conversation, "in", text or f"[{incoming.choice}]", None, None, now)
+            reply = self._dispatch(session, conversation, turn)
+            conversation.lang = reply.lang or lang
+            conversation.updated_at = now
+            session.add(conversation)
+            self._store(session, conversation, "out", reply.text, reply.action, reply.topic, now)
+        log.info("conversation %s: %s", conversation.id, reply.action)
+        return reply
+
+    # -- the state machine ----------------------------------------------------------------------
+    def _dispatch(self, session: Session, conversation: Conversation, turn: Turn) -> Reply:
+        choice = turn.incoming.choice or ""
+        if choice.startswith("topic:"):
+            return self._answer_topic(conversation, choice.split(":", 1)[1], turn.lang)
+        state = State(conversation.state)
+        if state is State.CONSENTING:
+            reply = self._on_consent(session, conversation, turn)
+            if reply is not None:
+                return reply
+        elif state is State.COLLECTING:
+            return self._on_contact(session, conversation, turn)
+        elif state is State.CLARIFYING:
+            reply = self._on_clarification(conversation, turn)
+            if reply is not None:
+                return reply
+        for flow in self.flows:
+            reply = flow.handle(session, conversation=conversation, turn=turn)
+            if reply is not None:
+                return reply
+        if self.cases is not None and conversation.case_id is not None:
+            reply = self._on_case_message(session, conversation, turn)
+            if reply is not None:
+                return reply
+        return self._answer(session, conversation, turn)
+
+    def _move(self, conversation: Conversation, new: State, pending: dict | None = None) -> None:
+        conversation.state = check_transition(conversation.state, new).value
+        conversation.pending = pending or {}
+
+    def _settle(self, conversation: Conversation) -> None:
+        """Back to rest: in the open case if there is one, idle otherwise."""
+        self._move(conversation, State.IN_CASE if conversation.case_id is not None else State.IDLE)
+
+    # -- answering ------------------------------------------------------------------------------
+    def _answer(self, session: Session, conversation: Conversation, turn: Turn) -> Reply:
+        reply = self.responder.respond(turn.text, lang=turn.lang,
+                                       unanswered_streak=conversation.unanswered_streak)
+        if reply.action in ("out_of_scope", "invalid"):
+            conversation.unanswered_streak += 1
+        elif reply.action in ("answer", "greeting", "escalate"):
+            conversation.unanswered_streak = 0
+        if reply.action == "clarify":
+            self._move(conversation, State.CLARIFYING, {"options": reply.alternatives})
+        elif reply.action == "escalate" and self.cases is not None:
+            if conversation.case_id is not None and self.cases.open_case_info(session, case_id=conversation.case_id) is not None:
+                return reply  # already in a case: the explanation is enough, nothing new to open
+            self._move(conversation, State.CONSENTING, {
+                "words": turn.text[:STORED_TEXT_LIMIT], "topics": reply.topics, "roles": reply.roles,
+                "lang": reply.lang})
+            reply.action = "consent"
+            reply.buttons = texts.consent_buttons(reply.lang)
+        elif conversation.state == State.CLARIFYING:
+            self._settle(conversation)
+        return reply
+
+    def _answer_topic(self, conversation: Conversation, topic: str, lang: str) -> Reply:
+        article = self.responder.kb.get(topic)
+        if article is None:
+            self._settle(conversation)
+            return self.responder.respond("", lang=lang)
+        if conversation.state == State.CLARIFYING:
+            self._settle(conversation)
+        conversation.unanswered_streak = 0
+        from bot.conversation.render import render_answer
+
+        return Reply(action="answer", text=render_answer(article, lang), lang=lang, topic=topic, confidence=1.0)
+
+    def _on_clarification(self, conversation: Conversation, turn: Turn) -> Reply | None:
+        options: list[str] = list(conversation.pending.get("options", []))
+        chosen = self._resolve_choice(turn.text, options, turn.lang)
+        if chosen is not None:
+            return self._answer_topic(conversation, chosen, conversation.lang or turn.lang)
+        self._settle(conversation)
+        return None  # a new question: answer it normally
+
+    def _resolve_choice(self, text: str, options: list[str], lang: str) -> str | None:
+        key = " ".join(_PUNCT.sub(" ", fold(text)).split())
+        number = _ORDINAL_LOOKUP.get(key)
+        if number is None and key.startswith(("den ", "the ")):
+            number = _ORDINAL_LOOKUP.get(key.split(" ", 1)[1])
+        if number is None and key in ("sista", "den sista", "last", "the last"):
+            number = len(options)
+        if number is not None:
+            return options[number - 1] if 1 <= number <= len(options) else None
+        if len(key) > 80:
+            return None
+        match = self.responder.matcher.match(text, lang=lang)
+        ranked = [topic for topic, score in match.scores if topic in options and score > 0.25]
+        return ranked[0] if ranked else None
+
+    # -- escalation: consent, contact, case -------------------------------------------------------
+    def _on_consent(self, session: Session, conversation: Conversation, turn: Turn) -> Reply | None:
+        lang = conversation.pending.get("lang", turn.lang)
+        answer = turn.incoming.choice or ""
+        key = " ".join(_PUNCT.sub(" ", turn.text.casefold()).split())
+        if answer == "consent:yes" or key in texts.YES:
+            pending = dict(conversation.pending)
+            pending["consent_at"] = turn.now.isoformat()
+            self._move(conversation, State.COLLECTING, pending)
+            return Reply(action="contact", text=texts.ask_contact(lang), lang=lang)
+        if answer == "consent:no" or key in texts.NO:
+            self._settle(conversation)  # the draft (their words) is dropped with the pending state
+            return Reply(action="declined", text=texts.declined(lang), lang=lang)
+        # Anything else: a new question drops the offer; otherwise ask again.
+        reply = self.responder.respond(turn.text, lang=lang)
+        if reply.action in ("answer", "clarify", "escalate"):
+            self._settle(conversation)
+            return None
+        return Reply(action="consent", text=texts.consent_reminder(lang), lang=lang,
+                     buttons=texts.consent_buttons(lang))
+
+    def _on_contact(self, session: Session, conversation: Conversation, turn: Turn) -> Reply:
+        lang = conversation.pending.get("lang", turn.lang)
+        key = " ".join(_PUNCT.sub(" ", turn.text.casefold()).split())
+        if key in texts.CANCEL or turn.incoming.choice == "consent:no":
+            self._settle(conversation)
+            return Reply(action="declined", text=texts.declined(lang), lang=lang)
+        contact = parse_contact(turn.text[:MAX_MATCH_CHARS])
+        if not contact.reachable:
+            return Reply(action="contact", text=texts.contact_missing(lang), lang=lang)
+        pending = conversation.pending
+        consent_text = texts.CONSENT_TEXT[lang].format(municipality=self.responder.kb.profile.name.get(lang))
+        opened = self.cases.open_case(
+            session, conversation=conversation, words=pending.get("words", ""),
+            topics=list(pending.get("topics", [])), roles=list(pending.get("roles", [])),
+            contact=contact, consent_text=consent_text,
+            consent_at=datetime.fromisoformat(pending["consent_at"]) if pending.get("consent_at") else turn.now,
+            lang=lang, now=turn.now)
+        conversation.case_id = opened.case_id
+        self._move(conversation, State.IN_CASE)
+        rules = self.responder.rules
+        role_names = [rules.role_name(role, lang) for role in opened.roles] if rules else opened.roles
+        return Reply(action="case_opened", text=texts.case_opened(opened.number, role_names, lang), lang=lang,
+                     case_number=opened.number, roles=list(opened.roles), topics=list(pending.get("topics", [])))
+
+    def _on_case_message(self, session: Session, conversation: Conversation, turn: Turn) -> Reply | None:
+        case = self.cases.open_case_info(session, case_id=conversation.case_id)
+        if case is None:  # closed since: back to normal answering
+            conversation.case_id = None
+            if conversation.state == State.IN_CASE:
+                self._move(conversation, State.IDLE)
+            return None
+        if not turn.text:
+            return None
+        # A clear new question is answered; everything else belongs to the case.
+        match = self.responder.matcher.match(turn.text, lang=turn.lang)
+        if match.action == "answer" and match.confidence >= 0.6 and "?" in turn.text:
+            return None
+        self.cases.add_entrepreneur_message(session, case_id=case.case_id, text=turn.text[:STORED_TEXT_LIMIT],
+                                            now=turn.now)
+        return Reply(action="case_message", text=texts.added_to_case(case.number, turn.lang), lang=turn.lang,
+                     case_number=case.number)
+
+    # -- storage ----------------------------------------------------------------------------------
+    def _conversation(self, session: Session, incoming: Incoming, now: datetime) -> Conversation:
+        conversation = session.exec(select(Conversation).where(
+            Conversation.channel == incoming.channel, Conversation.user_id == incoming.user_id)).first()
+        if conversation is None:
+            conversation = Conversation(channel=incoming.channel, user_id=incoming.user_id,
+                                        address=incoming.address, created_at=now, updated_at=now)
+            session.add(conversation)
+            session.flush()
+        elif conversation.address != incoming.address:
+            conversation.address = incoming.address
+        return conversation
+
+    @staticmethod
+    def _store(session: Session, conversation: Conversation, direction: str, text: str,
+               action: str | None, topic: str | None, now: datetime) -> None:
+        session.add(Message(conversation_id=conversation.id, direction=direction, text=text[:STORED_TEXT_LIMIT],
+                            action=action, topic=topic, created_at=now))
