@@ -1,0 +1,165 @@
+"""Building the python-telegram-bot Application and running it on its own event loop thread.
+
+`lotsen serve` runs the Telegram loop in a background thread so the synchronous parts (the
+scheduler's outbox dispatcher, the HTTP server) can hand it coroutines with
+`TelegramRunner.call`. Long polling by default; in webhook mode the HTTP server feeds updates
+in with `TelegramRunner.feed` after checking the secret token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Coroutine
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerStop, CallbackQueryHandler,
+                          CommandHandler, MessageHandler, TypeHandler, filters)
+
+from bot.adapters.telegram import handlers, navigators
+from bot.adapters.telegram.context import TelegramContext
+from bot.adapters.telegram.ratelimit import PacedRateLimiter
+from bot.core.service import LotsenService
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [("start", "Börja här / start here"), ("lots", "Få kontakt med en företagslots / talk to a navigator"),
+            ("mina_arenden", "Mina ärenden / my cases"), ("glom_mig", "Radera mina uppgifter / erase my data")]
+
+
+def file_url_for(api_url: str) -> str:
+    """https://api.telegram.org/bot -> https://api.telegram.org/file/bot (also self-hosted)."""
+    base, _, last = api_url.rstrip("/").rpartition("/")
+    return f"{base}/file/{last}" if last == "bot" else api_url.rstrip("/") + "/file/bot"
+
+
+async def _dedupe(update: Update, context) -> None:
+    if not context.application.bot_data["lotsen"].seen_updates.claim(update.update_id):
+        log.info("telegram: update %s already handled; ignored", update.update_id)
+        raise ApplicationHandlerStop
+
+
+def build_application(*, token: str, service: LotsenService, api_url: str = "https://api.telegram.org/bot",
+                      navigator_chat_id: int | None = None, webhook: bool = False,
+                      rate_limiter: PacedRateLimiter | None = None) -> Application:
+    builder = (ApplicationBuilder().token(token).base_url(api_url).base_file_url(file_url_for(api_url))
+               .rate_limiter(rate_limiter or PacedRateLimiter()).concurrent_updates(64)
+               .connection_pool_size(64).pool_timeout(30.0))
+    if webhook:
+        builder = builder.updater(None)
+    application = builder.build()
+    application.bot_data["lotsen"] = TelegramContext(service=service, navigator_chat_id=navigator_chat_id)
+
+    private = filters.ChatType.PRIVATE
+    application.add_handler(TypeHandler(Update, _dedupe), group=-1)
+    application.add_handler(CommandHandler(["start", "help", "hjalp"], handlers.on_start, filters=private))
+    application.add_handler(CommandHandler("lots", handlers.on_lots, filters=private))
+    application.add_handler(CommandHandler(["mina_arenden", "arenden"], handlers.on_my_cases, filters=private))
+    application.add_handler(CommandHandler("glom_mig", handlers.on_forget_me, filters=private))
+    application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, handlers.on_text))
+    application.add_handler(CallbackQueryHandler(handlers.on_choice, pattern=r"^e:"))
+    if navigator_chat_id is not None:
+        group = filters.Chat(chat_id=navigator_chat_id)
+        application.add_handler(CallbackQueryHandler(navigators.on_nav_button, pattern=r"^n:"))
+        application.add_handler(MessageHandler(group & filters.REPLY & filters.TEXT & ~filters.COMMAND,
+                                               navigators.on_group_reply))
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+class TelegramRunner:
+    """Owns the Application's event loop in a thread: start, feed updates, run coroutines, stop."""
+
+    def __init__(self, application: Application, *, webhook_url: str | None = None,
+                 webhook_secret: str | None = None, poll_timeout: int = 10) -> None:
+        self.application = application
+        self.webhook_url = webhook_url
+        self.webhook_secret = webhook_secret
+        self.poll_timeout = poll_timeout
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+
+    @property
+    def context(self) -> TelegramContext:
+        return self.application.bot_data["lotsen"]
+
+    @property
+    def running(self) -> bool:
+        return self._ready.is_set() and self.application.running
+
+    def start(self, timeout: float = 30.0) -> None:
+        self._thread = threading.Thread(target=self._run, name="lotsen-telegram", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(timeout):
+            raise RuntimeError("Telegram did not start in time")
+        if self._error is not None:
+            raise self._error
+
+    def _run(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self.loop)
+        try:
+            self.loop.run_until_complete(self._startup())
+        except BaseException as exc:  # reported to start()
+            self._error = exc
+            self._ready.set()
+            self.loop.close()
+            return
+        self._ready.set()
+        self.loop.run_forever()
+        self.loop.close()
+
+    async def _startup(self) -> None:
+        app = self.application
+        await app.initialize()
+        if self.webhook_url:
+            await app.bot.set_webhook(self.webhook_url, secret_token=self.webhook_secret,
+                                      allowed_updates=["message", "callback_query"])
+        elif app.updater is not None:
+            await app.bot.delete_webhook()
+            await app.updater.start_polling(timeout=self.poll_timeout, allowed_updates=["message", "callback_query"])
+        await app.start()
+        try:
+            await app.bot.set_my_commands(COMMANDS)
+        except Exception:  # a cosmetic; never stop the bot for it
+            log.warning("telegram: could not set the command list")
+        log.info("telegram: running (%s)", "webhook" if self.webhook_url else "long polling")
+
+    def call(self, coro: Coroutine[Any, Any, Any], timeout: float = 60.0) -> Any:
+        """Run `coro` on the Telegram loop from another thread and wait for its result."""
+        if self.loop is None or not self._ready.is_set():
+            coro.close()
+            raise RuntimeError("Telegram is not running")
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        try:
+            return future.result(timeout)
+        except TimeoutError:
+            future.cancel()
+            raise
+
+    def feed(self, data: dict) -> None:
+        """Queue an update received by the webhook."""
+        update = Update.de_json(data, self.application.bot)
+        asyncio.run_coroutine_threadsafe(self.application.update_queue.put(update), self.loop).result(10)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop fetching, finish the updates in flight, then close."""
+        if self.loop is None or not self._ready.is_set() or self._error is not None:
+            return
+        asyncio.run_coroutine_threadsafe(self._shutdown(), self.loop).result(timeout)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout)
+
+    async def _shutdown(self) -> None:
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+        log.info("telegram: stopped")
+

@@ -1,0 +1,45 @@
+"""What the Telegram handlers share: the injected service and the adapter's small memories."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from bot.adapters.dedupe import SeenIds
+from bot.adapters.telegram.keys import ChoiceKeys
+from bot.core.service import LotsenService
+
+
+@dataclass
+class TelegramContext:
+    service: LotsenService
+    navigator_chat_id: int | None = None
+    keys: ChoiceKeys = field(default_factory=ChoiceKeys)
+    seen_updates: SeenIds = field(default_factory=lambda: SeenIds(max_size=20_000, ttl=24 * 3600))
+    # The navigators' "reply" prompts: prompt message id -> (case number, navigator's user id).
+    prompts: OrderedDict = field(default_factory=OrderedDict)
+    _locks: OrderedDict = field(default_factory=OrderedDict)
+
+    def chat_lock(self, chat_id: int) -> asyncio.Lock:
+        """One entrepreneur's messages are handled in order, even with concurrent updates."""
+        lock = self._locks.pop(chat_id, None) or asyncio.Lock()
+        self._locks[chat_id] = lock
+        while len(self._locks) > 5_000:
+            oldest, old_lock = next(iter(self._locks.items()))
+            if old_lock.locked():
+                break
+            self._locks.pop(oldest)
+        return lock
+
+    def remember_prompt(self, message_id: int, case_number: str, user_id: int) -> None:
+        self.prompts[message_id] = (case_number, user_id)
+        while len(self.prompts) > 2_000:
+            self.prompts.popitem(last=False)
+
+
+def lang_of(language_code: str | None) -> str | None:
+    if not language_code:
+        return None
+    code = language_code.lower()
+    return "sv" if code.startswith("sv") else "en" if code.startswith("en") else None

@@ -1,0 +1,93 @@
+"""The navigators' Telegram group (optional): claim, reply and close buttons on case cards.
+
+Button data is parsed against a fixed vocabulary (bot.adapters.telegram.keys); the core checks
+that the person pressing is a navigator allowed to act on the case. A refusal is shown only to
+the person who pressed (a callback alert).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import ForceReply, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.adapters.telegram.handlers import ctx_of
+from bot.adapters.telegram.keys import parse_nav
+from bot.adapters.telegram.render import card_html, card_keyboard, outcome_keyboard, verbs_keyboard
+from bot.core.actions import ActionResult, Actor, NavigatorAction
+
+log = logging.getLogger(__name__)
+
+UNKNOWN = "Okänd knapp. / Unknown button."
+REPLY_PROMPT = ("Ärende {number}: skriv ditt svar till företagaren som svar på det här meddelandet.\n"
+                "Case {number}: write your reply to the entrepreneur as a reply to this message.")
+
+
+async def _act(context: ContextTypes.DEFAULT_TYPE, action: NavigatorAction) -> ActionResult:
+    service = ctx_of(context).service
+    return await asyncio.to_thread(service.navigator_action, action)
+
+
+async def _show(query, result: ActionResult) -> None:
+    """An accepted action re-renders the card; a refusal is an alert to the presser only."""
+    if not result.ok:
+        await query.answer(result.message[:200], show_alert=True)
+        return
+    await query.answer(result.message[:200])
+    if result.card is not None:
+        try:
+            await query.edit_message_text(card_html(result.card), parse_mode=ParseMode.HTML,
+                                          reply_markup=card_keyboard(result.card))
+        except BadRequest as exc:  # "message is not modified" and the like
+            log.info("telegram: card not re-rendered: %s", exc.message)
+
+
+async def on_nav_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    press = parse_nav(query.data or "")
+    if press is None:
+        await query.answer(UNKNOWN, show_alert=True)
+        return
+    actor = Actor("telegram", str(update.effective_user.id))
+    if press.verb == "claim":
+        await _show(query, await _act(context, NavigatorAction(actor, "claim", press.case_number)))
+    elif press.verb == "reply":
+        await query.answer()
+        prompt = await context.bot.send_message(
+            update.effective_chat.id, REPLY_PROMPT.format(number=press.case_number),
+            message_thread_id=query.message.message_thread_id if query.message else None,
+            reply_markup=ForceReply(selective=True, input_field_placeholder="Svar / reply"))
+        ctx_of(context).remember_prompt(prompt.message_id, press.case_number, update.effective_user.id)
+    elif press.verb == "close":
+        await query.answer()
+        await query.edit_message_reply_markup(outcome_keyboard(press.case_number))
+    elif press.verb == "outcome":
+        result = await _act(context, NavigatorAction(actor, "close", press.case_number, outcome=press.outcome))
+        await _show(query, result)
+    elif press.verb == "back":
+        await query.answer()
+        await query.edit_message_reply_markup(verbs_keyboard(press.case_number, ["claim", "reply", "close"]))
+    else:
+        await query.answer(UNKNOWN, show_alert=True)
+
+
+async def on_group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A navigator's answer to a reply prompt: relayed to the entrepreneur through the core."""
+    message = update.effective_message
+    lotsen = ctx_of(context)
+    replied = message.reply_to_message
+    prompt = lotsen.prompts.get(replied.message_id) if replied else None
+    if prompt is None:
+        return  # ordinary group chatter is none of Lotsen's business
+    case_number, prompted_user = prompt
+    if prompted_user != update.effective_user.id:
+        return
+    actor = Actor("telegram", str(update.effective_user.id))
+    result = await _act(context, NavigatorAction(actor, "reply", case_number, text=message.text or ""))
+    if result.ok:
+        lotsen.prompts.pop(replied.message_id, None)
+    await message.reply_text(result.message[:4000], do_quote=True)

@@ -1,0 +1,125 @@
+"""Rendering the core's replies and case cards as Telegram messages.
+
+Entrepreneurs' messages are sent as plain text (no parse mode), so nothing they or the core
+write is interpreted. The navigators' case card uses HTML for the mentions and headings; every
+piece of text in it is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.adapters.telegram.keys import ChoiceKeys, nav_data
+from bot.adapters.text import TELEGRAM_LIMIT, split_escaped, split_text, utf16_len
+from bot.core.actions import OUTCOMES
+from bot.core.messages import Button, Reply
+from bot.core.ports import CaseCard
+
+OUTCOME_LABELS = {"sv": {"answered": "Besvarat", "meeting_held": "Möte hållet",
+                         "permit_applied": "Tillstånd sökt", "referred": "Hänvisat",
+                         "withdrawn": "Återkallat"},
+                  "en": {"answered": "Answered", "meeting_held": "Meeting held",
+                         "permit_applied": "Permit applied for", "referred": "Referred",
+                         "withdrawn": "Withdrawn"}}
+NAV_LABELS = {"sv": {"claim": "Ta ärendet", "reply": "Svara företagaren", "close": "Avsluta",
+                     "back": "Tillbaka"},
+              "en": {"claim": "Claim", "reply": "Reply to the entrepreneur", "close": "Close",
+                     "back": "Back"}}
+CLOSED_STATUSES = {"closed", "erased", "withdrawn"}
+
+
+@dataclass(frozen=True)
+class Part:
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+
+
+def choice_keyboard(chat_id: str, buttons: list[Button], keys: ChoiceKeys) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label[:64], callback_data=keys.issue(chat_id, b.key, b.label))]
+                                 for b in buttons])
+
+
+def message_parts(chat_id: str, text: str, buttons: list[Button], keys: ChoiceKeys) -> list[Part]:
+    """Plain-text parts of at most 4096 characters; the keyboard goes with the last one."""
+    chunks = split_text(text) or ["…"]
+    markup = choice_keyboard(chat_id, buttons, keys)
+    return [Part(chunk, markup if i == len(chunks) - 1 else None) for i, chunk in enumerate(chunks)]
+
+
+def reply_parts(chat_id: str, reply: Reply, keys: ChoiceKeys) -> list[Part]:
+    return message_parts(chat_id, reply.text, reply.buttons, keys)
+
+
+def mention(member: dict) -> str:
+    name = html.escape(member.get("name") or "navigator")
+    telegram_id = member.get("telegram_id")
+    if telegram_id and str(telegram_id).lstrip("-").isdigit():
+        return f'<a href="tg://user?id={int(telegram_id)}">{name}</a>'
+    return name
+
+
+def card_verbs(card: CaseCard) -> list[str]:
+    """Which buttons the card offers: the core's `actions` when given, else by status."""
+    if card.actions:
+        known = {"claim": "claim", "reply": "reply", "close": "close"}
+        return [known[b.key] for b in card.actions if b.key in known]
+    if card.status in CLOSED_STATUSES:
+        return []
+    return ["claim", "reply", "close"] if card.status in ("new", "open", "convened") else ["reply", "close"]
+
+
+def verbs_keyboard(case_number: str, verbs: list[str], lang: str = "sv") -> InlineKeyboardMarkup | None:
+    labels = NAV_LABELS.get(lang, NAV_LABELS["sv"])
+    if not verbs:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(labels[v], callback_data=nav_data(v, case_number))
+                                  for v in verbs]])
+
+
+def card_keyboard(card: CaseCard) -> InlineKeyboardMarkup | None:
+    return verbs_keyboard(card.number, card_verbs(card), card.lang)
+
+
+def outcome_keyboard(case_number: str, lang: str = "sv") -> InlineKeyboardMarkup:
+    labels = OUTCOME_LABELS.get(lang, OUTCOME_LABELS["sv"])
+    rows = [[InlineKeyboardButton(labels[o], callback_data=nav_data("close", case_number, o))]
+            for o in OUTCOMES]
+    rows.append([InlineKeyboardButton(NAV_LABELS.get(lang, NAV_LABELS["sv"])["back"],
+                                      callback_data=nav_data("back", case_number))])
+    return InlineKeyboardMarkup(rows)
+
+
+def card_html(card: CaseCard, *, with_mentions: bool = True) -> str:
+    e = html.escape
+    sv = card.lang != "en"
+    lines = [f"<b>{'Ärende' if sv else 'Case'} {e(card.number)}: {e(card.title)}</b>", e(card.summary)]
+    if card.topics:
+        lines.append(f"{'Ämnen' if sv else 'Topics'}: " + ", ".join(e(t) for _, t in card.topics))
+    if card.roles:
+        lines.append(f"{'Roller' if sv else 'Roles'}: " + ", ".join(e(r) for _, r in card.roles))
+    lines.append(f"Status: {e(card.status)}")
+    if card.contact_name:
+        lines.append(f"{'Kontakt' if sv else 'Contact'}: {e(card.contact_name)}")
+    if with_mentions and card.members:
+        lines.append(("Kallade" if sv else "Convened") + ": " + ", ".join(mention(m) for m in card.members))
+    head = "\n".join(lines)
+    words_label = "Företagarens ord" if sv else "In the entrepreneur's words"
+    budget = TELEGRAM_LIMIT - utf16_len(head) - 60
+    words = card.entrepreneur_words
+    if utf16_len(e(words)) > budget:  # the full text reaches navigators through the case itself
+        words = split_text(words, max(budget // 2, 100))[0] + " …"
+    return f"{head}\n\n{words_label}:\n<blockquote>{e(words)}</blockquote>"
+
+
+def relay_html(text: str, mentions: list[dict] | None) -> list[str]:
+    """A post to the navigators (e.g. the entrepreneur's follow-up): escaped, split, mentions first."""
+    prefix = " ".join(mention(m) for m in (mentions or []))
+    parts = split_escaped(text, TELEGRAM_LIMIT - 400, html.escape) or ["…"]
+    if prefix:
+        parts[0] = prefix + "\n" + parts[0]
+    return parts
