@@ -1,0 +1,156 @@
+"""Navigator actions: claim, note, reply, propose_meeting, close.
+
+Only people listed in routing_rules.yaml (members or deputies) may act; anyone else is refused
+and the refusal is audited. Every action is a timeline event; messages to the entrepreneur
+and the desk go through the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.cases.card import build_card
+from bot.cases.errors import CaseError
+from bot.cases.models import Case
+from bot.cases.queries import find_case
+from bot.cases.service import message_entrepreneur, post_to_desk, record_event, update_desk
+from bot.cases.states import ensure_open, transition
+from bot.cases.texts import format_when, outcome_name, t
+from bot.core.actions import OUTCOMES, ActionResult, NavigatorAction
+from bot.core.clock import STOCKHOLM, Clock
+from bot.routing.rules import Member, RoutingRules
+from bot.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def perform_action(session: Session, *, action: NavigatorAction, rules: RoutingRules, clock: Clock,
+                   lang: str = "sv") -> ActionResult:
+    """Do what a navigator asked, or refuse with a clear message. Refusals and illegal
+    transitions are audited as "refused" events and leave the case unchanged."""
+    now = clock.now()
+    actor = (action.actor.channel, str(action.actor.user_id))
+    case = find_case(session, number=action.case_number)
+    member = rules.member_for(action.actor)
+    if member is None:
+        record_event(session, case=case, kind="refused", actor=actor, now=now,
+                     data={"verb": action.verb, "reason": "not_a_member", "case_number": action.case_number})
+        log.warning("refused %s on %s: actor not in routing rules", action.verb, action.case_number)
+        return ActionResult(ok=False, message=t("refused", lang))
+    if case is None:
+        return ActionResult(ok=False, message=t("not_found", lang, number=action.case_number))
+    handler = _VERBS.get(action.verb)
+    if handler is None:
+        return ActionResult(ok=False, message=t("unknown_verb", lang))
+    try:
+        message = handler(session, case, action, member, actor, now, lang)
+    except CaseError as exc:
+        record_event(session, case=case, kind="refused", actor=actor, actor_name=member.name, now=now,
+                     data={"verb": action.verb, "reason": exc.en, "status": case.status})
+        return ActionResult(ok=False, message=exc.text(lang), card=build_card(case, rules=rules, lang=lang))
+    case.updated_at = now
+    session.add(case)
+    log.info("case %s: %s by a navigator", case.number, action.verb)
+    return ActionResult(ok=True, message=message, card=build_card(case, rules=rules, lang=lang))
+
+
+def navigator_action(db: Database, *, action: NavigatorAction, rules: RoutingRules, clock: Clock,
+                     lang: str = "sv") -> ActionResult:
+    """`perform_action` in its own unit of work (refusals are committed too)."""
+    with db.writer() as session:
+        return perform_action(session, action=action, rules=rules, clock=clock, lang=lang)
+
+
+def _member_key(member: Member) -> str:
+    return member.email or member.slack_id or str(member.telegram_id)
+
+
+def _text(action: NavigatorAction) -> str:
+    text = (action.text or "").strip()
+    if not text:
+        raise CaseError(t("need_text", "sv"), t("need_text", "en"))
+    return text
+
+
+def _claim(session, case: Case, action, member, actor, now, lang) -> str:
+    case.status = transition(case.status, "claimed")
+    case.claimed_by, case.claimed_by_name = _member_key(member), member.name
+    event = record_event(session, case=case, kind="claimed", actor=actor, actor_name=member.name, now=now)
+    message_entrepreneur(session, case=case, event=event, now=now,
+                         text=t("claimed", case.lang, name=member.name, number=case.number))
+    post_to_desk(session, case=case, event=event, text_key="desk_claimed", now=now)
+    update_desk(session, case=case, event=event, now=now)
+    return t("ok_claim", lang, number=case.number)
+
+
+def _note(session, case: Case, action, member, actor, now, lang) -> str:
+    ensure_open(case.status)
+    event = record_event(session, case=case, kind="note", actor=actor, actor_name=member.name,
+                         text=_text(action), now=now)
+    post_to_desk(session, case=case, event=event, text_key="desk_note", now=now)
+    return t("ok_note", lang, number=case.number)
+
+
+def _reply(session, case: Case, action, member, actor, now, lang) -> str:
+    ensure_open(case.status)
+    text = _text(action)
+    if not case.address:
+        raise CaseError(t("erased_person", "sv"), t("erased_person", "en"))
+    event = record_event(session, case=case, kind="reply", actor=actor, actor_name=member.name, text=text, now=now)
+    message_entrepreneur(session, case=case, event=event, now=now,
+                         text=t("reply", case.lang, name=member.name, number=case.number, text=text))
+    post_to_desk(session, case=case, event=event, text_key="desk_reply", now=now)
+    return t("ok_reply", lang, number=case.number)
+
+
+def parse_meeting_time(text: str | None, *, now: datetime) -> datetime:
+    """ISO 8601 ("2026-12-01T10:00", "2026-12-01 10:00", with or without offset; without an
+    offset it is Swedish time), in the future."""
+    try:
+        moment = datetime.fromisoformat((text or "").strip())
+    except ValueError:
+        raise CaseError(t("bad_time", "sv"), t("bad_time", "en")) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=STOCKHOLM)
+    if moment <= now:
+        raise CaseError(t("bad_time", "sv"), t("bad_time", "en"))
+    return moment
+
+
+def _propose(session, case: Case, action, member, actor, now, lang) -> str:
+    moment = parse_meeting_time(action.text, now=now)
+    if not case.address:
+        raise CaseError(t("erased_person", "sv"), t("erased_person", "en"))
+    case.status = transition(case.status, "meeting_proposed")
+    case.meeting_at = moment
+    event = record_event(session, case=case, kind="meeting_proposed", actor=actor, actor_name=member.name,
+                         now=now, data={"meeting_at": moment.isoformat()})
+    buttons = [{"key": f"case:{case.number}:meeting:accept", "label": t("accept", case.lang)},
+               {"key": f"case:{case.number}:meeting:decline", "label": t("decline", case.lang)}]
+    message_entrepreneur(session, case=case, event=event, buttons=buttons, now=now,
+                         text=t("meeting", case.lang, name=member.name, number=case.number,
+                                when=format_when(moment, case.lang)))
+    post_to_desk(session, case=case, event=event, text_key="desk_meeting", now=now)
+    update_desk(session, case=case, event=event, now=now)
+    return t("ok_meeting", lang, number=case.number, when=format_when(moment, lang))
+
+
+def _close(session, case: Case, action, member, actor, now, lang) -> str:
+    if action.outcome not in OUTCOMES:
+        names = ", ".join(OUTCOMES)
+        raise CaseError(t("bad_outcome", "sv", outcomes=names), t("bad_outcome", "en", outcomes=names))
+    case.status = transition(case.status, "closed")
+    case.outcome, case.closed_at = action.outcome, now
+    event = record_event(session, case=case, kind="closed", actor=actor, actor_name=member.name, now=now,
+                         text=(action.text or "").strip() or None, data={"outcome": action.outcome})
+    if action.outcome != "withdrawn":
+        message_entrepreneur(session, case=case, event=event, now=now, text=t("closed", case.lang, number=case.number))
+    post_to_desk(session, case=case, event=event, text_key="desk_closed", now=now)
+    update_desk(session, case=case, event=event, now=now)
+    return t("ok_close", lang, number=case.number, outcome=outcome_name(action.outcome, lang))
+
+
+_VERBS = {"claim": _claim, "note": _note, "reply": _reply, "propose_meeting": _propose, "close": _close}

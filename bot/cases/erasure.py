@@ -1,0 +1,123 @@
+"""Erasure ("glöm mig"): remove a person's personal data and say what was kept and why.
+
+Erased: contact details, the person's own words (the case text and their messages), consent
+texts, their conversation and messages, the address of pending messages to them. Kept,
+pseudonymised: each case's number, topics, roles, the navigators' actions and the dates,
+because a case handled by the municipality is an official document that must be kept under
+the Archives Act (arkivlagen) and the Public Access to Information and Secrecy Act
+(offentlighets- och sekretesslagen); the person is replaced by a pseudonym. The fact and time
+of the consent withdrawal are kept as proof that the request was carried out.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete
+from sqlmodel import Session, select
+
+from bot.cases.models import Case, CaseEvent, Consent
+from bot.cases.service import SYSTEM, post_to_desk, record_event
+from bot.cases.states import OPEN_STATUSES, transition
+from bot.conversation.models import Conversation, Message
+from bot.core.clock import Clock
+from bot.outbox.models import OutboxItem
+
+log = logging.getLogger(__name__)
+
+_KEPT = {
+    "cases": ("Ärendenummer, ämnen, vilka roller som kallades, lotsarnas åtgärder och datum, med en pseudonym i "
+              "stället för dig: ärenden hos kommunen är allmänna handlingar som ska bevaras enligt arkivlagen.",
+              "Case numbers, topics, the roles convened, the navigators' actions and dates, with a pseudonym instead "
+              "of you: cases at the municipality are official documents that must be kept under the Archives Act."),
+    "consent": ("Att du återkallade ditt samtycke och när, som bevis på att vi har raderat dina uppgifter.",
+                "That you withdrew your consent and when, as proof that we erased your data."),
+}
+_ERASED = {
+    "contact": ("dina kontaktuppgifter", "your contact details"),
+    "words": ("det du skrev i dina ärenden", "what you wrote in your cases"),
+    "consent": ("samtyckestexterna", "the consent texts"),
+    "conversation": ("din konversation med Lotsen", "your conversation with Lotsen"),
+    "outbox": ("meddelanden till dig som inte hunnit skickas", "messages to you not yet sent"),
+}
+
+
+@dataclass
+class ErasureReport:
+    cases: list[str] = field(default_factory=list)  # numbers of the cases pseudonymised
+    closed: list[str] = field(default_factory=list)  # open cases closed as withdrawn
+    erased: list[str] = field(default_factory=list)  # keys of _ERASED
+    kept: list[str] = field(default_factory=list)  # keys of _KEPT
+    messages_deleted: int = 0
+
+    def text(self, lang: str = "sv") -> str:
+        en = lang == "en"
+        if not self.erased and not self.cases:
+            return ("We had no personal data about you." if en else "Vi hade inga personuppgifter om dig.")
+        erased = ", ".join(_ERASED[key][en] for key in self.erased)
+        lines = [("Erased: " if en else "Raderat: ") + erased + "."]
+        if self.closed:
+            lines.append(("Closed as withdrawn: " if en else "Avslutade som återkallade: ") + ", ".join(self.closed) + ".")
+        for key in self.kept:
+            lines.append(("Kept: " if en else "Sparat: ") + _KEPT[key][en])
+        return "\n".join(lines)
+
+
+def erase_person(session: Session, *, channel: str, user_id: str, clock: Clock) -> ErasureReport:
+    now = clock.now()
+    user_id = str(user_id)
+    report = ErasureReport()
+    cases = list(session.exec(select(Case).where(Case.channel == channel, Case.user_id == user_id)))
+    addresses = {user_id} | {c.address for c in cases if c.address}
+    for case in cases:
+        report.cases.append(case.number)
+        case.words = None
+        case.contact_name = case.contact_company = case.contact_phone = case.contact_email = None
+        case.user_id = case.address = None
+        case.erased_at, case.updated_at = now, now
+        for event in session.exec(select(CaseEvent).where(CaseEvent.case_id == case.id,
+                                                           CaseEvent.kind == "entrepreneur_message")):
+            event.text = None
+            session.add(event)
+        if case.status in OPEN_STATUSES:
+            case.status = transition(case.status, "closed")
+            case.outcome, case.closed_at = "withdrawn", now
+            report.closed.append(case.number)
+        event = record_event(session, case=case, kind="erased", actor=SYSTEM, now=now,
+                             data={"closed": case.number in report.closed})
+        if case.number in report.closed:
+            post_to_desk(session, case=case, event=event, text_key="desk_erased", now=now)
+        session.add(case)
+    if cases:
+        report.erased += ["contact", "words"]
+        report.kept.append("cases")
+    consents = list(session.exec(select(Consent).where(Consent.channel == channel, Consent.user_id == user_id)))
+    for consent in consents:
+        consent.text, consent.user_id = None, None
+        consent.withdrawn_at = consent.withdrawn_at or now
+        session.add(consent)
+    if consents:
+        report.erased.append("consent")
+        report.kept.append("consent")
+    conversation = session.exec(select(Conversation).where(Conversation.channel == channel,
+                                                           Conversation.user_id == user_id)).first()
+    if conversation is not None:
+        report.messages_deleted = session.exec(
+            delete(Message).where(Message.conversation_id == conversation.id)).rowcount or 0
+        conversation.state, conversation.pending, conversation.unanswered_streak = "idle", {}, 0
+        conversation.case_id, conversation.updated_at = None, now
+        session.add(conversation)
+        report.erased.append("conversation")
+    pending = list(session.exec(select(OutboxItem).where(OutboxItem.kind == "message", OutboxItem.channel == channel,
+                                                         OutboxItem.address.in_(addresses))))
+    for item in pending:
+        if item.status in ("pending", "claimed"):
+            item.status, item.last_error = "skipped", "erased at the person's request"
+        item.payload, item.address = {}, ""
+        session.add(item)
+    if pending:
+        report.erased.append("outbox")
+    session.flush()
+    log.info("erasure: %d case(s) pseudonymised, %d closed", len(report.cases), len(report.closed))
+    return report

@@ -1,0 +1,47 @@
+"""Case numbers: L-<year>-<4 digits>, sequential per year (Stockholm time).
+
+A counter row per year is incremented with UPDATE ... RETURNING in the transaction that
+creates the case: on PostgreSQL the row lock serialises concurrent creators, on SQLite the
+single writer does. The first case of a year inserts the row inside a savepoint; if another
+process inserted it first, the unique key makes us fall back to the update. The unique
+constraint on (year, seq) is the last line of defence.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from bot.cases.models import CaseCounter
+from bot.core.clock import STOCKHOLM
+
+NUMBER = re.compile(r"^L-(\d{4})-(\d{4,})$")
+
+
+def format_number(year: int, seq: int) -> str:
+    return f"L-{year}-{seq:04d}"
+
+
+def normalise_number(text: str) -> str | None:
+    """"l-2026-42" or " L-2026-0042 " → "L-2026-0042"; anything else → None."""
+    match = re.fullmatch(r"\s*[Ll]-?(\d{4})-(\d{1,6})\s*", text or "")
+    return format_number(int(match[1]), int(match[2])) if match else None
+
+
+def next_number(session: Session, *, now: datetime) -> tuple[int, int, str]:
+    year = now.astimezone(STOCKHOLM).year
+    bump = (update(CaseCounter).where(CaseCounter.year == year)
+            .values(last=CaseCounter.last + 1).returning(CaseCounter.last))
+    seq = session.execute(bump).scalar_one_or_none()
+    if seq is None:
+        try:
+            with session.begin_nested():
+                session.add(CaseCounter(year=year, last=0))
+        except IntegrityError:
+            pass  # another process created this year's counter first
+        seq = session.execute(bump).scalar_one()
+    return year, seq, format_number(year, seq)

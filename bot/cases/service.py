@@ -1,0 +1,178 @@
+"""Creating cases and what the entrepreneur adds to them. Every change writes a timeline event
+and, in the same transaction, the outbox rows about it (sent later by the dispatcher)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.cases.contact import Contact, validate_contact
+from bot.cases.errors import CaseError, CaseNotFound
+from bot.cases.models import Case, CaseEvent, Consent
+from bot.cases.numbers import next_number
+from bot.cases.states import ensure_open
+from bot.cases.texts import t
+from bot.core.clock import Clock
+from bot.knowledge.models import KnowledgeBase
+from bot.outbox.service import enqueue
+from bot.routing.rules import RoutingRules, Trigger
+
+log = logging.getLogger(__name__)
+SYSTEM = ("system", "lotsen")
+
+
+def record_event(session: Session, *, case: Case | None, kind: str, actor: tuple[str, str],
+                 actor_name: str | None = None, text: str | None = None, data: dict[str, Any] | None = None,
+                 now: datetime) -> CaseEvent:
+    """Append one event to the case's timeline (the audit log)."""
+    event = CaseEvent(case_id=case.id if case else None, kind=kind, actor_channel=actor[0], actor_id=actor[1],
+                      actor_name=actor_name, text=text, data=data or {}, created_at=now)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def entrepreneur_actor(case: Case) -> tuple[str, str]:
+    """Events by the entrepreneur carry the case's pseudonym, never the channel's user id."""
+    return (case.channel, case.pseudonym)
+
+
+def _topic_details(kb: KnowledgeBase | None, topics: list[str], lang: str) -> list[dict[str, Any]]:
+    details = []
+    for topic in dict.fromkeys(topics):
+        article = kb.get(topic) if kb is not None else None
+        if article is None:
+            details.append({"id": topic, "title": topic, "url": None})
+            continue
+        links = re.findall(r"https?://[^\s)\"'>]+", article.next_step.get(lang))
+        url = links[0].rstrip(".,") if links else (article.authority.url if article.authority else None)
+        details.append({"id": topic, "title": article.title.get(lang), "url": url})
+    return details
+
+
+def create_case(session: Session, *, rules: RoutingRules, kb: KnowledgeBase | None, channel: str, user_id: str,
+                text: str, topics: list[str], contact: Contact, consent_text: str, clock: Clock,
+                address: str | None = None, lang: str = "sv", trigger: Trigger | None = None,
+                desk: str | None = None) -> Case:
+    """Open a case: number, the person's words, topics, roles and members, contact details and
+    consent, and a "desk.convene" outbox row. Raises InvalidContact (nothing written) when the
+    person cannot be reached."""
+    contact = validate_contact(contact)
+    if not (consent_text or "").strip():
+        raise CaseError("Samtycket saknas.", "The consent is missing.")
+    if not (text or "").strip():
+        raise CaseError("Beskriv gärna ditt ärende med några ord.", "Please describe your matter in a few words.")
+    now = clock.now()
+    roles = rules.roles_for(topics=list(topics), text=text)
+    members = [m.as_dict() for m in rules.members_for(roles)]
+    year, seq, number = next_number(session, now=now)
+    case = Case(number=number, year=year, seq=seq, status="new", channel=channel, user_id=str(user_id),
+                address=str(address or user_id), lang=lang if lang in ("sv", "en") else "sv",
+                pseudonym=f"F-{secrets.token_hex(4)}", words=text.strip(), contact_name=contact.name,
+                contact_company=contact.company, contact_phone=contact.phone, contact_email=contact.email,
+                topics=_topic_details(kb, list(topics), lang), roles=roles, members=members,
+                trigger={"kind": trigger.kind, "detail": trigger.detail} if trigger else {},
+                desk=desk or rules.desk, last_ping_at=now, created_at=now, updated_at=now)
+    session.add(case)
+    session.flush()
+    session.add(Consent(case_id=case.id, channel=channel, user_id=str(user_id), purpose="case",
+                        text=consent_text.strip(), lang=case.lang, given_at=now))
+    record_event(session, case=case, kind="created", actor=entrepreneur_actor(case), now=now,
+                 data={"roles": roles, "topics": list(topics), "trigger": case.trigger})
+    record_event(session, case=case, kind="consent", actor=entrepreneur_actor(case), now=now,
+                 data={"purpose": "case"})
+    enqueue(session, kind="desk.convene", channel=case.desk, payload={"case_id": case.id}, due_at=now,
+            dedupe_key=f"case:{case.id}:convene", case_id=case.id)
+    log.info("case %s created (roles %s)", case.number, ",".join(roles))
+    return case
+
+
+def get_case(session: Session, *, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise CaseNotFound(f"Ärendet finns inte ({case_id}).", f"No such case ({case_id}).")
+    return case
+
+
+def post_to_desk(session: Session, *, case: Case, event: CaseEvent, text_key: str | None = None,
+                 mentions: list[dict] | None = None, now: datetime, dedupe_key: str | None = None) -> None:
+    """A "desk.post" outbox row about an event; its text is rendered at send time (so that an
+    erasure before sending also erases what would have been posted)."""
+    enqueue(session, kind="desk.post", channel=case.desk, due_at=now, case_id=case.id,
+            payload={"case_id": case.id, "event_id": event.id, "text_key": text_key, "mentions": mentions or []},
+            dedupe_key=dedupe_key or f"case:{case.id}:event:{event.id}:post")
+
+
+def update_desk(session: Session, *, case: Case, event: CaseEvent, now: datetime) -> None:
+    enqueue(session, kind="desk.update", channel=case.desk, due_at=now, case_id=case.id,
+            payload={"case_id": case.id}, dedupe_key=f"case:{case.id}:event:{event.id}:update")
+
+
+def message_entrepreneur(session: Session, *, case: Case, event: CaseEvent, text: str,
+                         buttons: list[dict] | None = None, now: datetime) -> None:
+    """A "message" outbox row to the entrepreneur on their channel."""
+    if not case.address:
+        return
+    enqueue(session, kind="message", channel=case.channel, address=case.address, due_at=now, case_id=case.id,
+            payload={"text": text, "buttons": buttons or []}, dedupe_key=f"case:{case.id}:event:{event.id}:message")
+
+
+def add_entrepreneur_message(session: Session, *, case_id: int, text: str, clock: Clock) -> CaseEvent:
+    """What the entrepreneur writes while the case is open: onto the timeline and to the desk."""
+    case = get_case(session, case_id=case_id)
+    ensure_open(case.status)
+    if not (text or "").strip():
+        raise CaseError("Meddelandet är tomt.", "The message is empty.")
+    now = clock.now()
+    event = record_event(session, case=case, kind="entrepreneur_message", actor=entrepreneur_actor(case),
+                         text=text.strip(), now=now)
+    case.updated_at = now
+    session.add(case)
+    post_to_desk(session, case=case, event=event, text_key="desk_message", now=now)
+    return event
+
+
+def answer_meeting(session: Session, *, case_number: str, channel: str, user_id: str, accept: bool,
+                   clock: Clock) -> str:
+    """The entrepreneur's answer to a proposed meeting (buttons "case:<number>:meeting:accept" /
+    "decline"). Returns the text to show them; only the case's own entrepreneur may answer."""
+    from bot.cases.queries import find_case
+    from bot.cases.states import transition
+    from bot.cases.texts import format_when
+
+    case = find_case(session, number=case_number)
+    if case is None or case.channel != channel or case.user_id != str(user_id):
+        raise CaseNotFound(t("not_found", "sv", number=case_number), t("not_found", "en", number=case_number))
+    if case.status != "meeting_proposed" or case.meeting_at is None:
+        raise CaseError(t("no_meeting", "sv", number=case.number), t("no_meeting", "en", number=case.number))
+    now = clock.now()
+    case.status = transition(case.status, "meeting_agreed" if accept else "claimed")
+    event = record_event(session, case=case, kind="meeting_accepted" if accept else "meeting_declined",
+                         actor=entrepreneur_actor(case), now=now,
+                         data={"meeting_at": case.meeting_at.isoformat(), "status": case.status})
+    if not accept:
+        case.meeting_at = None
+    case.updated_at = now
+    session.add(case)
+    post_to_desk(session, case=case, event=event, now=now,
+                 text_key="desk_meeting_accepted" if accept else "desk_meeting_declined")
+    update_desk(session, case=case, event=event, now=now)
+    name = case.claimed_by_name or ""
+    if accept:
+        return t("meeting_accepted", case.lang, when=format_when(event_time(event), case.lang), name=name)
+    return t("meeting_declined", case.lang, name=name)
+
+
+def event_time(event: CaseEvent) -> datetime:
+    return datetime.fromisoformat(event.data["meeting_at"])
+
+
+def parse_choice(key: str) -> tuple[str, bool] | None:
+    """"case:L-2026-0042:meeting:accept" → ("L-2026-0042", True); other keys → None."""
+    match = re.fullmatch(r"case:(L-\d{4}-\d{4,}):meeting:(accept|decline)", key or "")
+    return (match[1], match[2] == "accept") if match else None
