@@ -130,3 +130,17 @@ def subscribed(tags: list[str], lang: str) -> str:
     joined = ", ".join(tags)
     return _t(lang, f"Klart! Du får besked när det kommer nya möten om {joined}.",
               f"Done! You will hear when new meetings about {joined} come up.")
+
+
+def listing_number_unknown(number: int, lang: str) -> str:
+    return _t(lang, f"Jag hittar inget möte nummer {number} i listan. Skriv \"vilka möten finns?\" för att se den igen.",
+              f"I can't find meeting number {number} in the list. Write \"upcoming meetings\" to see it again.")
+
+
+def my_meetings(rows, lang: str) -> str:
+    if not rows:
+        return _t(lang, "Du är inte anmäld till några kommande möten.", "You are not signed up for any upcoming meetings.")
+    labels = {"confirmed": ("anmäld", "signed up"), "waitlisted": ("väntelista", "waiting list"),
+              "invited": ("inbjuden", "invited")}
+    lines = [f"- {summary(m, lang)} ({labels[s.status][1 if lang == 'en' else 0]})" for m, s in rows]
+    return "\n".join([_t(lang, "Dina möten:", "Your meetings:"), *lines])

@@ -1,0 +1,194 @@
+"""The meetings flow for the conversation engine: lists upcoming meetings, signs people up
+and off, follows topics, and answers case-meeting offers (accept/decline).
+
+Plug in with `ConversationEngine(..., flows=[MeetingsFlow(known_tags=...)])`. It takes:
+"vilka möten finns?", "kommande möten", "träffar", "upcoming meetings", "events" (optionally
+with a topic: "möten om upphandling"), "mina möten" / "my meetings", "bevaka upphandling" /
+"follow procurement meetings", "anmäl mig till 2" / "sign me up for 1" after a listing, and
+the button keys meeting:signup|cancel|accept|decline:<id> and meeting:subscribe:<tag>.
+Anything else returns None so the knowledge matcher gets it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.conversation.flows import Turn
+from bot.conversation.models import Conversation
+from bot.core.messages import Attachment, Button, Reply
+from bot.meetings import service, texts
+from bot.meetings.errors import MeetingError
+from bot.meetings.ics import build_ics, ics_filename
+from bot.meetings.models import Meeting, Signup
+from bot.meetings.validation import known_tags as default_known_tags
+
+PENDING_KEY = "meetings_listed"
+LIST_SIZE = 5
+_LIST_PHRASES = re.compile(
+    r"\b(vilka|kommande|nasta|alla|lista)\s+(moten|traffar|evenemang|aktiviteter)\b"
+    r"|\b(moten|traffar|evenemang)\s+(finns|ar det|for foretagare)\b"
+    r"|\b(upcoming|next|which|what|list|any)\s+(meetings|events)\b"
+    r"|\b(meetings|events)\s+(are there|for business)\b"
+    r"|\b(moten|traffar|meetings|events)\s+(om|kring|inom|about|on)\s+\w")
+_LIST_WORDS = {"moten", "traffar", "evenemang", "meetings", "events", "natverkstraffar", "frukostmoten"}
+_MINE = re.compile(r"\b(mina|my)\s+(moten|anmalningar|meetings|bookings|sign ?ups)\b")
+_SIGNUP = re.compile(r"\b(anmal mig|anmala mig|boka mig|boka|sign me up|register me|book me|sign up)\b\D*(\d{1,2})\b")
+_CANCEL = re.compile(r"\b(avanmal mig|avanmala mig|avboka|cancel)\b\D*(\d{1,2})\b")
+_FOLLOW = re.compile(r"\b(bevaka|prenumerera|folja|follow|subscribe)\b")
+_PUNCT = re.compile(r"[^\w\s-]+")
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", (text or "").lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(_PUNCT.sub(" ", text).split())
+
+
+@dataclass(frozen=True, slots=True)
+class _At:
+    when: datetime
+
+    def now(self) -> datetime:
+        return self.when
+
+
+@dataclass
+class MeetingsFlow:
+    known_tags: frozenset[str] = field(default_factory=default_known_tags)
+    # Called (inside the same unit of work) when an entrepreneur answers a case-meeting
+    # offer, e.g. so the cases domain can tell the navigators.
+    on_invitation_answer: Callable[[Session, Meeting, Signup, bool], None] | None = None
+    name: str = "meetings"
+
+    def __post_init__(self) -> None:
+        self.known_tags = frozenset(self.known_tags)
+        self._tag_lookup = {_fold(t).replace("-", " "): t for t in self.known_tags}
+
+    # -- entry point ---------------------------------------------------------------------------
+    def handle(self, session: Session, *, conversation: Conversation, turn: Turn) -> Reply | None:
+        lang = "en" if turn.lang == "en" else "sv"
+        try:
+            with session.begin_nested():  # a refusal leaves nothing half-written
+                return self._handle(session, conversation, turn, lang)
+        except MeetingError as err:
+            return Reply(action="meetings", text=err.message(lang), lang=lang)
+
+    def _handle(self, session: Session, conversation: Conversation, turn: Turn, lang: str) -> Reply | None:
+        choice = turn.incoming.choice or ""
+        if choice.startswith("meeting:"):
+            return self._on_choice(session, conversation, turn, lang, choice)
+        text = _fold(turn.text)
+        if not text:
+            return None
+        listed = list(conversation.pending.get(PENDING_KEY, [])) if conversation.pending else []
+        if listed:
+            match = _SIGNUP.search(text) or _CANCEL.search(text)
+            if match:
+                number = int(match.group(2))
+                if not 1 <= number <= len(listed):
+                    return self._reply(texts.listing_number_unknown(number, lang), lang)
+                if match.re is _SIGNUP:
+                    return self._sign_up(session, turn, lang, listed[number - 1])
+                return self._cancel(session, turn, lang, listed[number - 1])
+        if _MINE.search(text):
+            return self._mine(session, turn, lang)
+        tags = self._tags_in(text)
+        if _FOLLOW.search(text) and tags:
+            return self._subscribe(session, turn, lang, tags)
+        if self._is_listing(text):
+            return self._list(session, conversation, turn, lang, tags[0] if tags else None)
+        return None
+
+    def _is_listing(self, text: str) -> bool:
+        if _LIST_PHRASES.search(text):
+            return True
+        words = text.split()
+        return len(words) <= 3 and any(w in _LIST_WORDS for w in words)
+
+    def _tags_in(self, text: str) -> list[str]:
+        padded = f" {text.replace('-', ' ')} "
+        return [tag for folded, tag in sorted(self._tag_lookup.items()) if f" {folded} " in padded]
+
+    # -- actions --------------------------------------------------------------------------------
+    def _on_choice(self, session, conversation, turn, lang, choice) -> Reply | None:
+        parts = choice.split(":", 2)
+        if len(parts) != 3:
+            return None
+        _, verb, arg = parts
+        if verb == "subscribe":
+            return self._subscribe(session, turn, lang, [arg])
+        if not arg.isdigit():
+            return None
+        meeting_id = int(arg)
+        if verb == "signup":
+            return self._sign_up(session, turn, lang, meeting_id)
+        if verb == "cancel":
+            return self._cancel(session, turn, lang, meeting_id)
+        if verb in ("accept", "decline"):
+            return self._answer_invitation(session, turn, lang, meeting_id, verb == "accept")
+        return None
+
+    def _list(self, session, conversation, turn, lang, tag) -> Reply:
+        meetings = service.list_meetings(session, now=turn.now, tag=tag, limit=LIST_SIZE)
+        conversation.pending = {**(conversation.pending or {}), PENDING_KEY: [m.id for m in meetings]}
+        buttons = texts.signup_buttons(meetings, lang)
+        if not meetings and tag:
+            buttons = [texts.subscribe_button(tag, lang)]
+        return self._reply(texts.listing(meetings, lang, tag=tag), lang, buttons)
+
+    def _sign_up(self, session, turn, lang, meeting_id) -> Reply:
+        incoming = turn.incoming
+        result = service.sign_up(session, meeting_id=meeting_id, channel=incoming.channel,
+                                 address=incoming.address, user_id=incoming.user_id, lang=lang,
+                                 clock=_At(turn.now))
+        meeting = result.meeting
+        if result.signup.status == "waitlisted":
+            return self._reply(texts.waitlisted(meeting, lang, result.position), lang,
+                               [texts.cancel_button(meeting, lang)])
+        return self._reply(texts.confirmed(meeting, lang), lang, [texts.cancel_button(meeting, lang)],
+                           self._ics(meeting, lang, turn.now))
+
+    def _cancel(self, session, turn, lang, meeting_id) -> Reply:
+        incoming = turn.incoming
+        service.cancel_signup(session, meeting_id=meeting_id, channel=incoming.channel,
+                              user_id=incoming.user_id, clock=_At(turn.now))
+        meeting = service.get_meeting(session, meeting_id=meeting_id)
+        return self._reply(texts.signup_cancelled(meeting, lang), lang)
+
+    def _answer_invitation(self, session, turn, lang, meeting_id, accept) -> Reply:
+        incoming = turn.incoming
+        signup = service.respond_to_invitation(session, meeting_id=meeting_id, channel=incoming.channel,
+                                               user_id=incoming.user_id, accept=accept, clock=_At(turn.now))
+        meeting = service.get_meeting(session, meeting_id=meeting_id)
+        if self.on_invitation_answer is not None:
+            self.on_invitation_answer(session, meeting, signup, accept)
+        if accept:
+            return self._reply(texts.confirmed(meeting, lang), lang, [], self._ics(meeting, lang, turn.now))
+        return self._reply(texts.declined(meeting, lang), lang)
+
+    def _subscribe(self, session, turn, lang, tags) -> Reply:
+        incoming = turn.incoming
+        service.subscribe(session, tags=tags, channel=incoming.channel, address=incoming.address,
+                          user_id=incoming.user_id, clock=_At(turn.now), known_tags=self.known_tags, lang=lang)
+        return self._reply(texts.subscribed(tags, lang), lang)
+
+    def _mine(self, session, turn, lang) -> Reply:
+        rows = service.my_signups(session, channel=turn.incoming.channel, user_id=turn.incoming.user_id, now=turn.now)
+        return self._reply(texts.my_meetings(rows, lang), lang,
+                           [texts.cancel_button(m, lang) for m, s in rows if s.status in ("confirmed", "waitlisted")])
+
+    # -- helpers --------------------------------------------------------------------------------
+    @staticmethod
+    def _ics(meeting: Meeting, lang: str, now: datetime) -> list[Attachment]:
+        return [Attachment(name=ics_filename(meeting), content=build_ics(meeting, lang=lang, now=now),
+                           mime="text/calendar; method=REQUEST")]
+
+    @staticmethod
+    def _reply(text: str, lang: str, buttons: Iterable[Button] = (), attachments: list[Attachment] | None = None) -> Reply:
+        return Reply(action="meetings", text=text, lang=lang, buttons=list(buttons), attachments=attachments or [])

@@ -1,0 +1,160 @@
+"""The meetings flow as the conversation engine sees it: what it takes, what it leaves to the
+knowledge matcher, sign-ups with an .ics attached, and refusals that write nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlmodel import select
+
+from bot.conversation.flows import Turn
+from bot.conversation.models import Conversation
+from bot.core.clock import STOCKHOLM
+from bot.core.messages import Incoming
+from bot.meetings import service
+from bot.meetings.flow import PENDING_KEY, MeetingsFlow
+from bot.meetings.models import Signup, Subscription
+from bot.meetings.validation import known_tags
+
+TAGS = known_tags()
+
+
+def local(*args) -> datetime:
+    return datetime(*args, tzinfo=STOCKHOLM).astimezone(timezone.utc)
+
+
+@pytest.fixture
+def meetings(db, clock):
+    made = []
+    with db.session() as session:
+        for day, title, tags, capacity in ((10, "Upphandlingsdialog", ["upphandling"], 1),
+                                           (3, "Företagsfrukost", ["frukost"], None)):
+            made.append(service.create_meeting(session, actor="anna", clock=clock, known_tags=TAGS, fields={
+                "title_sv": title, "title_en": title + " (en)", "kind": "frukost", "place": "Stadshuset",
+                "starts_at": local(2026, 12, day, 8, 0), "ends_at": local(2026, 12, day, 9, 0),
+                "tags": tags, "capacity": capacity}))
+    return {m.title_sv: m for m in made}
+
+
+class Chat:
+    def __init__(self, db, clock, user="u1", channel="telegram"):
+        self.db, self.clock, self.user, self.channel = db, clock, user, channel
+        self.flow = MeetingsFlow(known_tags=TAGS)
+        with db.session() as session:
+            conv = session.exec(select(Conversation).where(Conversation.channel == channel,
+                                                           Conversation.user_id == user)).first()
+            if conv is None:
+                conv = Conversation(channel=channel, user_id=user, address=f"chat-{user}",
+                                    created_at=clock.now(), updated_at=clock.now())
+                session.add(conv)
+                session.flush()
+            self.conversation_id = conv.id
+
+    def say(self, text="", *, choice=None, lang="sv"):
+        with self.db.session() as session:
+            conv = session.get(Conversation, self.conversation_id)
+            turn = Turn(incoming=Incoming(channel=self.channel, user_id=self.user, text=text, choice=choice,
+                                          chat_id=f"chat-{self.user}"), text=text, lang=lang, now=self.clock.now())
+            reply = self.flow.handle(session, conversation=conv, turn=turn)
+            session.add(conv)
+            return reply
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Vilka möten finns?", "sv"), ("kommande möten", "sv"), ("träffar", "sv"), ("Upcoming meetings", "en"),
+    ("events", "en"), ("Finns det några träffar för företagare?", "sv"),
+])
+def test_listing_phrases_list_the_next_meetings_soonest_first(db, clock, meetings, text, lang):
+    reply = Chat(db, clock).say(text, lang=lang)
+    assert reply is not None and reply.action == "meetings"
+    assert reply.text.index("Företagsfrukost") < reply.text.index("Upphandlingsdialog")
+    assert [b.key for b in reply.buttons] == [f"meeting:signup:{meetings['Företagsfrukost'].id}",
+                                              f"meeting:signup:{meetings['Upphandlingsdialog'].id}"]
+
+
+@pytest.mark.parametrize("text", ["Hur söker jag bygglov?", "Jag vill ha ett möte med en handläggare",
+                                  "När träffar jag miljöinspektören om min restaurang?", "hej"])
+def test_other_messages_are_left_to_the_matcher(db, clock, meetings, text):
+    assert Chat(db, clock).say(text) is None
+
+
+def test_a_tag_narrows_the_list(db, clock, meetings):
+    reply = Chat(db, clock).say("möten om upphandling")
+    assert "Upphandlingsdialog" in reply.text and "Företagsfrukost" not in reply.text
+
+
+def test_sign_up_by_number_after_a_listing_attaches_an_invitation(db, clock, meetings):
+    chat = Chat(db, clock)
+    chat.say("vilka möten finns?")
+    reply = chat.say("anmäl mig till 2")
+    assert reply.action == "meetings" and "anmäld" in reply.text
+    [ics] = reply.attachments
+    assert ics.name.endswith(".ics") and b"Upphandlingsdialog" in ics.content
+    assert b"DTSTART;TZID=Europe/Stockholm:20261210T080000" in ics.content
+    again = chat.say("anmäl mig till 2")
+    assert "redan anmäld" in again.text
+    assert "inget möte nummer 7" in chat.say("anmäl mig till 7").text
+
+
+def test_full_meeting_waitlist_and_cancel_button(db, clock, meetings):
+    dialog = meetings["Upphandlingsdialog"]
+    Chat(db, clock, user="first").say(choice=f"meeting:signup:{dialog.id}")
+    second = Chat(db, clock, user="second")
+    reply = second.say(choice=f"meeting:signup:{dialog.id}", lang="en")
+    assert "waiting list" in reply.text and reply.attachments == []
+    reply = Chat(db, clock, user="first").say(choice=f"meeting:cancel:{dialog.id}")
+    assert "avanmäld" in reply.text
+    with db.session() as session:
+        status = {s.user_id: s.status for s in session.exec(select(Signup))}
+    assert status == {"first": "cancelled", "second": "confirmed"}
+
+
+def test_refusals_are_polite_and_write_nothing(db, clock, meetings):
+    chat = Chat(db, clock)
+    clock.set(local(2026, 12, 5, 8, 0))  # the breakfast (3 Dec) is over
+    reply = chat.say(choice=f"meeting:signup:{meetings['Företagsfrukost'].id}")
+    assert reply.action == "meetings" and "börjat" in reply.text
+    assert "finns inte" in chat.say(choice="meeting:signup:4242").text
+    assert "Okänt ämne" in chat.say(choice="meeting:subscribe:kryptovalutor").text
+    with db.session() as session:
+        assert session.exec(select(Signup)).all() == [] and session.exec(select(Subscription)).all() == []
+
+
+def test_follow_a_topic_and_see_my_meetings(db, clock, meetings):
+    chat = Chat(db, clock)
+    assert "upphandling" in chat.say("bevaka upphandling").text
+    with db.session() as session:
+        assert [s.tag for s in session.exec(select(Subscription))] == ["upphandling"]
+    chat.say(choice=f"meeting:signup:{meetings['Företagsfrukost'].id}")
+    mine = chat.say("mina möten")
+    assert "Företagsfrukost" in mine.text and mine.buttons[0].key.startswith("meeting:cancel:")
+
+
+def test_case_meeting_accept_and_decline(db, clock):
+    answers = []
+    with db.session() as session:
+        meeting, _ = service.propose_case_meeting(
+            session, case_id=3, channel="telegram", address="chat-u1", user_id="u1", lang="sv", actor="anna",
+            clock=clock, fields={"starts_at": clock.now() + timedelta(days=2),
+                                 "ends_at": clock.now() + timedelta(days=2, hours=1), "place": "Stadshuset"})
+    chat = Chat(db, clock)
+    chat.flow.on_invitation_answer = lambda session, m, s, accept: answers.append((m.case_id, accept))
+    reply = chat.say(choice=f"meeting:decline:{meeting.id}")
+    assert "inte passar" in reply.text
+    reply = chat.say(choice=f"meeting:accept:{meeting.id}")
+    assert reply.attachments and answers == [(3, False), (3, True)]
+    other = Chat(db, clock, user="intruder")
+    assert "ingen inbjudan" in other.say(choice=f"meeting:accept:{meeting.id}").text
+
+
+def test_listing_keeps_other_pending_state(db, clock, meetings):
+    chat = Chat(db, clock)
+    with db.session() as session:
+        conv = session.get(Conversation, chat.conversation_id)
+        conv.pending = {"options": ["a"]}
+        session.add(conv)
+    chat.say("upcoming meetings", lang="en")
+    with db.session() as session:
+        pending = session.get(Conversation, chat.conversation_id).pending
+    assert pending["options"] == ["a"] and len(pending[PENDING_KEY]) == 2
