@@ -17,11 +17,13 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.models import LANGS, Article, KnowledgeBase
-from bot.matching.text import FRAMING, STOPWORDS, fold, stem, words
+from bot.matching.text import STOPWORDS, fold, is_framing, stem, words
 
-FIELD_WEIGHTS = {"title": 1.0, "keyword": 1.0, "summary": 0.3}
-EXAMPLE_BASE, EXAMPLE_SPREAD = 0.35, 0.45
+FIELD_WEIGHTS = {"title": 1.0, "keyword": 1.0, "summary": 0.2}
+EXAMPLE_BASE, EXAMPLE_SPREAD = 0.25, 0.35
+PHRASE_PART = 0.6
 COMPOUND_PART = 0.7  # weight of a compound's parts relative to the compound
+ANCHOR_SHARE = 0.5
 MAX_POSTINGS = 256  # impact-ordered truncation keeps scoring cheap for huge bases
 MIN_PREFIX = 5
 FUZZY_CUTOFF = 84.0
@@ -32,7 +34,7 @@ def index_terms(text: str, lang: str) -> list[str]:
     terms = []
     for word in words(text):
         folded = fold(word)
-        if folded in STOPWORDS or folded in FRAMING or len(folded) < 2 or folded.isdigit():
+        if folded in STOPWORDS or is_framing(word) or len(folded) < 2 or folded.isdigit():
             continue
         terms.append(stem(word, lang))
     return terms
@@ -53,6 +55,11 @@ class SearchIndex:
     sv_vocab: frozenset[str]
     en_vocab: frozenset[str]
     specific: dict[str, frozenset[str]] = field(default_factory=dict)  # article id -> its anchor stems
+    # Stems that name a topic: a one-word keyword or title of an article that holds most of
+    # the stem's weight ("bygglov", "fettavskiljare"), mapped to that article's position.
+    anchors: dict[str, int] = field(default_factory=dict)
+    # Per article, the stems of each example question (for nearest-example re-ranking).
+    examples: list[list[frozenset[str]]] = field(default_factory=list)
     resolver: "TermResolver" = None  # type: ignore[assignment]
 
     @property
@@ -70,9 +77,14 @@ def _article_weights(article: Article) -> tuple[dict[str, float], set[str]]:
 
     for lang in LANGS:
         for phrase in (article.title.get(lang), *article.keywords.get(lang, ())):
-            for term in index_terms(phrase, lang):
-                put(term, FIELD_WEIGHTS["keyword"])
-                anchors.add(term)
+            terms = index_terms(phrase, lang)
+            # A word of a multi-word keyword ("share capital") is weaker evidence alone than a
+            # keyword of its own ("bygglov"); the whole phrase adds up to more.
+            weight = FIELD_WEIGHTS["keyword"] if len(terms) == 1 else PHRASE_PART
+            for term in terms:
+                put(term, weight)
+                if len(terms) == 1:
+                    anchors.add(term)
         for term in index_terms(article.summary.get(lang), lang):
             put(term, FIELD_WEIGHTS["summary"])
         examples = article.examples.get(lang, ())
@@ -123,8 +135,15 @@ def build_index(kb: KnowledgeBase) -> SearchIndex:
         idf[term] = math.log(1.0 + total / max(df, 0.5))
     index = SearchIndex(articles=articles, postings=dict(postings), idf=idf,
                         vocabulary=sorted(postings), sv_vocab=frozenset(sv_words),
-                        en_vocab=frozenset(en_words), specific=anchors_by_id)
+                        en_vocab=frozenset(en_words), specific=anchors_by_id,
+                        examples=[[frozenset(index_terms(example, lang)) for lang in LANGS
+                                   for example in article.examples.get(lang, ())] for article in articles])
     index.resolver = TermResolver(index.vocabulary)
+    for term, plist in index.postings.items():
+        position, weight = plist[0]
+        share = weight / sum(w for _, w in plist)
+        if weight >= 0.99 and share >= ANCHOR_SHARE and term in anchors_by_id[articles[position].id]:
+            index.anchors[term] = position
     return index
 
 

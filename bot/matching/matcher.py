@@ -16,23 +16,28 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 from bot.knowledge.models import Article, KnowledgeBase
 from bot.matching.index import SearchIndex, build_index
-from bot.matching.text import (FRAMING, MAX_MATCH_CHARS, STOPWORDS, clean, content_words,
-                               detect_language, fold, has_letters, is_latin, stem_pair)
+from bot.matching.text import (MAX_MATCH_CHARS, clean, content_words, detect_language, fold,
+                               has_letters, is_framing, is_latin, stem_pair)
 
-UNKNOWN_WEIGHT = 0.55  # how much an unknown word counts against coverage, relative to max idf
+UNKNOWN_WEIGHT = 0.55
+ANCHOR_QUALITY = 0.8  # how exactly a word must match an anchor to name the topic
+EXAMPLE_BLEND = 0.4
+CANDIDATES = 10  # how much an unknown word counts against coverage, relative to max idf
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    answer_score: float = 0.42
-    answer_evidence: float = 1.6
-    clarify_score: float = 0.30
-    clarify_evidence: float = 1.3
-    tie_ratio: float = 0.82  # a runner-up within this share of the best makes it ambiguous
+    """Where the outcomes change. Evidence is the idf-weighted mass of matched words (how
+    specific the match is); score is the share of the question it covers."""
+
+    strong_evidence: float = 4.0  # a specific match ...
+    strong_min_score: float = 0.2  # ... that covers at least this share, or
+    high_score: float = 0.6  # a match that covers most of the question ...
+    high_min_evidence: float = 2.0  # ... with some specificity
+    named_min_score: float = 0.15  # the question names the topic ("bygglov") and little else
+    tie_ratio: float = 0.95  # a runner-up within this share of the best makes it ambiguous
     mention_evidence: float = 1.2  # an article counts as touched by a question above this
 
 
@@ -67,22 +72,26 @@ class Matcher:
         lang = lang or self.language(text)
         if not has_letters(text) or not is_latin(text):
             return Match("out_of_scope", lang, 0.0, reason="no words to match")
-        evidence, total = self._score(text)
+        evidence, total, query_terms, named = self._score(text)
         if not evidence or total <= 0:
             return Match("out_of_scope", lang, 0.0, reason="no known words")
-        ranked = sorted(evidence.items(), key=lambda item: -item[1])[:8]
-        ranked = self._rerank(text, ranked)
+        ranked = sorted(evidence.items(), key=lambda item: -item[1])[:CANDIDATES]
+        ranked = self._rerank(ranked, total, query_terms)
         scores = [(self.index.articles[pos].id, value / total, value) for pos, value in ranked]
-        return self._decide(scores, lang)
+        return self._decide(scores, lang, named={self.index.articles[pos].id for pos in named})
 
-    def _score(self, text: str) -> tuple[dict[int, float], float]:
+    def _score(self, text: str) -> tuple[dict[int, float], float, dict[str, float], set[int]]:
+        """Evidence per article, the question's total weight, its resolved stems, and the
+        articles the question names by one of their anchor words."""
         index = self.index
         evidence: dict[int, float] = defaultdict(float)
+        named: set[int] = set()
+        query_terms: dict[str, float] = {}
         total = 0.0
         seen: set[str] = set()
         for word in content_words(text):
             folded = fold(word)
-            if folded in FRAMING or folded in seen:
+            if folded in seen or is_framing(word):
                 continue
             seen.add(folded)
             resolved: dict[str, float] = {}
@@ -99,57 +108,60 @@ class Matcher:
             best_for_article: dict[int, float] = defaultdict(float)
             for term, quality in resolved.items():
                 term_idf = index.idf[term]
+                query_terms[term] = max(query_terms.get(term, 0.0), term_idf * quality)
+                if quality >= ANCHOR_QUALITY and term in index.anchors:
+                    named.add(index.anchors[term])
                 for position, weight in index.postings[term]:
                     value = term_idf * quality * weight
                     if value > best_for_article[position]:
                         best_for_article[position] = value
             for position, value in best_for_article.items():
                 evidence[position] += value
-        return evidence, total
+        return evidence, total, query_terms, named
 
-    def _rerank(self, text: str, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
-        """Break near-ties by how closely the question reads like an article's examples."""
-        if len(ranked) < 2:
+    def _rerank(self, ranked: list[tuple[int, float]], total: float,
+                query_terms: dict[str, float]) -> list[tuple[int, float]]:
+        """Blend in how closely the question reads like one of the article's example questions:
+        words that occur together in an example are stronger evidence than the same words
+        scattered over the article."""
+        if not ranked:
             return ranked
-        query = fold(text)
-        best = ranked[0][1]
+        idf = self.index.idf
         adjusted = []
         for position, value in ranked:
-            if value < 0.6 * best:
-                adjusted.append((position, value))
-                continue
-            article = self.index.articles[position]
-            similarity = max((fuzz.token_set_ratio(query, fold(example))
-                              for lang in ("sv", "en") for example in article.examples.get(lang, ())),
-                             default=0.0) / 100.0
-            adjusted.append((position, value * (0.85 + 0.3 * similarity ** 2)))
+            best = 0.0
+            for example in self.index.examples[position]:
+                if not example:
+                    continue
+                overlap = sum(query_terms[t] for t in example if t in query_terms)
+                if overlap:
+                    norm = math.sqrt(total * sum(idf.get(t, self.max_idf) for t in example))
+                    best = max(best, overlap / norm)
+            adjusted.append((position, value * (1.0 - EXAMPLE_BLEND) + EXAMPLE_BLEND * best * total))
         return sorted(adjusted, key=lambda item: -item[1])
 
-    def _decide(self, scores: list[tuple[str, float, float]], lang: str) -> Match:
+    def _decide(self, scores: list[tuple[str, float, float]], lang: str, *, named: set[str] = frozenset()) -> Match:
         t = self.thresholds
         top_id, top_score, top_evidence = scores[0]
         top_score = min(top_score, 1.0)
         mentioned = [topic for topic, score, ev in scores if ev >= t.mention_evidence
                      and (score >= 0.25 or ev >= 0.6 * top_evidence)]
         ranked = [(topic, round(min(score, 1.0), 4)) for topic, score, _ in scores]
-        close = [topic for topic, score, ev in scores[1:3]
-                 if score >= top_score * t.tie_ratio and ev >= t.clarify_evidence]
         runner_up = scores[1][1] if len(scores) > 1 else 0.0
-        margin = max(0.0, top_score - runner_up)
-        confidence = self._confidence(top_score, top_evidence, margin)
-        if top_score >= t.answer_score and top_evidence >= t.answer_evidence and not close:
-            return Match("answer", lang, confidence, topic=top_id, scores=ranked, mentioned=mentioned,
-                         alternatives=[topic for topic, _ in ranked[1:3]])
-        if top_score >= t.clarify_score and top_evidence >= t.clarify_evidence:
-            options = [top_id, *close] if close else [top_id, *[topic for topic, s, ev in scores[1:3]
-                                                               if ev >= t.clarify_evidence and s >= top_score * 0.6]]
-            if len(options) >= 2:
-                return Match("clarify", lang, min(confidence, 0.6), topic=None, alternatives=options[:3],
-                             scores=ranked, mentioned=mentioned)
-            return Match("answer", lang, confidence, topic=top_id, scores=ranked, mentioned=mentioned,
-                         alternatives=[topic for topic, _ in ranked[1:3]])
-        return Match("out_of_scope", lang, max(0.0, 1.0 - confidence) * 0.0 + confidence * 0.5,
-                     scores=ranked, mentioned=mentioned, reason="too little evidence")
+        confidence = self._confidence(top_score, top_evidence, max(0.0, top_score - runner_up))
+        fits = ((top_evidence >= t.strong_evidence and top_score >= t.strong_min_score)
+                or (top_score >= t.high_score and top_evidence >= t.high_min_evidence)
+                or (top_id in named and top_score >= t.named_min_score))
+        if not fits:
+            return Match("out_of_scope", lang, round(1.0 - confidence, 3), scores=ranked, mentioned=mentioned,
+                         reason="too little evidence")
+        close = [topic for topic, score, ev in scores[1:3]
+                 if score >= top_score * t.tie_ratio and ev >= t.high_min_evidence]
+        if close:
+            return Match("clarify", lang, min(confidence, 0.6), alternatives=[top_id, *close],
+                         scores=ranked, mentioned=mentioned)
+        return Match("answer", lang, confidence, topic=top_id, scores=ranked, mentioned=mentioned,
+                     alternatives=[topic for topic, _ in ranked[1:3]])
 
     @staticmethod
     def _confidence(score: float, evidence: float, margin: float) -> float:

@@ -56,6 +56,17 @@ get obtain
 """.split())
 
 
+@lru_cache(maxsize=1)
+def _framing_stems() -> frozenset[str]:
+    return frozenset(stem for word in FRAMING for stem in stem_pair(word))
+
+
+def is_framing(word: str) -> bool:
+    """True for words that frame a question (cost, time, how to apply) in any inflection."""
+    folded = fold(word)
+    return folded in FRAMING or any(s in _framing_stems() for s in stem_pair(word))
+
+
 def clean(text: str, *, limit: int | None = None) -> str:
     """Readable, safe text: normalised, control/format characters removed, trimmed."""
     text = unicodedata.normalize("NFKC", text or "")
