@@ -111,6 +111,10 @@ class FakeSlack(FakeServer):
         return {"channel": {"id": channel_id, "name": name, "is_channel": True,
                             "is_private": bool(params.get("is_private"))}}
 
+    def _m_conversations_list(self, params):
+        return {"channels": [{"id": cid, "name": name} for cid, name in self.channel_names.items()],
+                "response_metadata": {"next_cursor": ""}}
+
     def _m_conversations_invite(self, params):
         return {"channel": {"id": params["channel"]}}
 

@@ -1,0 +1,177 @@
+"""The slack-bolt App: navigators' buttons and modals, entrepreneurs' direct messages and
+slash commands. Every listener acknowledges at once (in the request's own thread) and does
+the slow work — the core, Web API calls — afterwards as a lazy listener on a worker pool, so
+Slack's 3-second limit holds however busy the workers are.
+
+Retried events are recognised by `event_id` (a bounded memory), never by dropping every
+request that carries X-Slack-Retry-Num: a retry of an event that was never handled is handled.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+
+from bot.adapters.choices import ChoiceKeys, valid_case_number
+from bot.adapters.dedupe import SeenIds
+from bot.adapters.slack import render
+from bot.core.actions import OUTCOMES, Actor, NavigatorAction
+from bot.core.messages import Incoming, Reply
+from bot.core.service import LotsenService
+
+log = logging.getLogger(__name__)
+
+UNKNOWN = "Okänd knapp. / Unknown button."
+
+
+def _ack(ack) -> None:
+    ack()
+
+
+class SlackListeners:
+    """The listeners' shared state; the methods are registered on the bolt App."""
+
+    def __init__(self, service: LotsenService, client: WebClient, keys: ChoiceKeys | None = None,
+                 seen: SeenIds | None = None) -> None:
+        self.service = service
+        self.client = client
+        self.keys = keys or ChoiceKeys()
+        self.seen = seen or SeenIds(max_size=50_000, ttl=3600)
+
+    # --- de-duplication (a global middleware, runs before the ack) -----------------------------
+    def dedupe(self, body: dict, next) -> BoltResponse | None:  # noqa: A002 - bolt's name
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not self.seen.claim(event_id):
+            log.info("slack: event %s already received; acknowledged, not handled again", event_id)
+            return BoltResponse(status=200, body="")
+        try:
+            return next()
+        except Exception:
+            if event_id:
+                self.seen.release(event_id)
+            raise
+
+    # --- navigators --------------------------------------------------------------------------
+    def _refuse(self, body: dict, channel: str | None, text: str) -> None:
+        user = body["user"]["id"]
+        if channel:
+            self.client.chat_postEphemeral(channel=channel, user=user, text=render.escape(text))
+        else:  # no channel known (e.g. a modal): a direct message to the navigator only
+            self.client.chat_postMessage(channel=user, text=render.escape(text))
+
+    def _act(self, body: dict, action: NavigatorAction, channel: str | None, ts: str | None) -> None:
+        result = self.service.navigator_action(action)
+        if not result.ok:
+            self._refuse(body, channel, result.message)
+            return
+        if result.card is not None and channel and ts:
+            self.client.chat_update(channel=channel, ts=ts, text=render.card_fallback(result.card),
+                                    blocks=render.card_blocks(result.card))
+        if action.verb != "claim" and channel:
+            self.client.chat_postEphemeral(channel=channel, user=body["user"]["id"],
+                                           text=render.escape(result.message))
+
+    @staticmethod
+    def _where(body: dict) -> tuple[str | None, str | None]:
+        container = body.get("container") or {}
+        channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+        return channel, container.get("message_ts") or (body.get("message") or {}).get("ts")
+
+    def on_button(self, body: dict) -> None:
+        action = body["actions"][0]
+        verb, number = action["action_id"].removeprefix("lotsen_"), action.get("value")
+        channel, ts = self._where(body)
+        if verb not in render.VERBS or not valid_case_number(number):
+            self._refuse(body, channel, UNKNOWN)
+            return
+        actor = Actor("slack", body["user"]["id"])
+        if verb == "claim":
+            self._act(body, NavigatorAction(actor, "claim", number), channel, ts)
+            return
+        metadata = {"case": number, "channel": channel, "ts": ts}
+        view = {"reply": render.reply_modal, "close": render.close_modal, "meeting": render.meeting_modal}[verb](metadata)
+        self.client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    def on_submit(self, body: dict, view: dict) -> None:
+        metadata = json.loads(view.get("private_metadata") or "{}")
+        number, channel, ts = metadata.get("case"), metadata.get("channel"), metadata.get("ts")
+        if not valid_case_number(number):
+            self._refuse(body, channel, UNKNOWN)
+            return
+        values = view["state"]["values"]
+        actor = Actor("slack", body["user"]["id"])
+        kind = view["callback_id"]
+        if kind == "lotsen_reply_modal":
+            action = NavigatorAction(actor, "reply", number, text=values["reply"]["text"]["value"] or "")
+        elif kind == "lotsen_close_modal":
+            outcome = ((values["outcome"]["value"].get("selected_option") or {}).get("value"))
+            note = (values.get("note", {}).get("text") or {}).get("value")
+            if outcome not in OUTCOMES:
+                self._refuse(body, channel, UNKNOWN)
+                return
+            action = NavigatorAction(actor, "close", number, text=note, outcome=outcome)
+        else:
+            when = values["when"]["value"].get("selected_date_time")
+            iso = datetime.fromtimestamp(int(when), timezone.utc).isoformat() if when else None
+            action = NavigatorAction(actor, "propose_meeting", number, text=iso)
+        self._act(body, action, channel, ts)
+
+    # --- entrepreneurs (optional: direct messages to the bot) ------------------------------------
+    def send_reply(self, channel: str, reply: Reply) -> None:
+        tokens = [self.keys.issue(channel, b.key, b.label) for b in reply.buttons]
+        self.client.chat_postMessage(channel=channel, text=render.escape(reply.text[:3000]),
+                                     blocks=render.choice_blocks(reply.text, reply.buttons, tokens))
+
+    def on_dm(self, event: dict) -> None:
+        if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
+            return
+        incoming = Incoming(channel="slack", user_id=event["user"], chat_id=event["channel"],
+                            text=event.get("text") or "")
+        self.send_reply(event["channel"], self.service.handle(incoming))
+
+    def on_choice(self, body: dict) -> None:
+        channel, _ = self._where(body)
+        found = self.keys.resolve(channel or "", body["actions"][0].get("value") or "")
+        if found is None:
+            self._refuse(body, channel, "Den här knappen gäller inte längre. / This button has expired.")
+            return
+        key, label = found
+        incoming = Incoming(channel="slack", user_id=body["user"]["id"], chat_id=channel, text=label, choice=key)
+        self.send_reply(channel, self.service.handle(incoming))
+
+    def on_command(self, body: dict, respond) -> None:
+        user, command = body["user_id"], body["command"].lstrip("/")
+        if command == "glom_mig":
+            reply = self.service.erase(channel="slack", user_id=user)
+        elif command == "mina_arenden":
+            reply = self.service.my_cases(channel="slack", user_id=user)
+        else:
+            reply = self.service.request_navigator(Incoming(channel="slack", user_id=user,
+                                                            chat_id=body.get("channel_id"), text=body.get("text") or ""))
+        respond(text=render.escape(reply.text[:3000]), response_type="ephemeral")
+
+
+def build_slack_app(*, service: LotsenService, client: WebClient, signing_secret: str,
+                    workers: int = 16, listeners: SlackListeners | None = None) -> App:
+    """A bolt App in acknowledge-first mode. Signature verification (5-minute window) is bolt's
+    own, on the raw body; `client` carries the base URL and the 429 retry handler."""
+    listeners = listeners or SlackListeners(service, client)
+    app = App(client=client, signing_secret=signing_secret, process_before_response=True,
+              listener_executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lotsen-slack"),
+              token_verification_enabled=False, logger=logging.getLogger("bot.adapters.slack.bolt"))
+    app.use(listeners.dedupe)
+    lazy = lambda fn: {"ack": _ack, "lazy": [fn]}  # noqa: E731 - ack now, work afterwards
+    app.action(re.compile(r"^lotsen_(claim|reply|meeting|close)$"))(**lazy(lambda body: listeners.on_button(body)))
+    app.action(re.compile(r"^lotsen_choice_\d+$"))(**lazy(lambda body: listeners.on_choice(body)))
+    app.view(re.compile(r"^lotsen_(reply|close|meeting)_modal$"))(**lazy(lambda body, view: listeners.on_submit(body, view)))
+    app.event("message")(**lazy(lambda event: listeners.on_dm(event)))
+    app.command(re.compile(r"^/(glom_mig|mina_arenden|lots)$"))(**lazy(lambda body, respond: listeners.on_command(body, respond)))
+    app.error(lambda error, body: log.error("slack: listener failed: %s", type(error).__name__, exc_info=error))
+    app.lotsen_listeners = listeners  # for tests and the ports
+    return app
