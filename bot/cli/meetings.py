@@ -1,7 +1,220 @@
-"""`lotsen meetings ...` (being built)."""
+"""`lotsen meetings add|list|edit|cancel|seed`: dialogue meetings from the command line.
+
+Times are local Stockholm time ("2026-12-03 08:00"). The acting person is named with
+`--as <e-mail>` and must be a navigator in routing_rules.yaml. A refusal is one line on
+stderr with exit code 2, and nothing is written.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Optional
+
 import typer
 
-app = typer.Typer(help="meetings", no_args_is_help=True)
+app = typer.Typer(help="Dialogue meetings: add, list, edit, cancel, seed.", no_args_is_help=True)
+
+AS_HELP = "Your e-mail address as a navigator in routing_rules.yaml."
+
+
+def _refuse(message: str) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(2)
+
+
+def directory(settings) -> tuple[frozenset[str], object]:
+    """Known tags (fixed ones, article ids, roles) and a check whether an e-mail belongs to a
+    navigator. Separate so tests can supply their own."""
+    from bot.cli.common import knowledge_or_exit
+    from bot.core.actions import Actor
+    from bot.meetings.validation import known_tags
+
+    bundle = knowledge_or_exit(settings)
+    rules = bundle.rules
+    roles = list(rules.roles.values()) if rules is not None else []
+    tags = known_tags(bundle.kb.articles, [r.id for r in roles])
+
+    def allowed(email: str) -> bool:
+        actor = Actor(channel="cli", user_id=email)
+        return any(m.matches(actor) for role in roles for m in (*role.members, *([role.deputy] if role.deputy else [])))
+
+    return tags, allowed
+
+
+def _open(actor: str | None):
+    from bot.cli.common import settings_or_exit
+    from bot.core.clock import SystemClock
+    from bot.storage.db import Database
+    from bot.storage.migrate import upgrade
+
+    settings = settings_or_exit()
+    tags, allowed = directory(settings)
+    if actor is not None and not allowed(actor):
+        _refuse(f"{actor} är inte lots i routing_rules.yaml. / {actor} is not a navigator in routing_rules.yaml.")
+    database = Database.from_url(settings.database_url)
+    upgrade(database.engine)
+    return database, SystemClock(), tags
+
+
+def _fields(**options) -> dict:
+    """Only the options given, renamed to Meeting fields; text times stay text (parsed later)."""
+    names = {"title_sv": "title_sv", "title_en": "title_en", "kind": "kind", "start": "starts_at", "end": "ends_at",
+             "place": "place", "link": "link", "description_sv": "description_sv", "description_en": "description_en",
+             "tags": "tags", "capacity": "capacity", "deadline": "signup_deadline", "organiser_role": "organiser_role",
+             "organiser_channel": "organiser_channel", "organiser_address": "organiser_address",
+             "reminders": "reminders"}
+    return {names[key]: value for key, value in options.items() if value is not None}
+
+
+def _times_parsed(fields: dict) -> dict:
+    from bot.meetings.times import parse_local
+
+    for key in ("starts_at", "ends_at", "signup_deadline"):
+        if isinstance(fields.get(key), str):
+            fields[key] = parse_local(fields[key])
+    return fields
+
+
+def _run(action, actor: str | None):
+    from bot.meetings.errors import MeetingError
+    from bot.meetings.seed import SeedError
+
+    database, clock, tags = _open(actor)
+    try:
+        with database.writer() as session:
+            return action(session, clock, tags)
+    except MeetingError as exc:
+        _refuse(f"{exc.message('sv')} / {exc.message('en')}")
+    except SeedError as exc:
+        _refuse(f"Fel i mötesfilen / error in the meetings file: {exc}")
+    finally:
+        database.dispose()
+
+
+def _line(meeting, confirmed: int = 0, waiting: int = 0) -> str:
+    from bot.meetings.times import format_input
+
+    places = f"{confirmed}/{meeting.capacity}" if meeting.capacity else f"{confirmed}"
+    extra = f" +{waiting} väntar" if waiting else ""
+    status = "" if meeting.status == "scheduled" else f" [{meeting.status}]"
+    tags = f" #{' #'.join(meeting.tags)}" if meeting.tags else ""
+    return f"{meeting.id:>4}  {format_input(meeting.starts_at)}  {meeting.kind:18} {places:>7}{extra}  {meeting.title_sv}{tags}{status}"
+
+
+@app.command("add")
+def add(title_sv: str = typer.Option(..., "--title-sv"), title_en: Optional[str] = typer.Option(None, "--title-en"),
+        kind: str = typer.Option("information", help="upphandlingsdialog, naringslivsrad, frukost, information, tema, natverk, lotsmote"),
+        start: str = typer.Option(..., help='Local time, e.g. "2026-12-03 08:00".'),
+        end: str = typer.Option(..., help='Local time, e.g. "2026-12-03 09:30".'),
+        place: Optional[str] = None, link: Optional[str] = None,
+        description_sv: Optional[str] = typer.Option(None, "--description-sv"),
+        description_en: Optional[str] = typer.Option(None, "--description-en"),
+        tags: Optional[str] = typer.Option(None, help="Comma-separated, e.g. upphandling,livsmedel."),
+        capacity: Optional[int] = None, deadline: Optional[str] = typer.Option(None, help="Sign-up deadline, local time."),
+        organiser_role: Optional[str] = typer.Option(None, "--organiser-role"),
+        organiser_channel: Optional[str] = typer.Option(None, "--organiser-channel"),
+        organiser_address: Optional[str] = typer.Option(None, "--organiser-address"),
+        reminders: Optional[str] = typer.Option(None, help="e.g. 7d,1d (the default) or 2h."),
+        actor: str = typer.Option(..., "--as", help=AS_HELP)) -> None:
+    """Add a meeting; subscribers of its tags are told about it."""
+    from bot.meetings import service
+
+    fields = _fields(title_sv=title_sv, title_en=title_en, kind=kind, start=start, end=end, place=place, link=link,
+                     description_sv=description_sv, description_en=description_en, tags=tags, capacity=capacity,
+                     deadline=deadline, organiser_role=organiser_role, organiser_channel=organiser_channel,
+                     organiser_address=organiser_address, reminders=reminders)
+    meeting = _run(lambda s, clock, known: service.create_meeting(
+        s, fields=_times_parsed(fields), actor=actor, clock=clock, known_tags=known), actor)
+    typer.echo(f"Mötet är skapat / meeting created: {_line(meeting)}")
+
+
+@app.command("list")
+def list_command(tag: Optional[str] = None, all_: bool = typer.Option(False, "--all", help="Also cancelled and past meetings."),
+                 limit: int = 50) -> None:
+    """List meetings ahead: id, local start, kind, places taken, title, tags."""
+    from datetime import datetime, timezone
+
+    from sqlmodel import select
+
+    from bot.meetings import service
+    from bot.meetings.models import Signup
+
+    def action(session, clock, known):
+        now = datetime(1970, 1, 1, tzinfo=timezone.utc) if all_ else clock.now()
+        found = service.list_meetings(session, now=now, tag=tag, limit=limit, include_cancelled=all_,
+                                      include_case_meetings=True)
+        lines = []
+        for meeting in found:
+            statuses = [s.status for s in session.exec(select(Signup).where(Signup.meeting_id == meeting.id))]
+            lines.append(_line(meeting, statuses.count("confirmed"), statuses.count("waitlisted")))
+        return lines
+
+    lines = _run(action, None)
+    typer.echo("\n".join(lines) if lines else "Inga möten / no meetings.")
+
+
+@app.command("edit")
+def edit(meeting_id: int = typer.Argument(..., metavar="ID"),
+         title_sv: Optional[str] = typer.Option(None, "--title-sv"), title_en: Optional[str] = typer.Option(None, "--title-en"),
+         kind: Optional[str] = None, start: Optional[str] = None, end: Optional[str] = None,
+         place: Optional[str] = None, link: Optional[str] = None,
+         description_sv: Optional[str] = typer.Option(None, "--description-sv"),
+         description_en: Optional[str] = typer.Option(None, "--description-en"),
+         tags: Optional[str] = None, capacity: Optional[int] = None, deadline: Optional[str] = None,
+         organiser_role: Optional[str] = typer.Option(None, "--organiser-role"),
+         organiser_channel: Optional[str] = typer.Option(None, "--organiser-channel"),
+         organiser_address: Optional[str] = typer.Option(None, "--organiser-address"),
+         reminders: Optional[str] = None, actor: str = typer.Option(..., "--as", help=AS_HELP)) -> None:
+    """Change a meeting; those signed up get the change and an updated invitation."""
+    from bot.meetings import service
+    from bot.meetings.validation import normalise_tags
+
+    fields = _fields(title_sv=title_sv, title_en=title_en, kind=kind, start=start, end=end, place=place, link=link,
+                     description_sv=description_sv, description_en=description_en, tags=tags, capacity=capacity,
+                     deadline=deadline, organiser_role=organiser_role, organiser_channel=organiser_channel,
+                     organiser_address=organiser_address, reminders=reminders)
+    if not fields:
+        _refuse("Inget att ändra / nothing to change: give at least one option.")
+
+    def action(session, clock, known):
+        changes = _times_parsed(dict(fields))
+        if "starts_at" in changes and "ends_at" not in changes:  # moving the start keeps the length
+            current = service.get_meeting(session, meeting_id=meeting_id)
+            changes["ends_at"] = changes["starts_at"] + (current.ends_at - current.starts_at)
+        if "tags" in changes:
+            changes["tags"] = normalise_tags(changes["tags"], known)
+        if "reminders" in changes:
+            changes["reminders"] = [r.strip() for r in changes["reminders"].split(",") if r.strip()]
+        return service.edit_meeting(session, meeting_id=meeting_id, changes=changes, actor=actor, clock=clock,
+                                    known_tags=known)
+
+    meeting = _run(action, actor)
+    typer.echo(f"Mötet är ändrat / meeting changed: {_line(meeting)}")
+
+
+@app.command("cancel")
+def cancel(meeting_id: int = typer.Argument(..., metavar="ID"), reason: Optional[str] = None,
+           actor: str = typer.Option(..., "--as", help=AS_HELP)) -> None:
+    """Cancel a meeting; everyone signed up is told (with a calendar cancellation)."""
+    from bot.meetings import service
+
+    meeting = _run(lambda s, clock, known: service.cancel_meeting(
+        s, meeting_id=meeting_id, actor=actor, clock=clock, reason=reason), actor)
+    typer.echo(f"Mötet är inställt / meeting cancelled: {_line(meeting)}")
+
+
+@app.command("seed")
+def seed(file: Optional[Path] = typer.Option(None, help="Default: meetings.yaml in the knowledge folder."),
+         actor: Optional[str] = typer.Option(None, "--as", help=AS_HELP)) -> None:
+    """Load the recurring meetings from knowledge/meetings.yaml (loading again changes nothing)."""
+    from bot.cli.common import settings_or_exit
+    from bot.meetings.seed import load_seed
+
+    path = file or settings_or_exit().knowledge_dir / "meetings.yaml"
+    if not path.exists():
+        _refuse(f"Filen finns inte / no such file: {path}")
+    result = _run(lambda s, clock, known: load_seed(s, path=path, clock=clock, known_tags=known,
+                                                   actor=actor or "seed"), actor)
+    typer.echo(f"Möten: {len(result.created)} nya, {len(result.updated)} ändrade, {len(result.unchanged)} oförändrade, "
+               f"{len(result.past)} passerade / meetings: {len(result.created)} new, {len(result.updated)} changed, "
+               f"{len(result.unchanged)} unchanged, {len(result.past)} past.")
