@@ -23,7 +23,7 @@ FIELD_WEIGHTS = {"title": 1.0, "keyword": 1.0, "summary": 0.2}
 EXAMPLE_BASE, EXAMPLE_SPREAD = 0.25, 0.35
 PHRASE_PART = 0.6
 COMPOUND_PART = 0.7  # weight of a compound's parts relative to the compound
-ANCHOR_SHARE = 0.5
+ANCHOR_RUNNER_UP = 0.7  # no other article has the anchor as a keyword of its own
 MAX_POSTINGS = 256  # impact-ordered truncation keeps scoring cheap for huge bases
 MIN_PREFIX = 5
 FUZZY_CUTOFF = 84.0
@@ -58,6 +58,8 @@ class SearchIndex:
     # Stems that name a topic: a one-word keyword or title of an article that holds most of
     # the stem's weight ("bygglov", "fettavskiljare"), mapped to that article's position.
     anchors: dict[str, int] = field(default_factory=dict)
+    # Per article, the stems of its titles (sv, en): a question using a title names the topic.
+    titles: list[list[frozenset[str]]] = field(default_factory=list)
     # Per article, the stems of each example question (for nearest-example re-ranking).
     examples: list[list[frozenset[str]]] = field(default_factory=list)
     resolver: "TermResolver" = None  # type: ignore[assignment]
@@ -65,6 +67,12 @@ class SearchIndex:
     @property
     def size(self) -> int:
         return len(self.articles)
+
+    def weight(self, term: str, position: int) -> float:
+        for article, weight in self.postings.get(term, ()):
+            if article == position:
+                return weight
+        return 0.0
 
 
 def _article_weights(article: Article) -> tuple[dict[str, float], set[str]]:
@@ -136,13 +144,15 @@ def build_index(kb: KnowledgeBase) -> SearchIndex:
     index = SearchIndex(articles=articles, postings=dict(postings), idf=idf,
                         vocabulary=sorted(postings), sv_vocab=frozenset(sv_words),
                         en_vocab=frozenset(en_words), specific=anchors_by_id,
+                        titles=[[frozenset(index_terms(article.title.get(lang), lang)) for lang in LANGS]
+                                for article in articles],
                         examples=[[frozenset(index_terms(example, lang)) for lang in LANGS
                                    for example in article.examples.get(lang, ())] for article in articles])
     index.resolver = TermResolver(index.vocabulary)
     for term, plist in index.postings.items():
         position, weight = plist[0]
-        share = weight / sum(w for _, w in plist)
-        if weight >= 0.99 and share >= ANCHOR_SHARE and term in anchors_by_id[articles[position].id]:
+        runner_up = plist[1][1] if len(plist) > 1 else 0.0
+        if weight >= 0.99 and runner_up <= ANCHOR_RUNNER_UP and term in anchors_by_id[articles[position].id]:
             index.anchors[term] = position
     return index
 

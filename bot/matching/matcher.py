@@ -24,6 +24,7 @@ from bot.matching.text import (MAX_MATCH_CHARS, clean, content_words, detect_lan
 UNKNOWN_WEIGHT = 0.55
 ANCHOR_QUALITY = 0.8  # how exactly a word must match an anchor to name the topic
 EXAMPLE_BLEND = 0.4
+TITLE_BONUS = 0.5  # extra weight when the question uses an article's title ("foodtruck")
 CANDIDATES = 10  # how much an unknown word counts against coverage, relative to max idf
 
 
@@ -36,9 +37,10 @@ class Thresholds:
     strong_min_score: float = 0.2  # ... that covers at least this share, or
     high_score: float = 0.6  # a match that covers most of the question ...
     high_min_evidence: float = 2.0  # ... with some specificity
-    named_min_score: float = 0.15  # the question names the topic ("bygglov") and little else
+    named_min_score: float = 0.5  # the question names the topic ("bygglov") and little else
     tie_ratio: float = 0.95  # a runner-up within this share of the best makes it ambiguous
-    mention_evidence: float = 1.2  # an article counts as touched by a question above this
+    mention_evidence: float = 1.2  # an article named by the question counts as touched above this
+    mention_share: float = 0.35  # ... and with at least this share of the best article's evidence
 
 
 @dataclass
@@ -78,14 +80,23 @@ class Matcher:
         ranked = sorted(evidence.items(), key=lambda item: -item[1])[:CANDIDATES]
         ranked = self._rerank(ranked, total, query_terms)
         scores = [(self.index.articles[pos].id, value / total, value) for pos, value in ranked]
-        return self._decide(scores, lang, named={self.index.articles[pos].id for pos in named})
+        return self._decide(scores, lang, named=self._named_apart(ranked[0][0], named))
 
-    def _score(self, text: str) -> tuple[dict[int, float], float, dict[str, float], set[int]]:
+    def _named_apart(self, top: int, named: dict[int, set[str]]) -> set[str]:
+        """Articles the question names by an anchor word that the best article does not
+        already explain (its own weight for the word is low)."""
+        result = set()
+        for position, terms in named.items():
+            if position == top or any(self.index.weight(term, top) < 0.5 for term in terms):
+                result.add(self.index.articles[position].id)
+        return result
+
+    def _score(self, text: str) -> tuple[dict[int, float], float, dict[str, float], dict[int, set[str]]]:
         """Evidence per article, the question's total weight, its resolved stems, and the
         articles the question names by one of their anchor words."""
         index = self.index
         evidence: dict[int, float] = defaultdict(float)
-        named: set[int] = set()
+        named: dict[int, set[str]] = defaultdict(set)
         query_terms: dict[str, float] = {}
         total = 0.0
         seen: set[str] = set()
@@ -99,6 +110,9 @@ class Matcher:
                 for term, quality in index.resolver.resolve(stemmed):
                     if quality > resolved.get(term, 0.0):
                         resolved[term] = quality
+            if any(quality >= 1.0 for quality in resolved.values()):
+                # An exact hit through one stemmer beats guesses through the other.
+                resolved = {term: quality for term, quality in resolved.items() if quality >= 1.0}
             if not resolved:
                 total += UNKNOWN_WEIGHT * self.max_idf
                 continue
@@ -110,7 +124,7 @@ class Matcher:
                 term_idf = index.idf[term]
                 query_terms[term] = max(query_terms.get(term, 0.0), term_idf * quality)
                 if quality >= ANCHOR_QUALITY and term in index.anchors:
-                    named.add(index.anchors[term])
+                    named[index.anchors[term]].add(term)
                 for position, weight in index.postings[term]:
                     value = term_idf * quality * weight
                     if value > best_for_article[position]:
@@ -137,15 +151,20 @@ class Matcher:
                 if overlap:
                     norm = math.sqrt(total * sum(idf.get(t, self.max_idf) for t in example))
                     best = max(best, overlap / norm)
-            adjusted.append((position, value * (1.0 - EXAMPLE_BLEND) + EXAMPLE_BLEND * best * total))
+            value = value * (1.0 - EXAMPLE_BLEND) + EXAMPLE_BLEND * best * total
+            if any(title and title <= query_terms.keys() for title in self.index.titles[position]):
+                value += TITLE_BONUS * sum(query_terms[t] for t in max(self.index.titles[position], key=len)
+                                           if t in query_terms)
+            adjusted.append((position, value))
         return sorted(adjusted, key=lambda item: -item[1])
 
     def _decide(self, scores: list[tuple[str, float, float]], lang: str, *, named: set[str] = frozenset()) -> Match:
         t = self.thresholds
         top_id, top_score, top_evidence = scores[0]
         top_score = min(top_score, 1.0)
-        mentioned = [topic for topic, score, ev in scores if ev >= t.mention_evidence
-                     and (score >= 0.25 or ev >= 0.6 * top_evidence)]
+        # Topics the question touches: the best one when it fits, and any it names outright.
+        mentioned = [topic for topic, _, ev in scores if topic in named
+                     and ev >= max(t.mention_evidence, t.mention_share * top_evidence)]
         ranked = [(topic, round(min(score, 1.0), 4)) for topic, score, _ in scores]
         runner_up = scores[1][1] if len(scores) > 1 else 0.0
         confidence = self._confidence(top_score, top_evidence, max(0.0, top_score - runner_up))
@@ -155,6 +174,7 @@ class Matcher:
         if not fits:
             return Match("out_of_scope", lang, round(1.0 - confidence, 3), scores=ranked, mentioned=mentioned,
                          reason="too little evidence")
+        mentioned = list(dict.fromkeys([top_id, *mentioned]))
         close = [topic for topic, score, ev in scores[1:3]
                  if score >= top_score * t.tie_ratio and ev >= t.high_min_evidence]
         if close:

@@ -17,6 +17,7 @@ import snowballstemmer
 MAX_MATCH_CHARS = 1_000
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "æ": "a", "ø": "o", "é": "e", "è": "e",
                        "ü": "u", "á": "a", "à": "a", "í": "i", "ó": "o", "ß": "ss"})
@@ -113,7 +114,9 @@ def stem(word: str, lang: str) -> str:
 
 
 def content_words(text: str) -> list[str]:
-    """Tokens that can carry meaning: no stop words, no lone digits or single letters."""
+    """Tokens that can carry meaning: no stop words, no lone digits or single letters, nothing
+    from web or e-mail addresses."""
+    text = _URL.sub(" ", text)
     return [w for w in words(text) if fold(w) not in STOPWORDS and len(w) > 1 and not w.isdigit()]
 
 
@@ -135,7 +138,7 @@ och att jag det som en ett är på för med har inte vad hur kan vill måste beh
 mina vi ni får ska till om av eller när var vilka vilken kommunen tack hej hejsan tjena
 """.split())
 _EN_MARKERS = frozenset("""
-the and i is to for my do does can how what need want a an of in it with have are be
+the and is to my do does can how what need want an of it with have are be
 should where when which who thanks thank hello hi municipality council permit
 """.split())
 
