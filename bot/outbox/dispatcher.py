@@ -23,6 +23,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
@@ -30,6 +31,9 @@ from sqlmodel import Session, select
 
 from bot.core.clock import Clock
 from bot.core.ports import Delivery, SendError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bot.core.ports import EntrepreneurChannel, OutboundMessage
 from bot.outbox.models import OutboxItem
 from bot.storage.db import Database
 
@@ -229,3 +233,35 @@ def pending_count(db: Database, *, now: datetime | None = None) -> int:
         if now is not None:
             query = query.where(OutboxItem.due_at <= now)
         return int(session.exec(query).one())
+
+
+def outbound_message(item: OutboxItem) -> "OutboundMessage":
+    """A "message" row's payload ({"text", "buttons", "attachment_name"?, "attachment_b64"?,
+    "thread_ref"?}) as the OutboundMessage the channel ports send."""
+    import base64
+
+    from bot.core.messages import Button
+    from bot.core.ports import OutboundMessage
+
+    payload = item.payload or {}
+    attachment = payload.get("attachment_b64")
+    return OutboundMessage(
+        channel=item.channel, address=item.address, text=str(payload.get("text", "")),
+        buttons=[Button(key=b["key"], label=b["label"]) for b in payload.get("buttons") or []],
+        thread_ref=payload.get("thread_ref"), attachment_name=payload.get("attachment_name"),
+        attachment=base64.b64decode(attachment) if attachment else None)
+
+
+def message_handler(channels: dict[str, "EntrepreneurChannel"], *,
+                    missing_channel_retry: float = 600.0) -> Handler:
+    """The handler for kind "message": sends through the port named by the row's channel. A
+    channel this process does not have is retried later (configuration may be fixed) until the
+    dispatcher's max_attempts."""
+
+    def send(item: OutboxItem) -> Delivery:
+        port = channels.get(item.channel)
+        if port is None:
+            raise SendError(f"no channel {item.channel!r} configured", retry_after=missing_channel_retry)
+        return port.send(outbound_message(item))
+
+    return send
