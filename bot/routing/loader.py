@@ -296,7 +296,13 @@ class _Checker:
         for on, ws, name in ((explicit_on, phrases, "explicit_request"), (dispute_on, words, "dispute")):
             if on and not ws:
                 self.problem((*where, name), f"trigger {name} is enabled but lists no words or phrases")
+        count_topics = multi.get("count_topics", "first")
+        if count_topics not in ("first", "all"):
+            self.problem((*where, "multi_authority", "count_topics"),
+                         "trigger multi_authority: count_topics must be first or all")
+            count_topics = "first"
         return Triggers(multi_authority=multi_on, min_roles=positive(multi, "min_roles", "multi_authority", 2),
+                        count_topics=count_topics,
                         explicit_request=phrases if explicit_on else None,
                         unanswered_turns=positive(unanswered, "turns", "unanswered", 2) if unanswered_on else None,
                         dispute=words if dispute_on else None)

@@ -77,6 +77,9 @@ class Trigger:
 class Triggers:
     multi_authority: bool = True
     min_roles: int = 2
+    # "first": the first topic's role counts, other topics only when strong words confirm them
+    # (robust to loosely matched topics); "all": every topic's responsible role counts.
+    count_topics: str = "first"
     explicit_request: WordSet | None = None
     unanswered_turns: int | None = 2
     dispute: WordSet | None = None
@@ -119,9 +122,11 @@ class RoutingRules:
         return [*unique, COORDINATOR]
 
     def authorities(self, *, topics: list[str], text: str) -> list[str]:
-        """Distinct responsible roles (not naringsliv) of the topics, plus roles added by rules
-        marked `escalate`: what the multi-authority trigger counts."""
-        found = [self.responsible[t] for t in topics if t in self.responsible]
+        """Distinct responsible roles (not naringsliv) of the topics (see Triggers.count_topics),
+        plus roles added by rules marked `escalate`: what the multi-authority trigger counts."""
+        known = [t for t in topics if t in self.responsible]
+        counted = known if self.triggers.count_topics == "all" else known[:1]
+        found = [self.responsible[t] for t in counted]
         for rule in self._fired(topics=topics, text=text):
             if rule.escalate:
                 found.extend(rule.add)
