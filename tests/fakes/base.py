@@ -21,6 +21,7 @@ class Call:
     at: float = field(default_factory=time.monotonic)
     status: int = 200
     files: dict[str, bytes] = field(default_factory=dict)
+    response: Any = None  # what the fake answered
 
 
 def _maybe_json(value: str) -> Any:
@@ -75,7 +76,7 @@ class FakeServer:
                 call = Call(parts.path.rsplit("/", 1)[-1], params,
                             {k.lower(): v for k, v in self.headers.items()}, files=files)
                 status, headers, payload = fake.respond(parts.path, call)
-                call.status = status
+                call.status, call.response = status, payload
                 with fake.changed:
                     fake.calls.append(call)
                     fake.changed.notify_all()

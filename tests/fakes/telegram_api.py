@@ -139,8 +139,9 @@ class FakeTelegram(FakeServer):
         if params.get("message_thread_id"):
             message["message_thread_id"] = int(params["message_thread_id"])
             message["is_topic_message"] = True
-        if params.get("reply_markup"):
-            message["reply_markup"] = params["reply_markup"]
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:  # only inline keyboards come back
+            message["reply_markup"] = markup
         return message
 
     def _m_getMe(self, params):
@@ -179,7 +180,8 @@ class FakeTelegram(FakeServer):
         chat = self.chat(int(params["chat_id"]))
         return {**chat, "accent_color_id": 0, "max_reaction_count": 11,
                 "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
-                                        "unique_gifts": False, "premium_subscription": False}}
+                                        "unique_gifts": False, "premium_subscription": False,
+                                        "gifts_from_channels": False}}
 
     def _m_createForumTopic(self, params):
         return {"message_thread_id": next(self._thread_ids), "name": params["name"],

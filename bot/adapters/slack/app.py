@@ -95,7 +95,8 @@ class SlackListeners:
             self._act(body, NavigatorAction(actor, "claim", number), channel, ts)
             return
         metadata = {"case": number, "channel": channel, "ts": ts}
-        view = {"reply": render.reply_modal, "close": render.close_modal, "meeting": render.meeting_modal}[verb](metadata)
+        view = {"reply": render.reply_modal, "note": render.note_modal, "close": render.close_modal,
+                "meeting": render.meeting_modal}[verb](metadata)
         self.client.views_open(trigger_id=body["trigger_id"], view=view)
 
     def on_submit(self, body: dict, view: dict) -> None:
@@ -109,6 +110,8 @@ class SlackListeners:
         kind = view["callback_id"]
         if kind == "lotsen_reply_modal":
             action = NavigatorAction(actor, "reply", number, text=values["reply"]["text"]["value"] or "")
+        elif kind == "lotsen_note_modal":
+            action = NavigatorAction(actor, "note", number, text=values["note"]["text"]["value"] or "")
         elif kind == "lotsen_close_modal":
             outcome = ((values["outcome"]["value"].get("selected_option") or {}).get("value"))
             note = (values.get("note", {}).get("text") or {}).get("value")
@@ -167,9 +170,9 @@ def build_slack_app(*, service: LotsenService, client: WebClient, signing_secret
               token_verification_enabled=False, logger=logging.getLogger("bot.adapters.slack.bolt"))
     app.use(listeners.dedupe)
     lazy = lambda fn: {"ack": _ack, "lazy": [fn]}  # noqa: E731 - ack now, work afterwards
-    app.action(re.compile(r"^lotsen_(claim|reply|meeting|close)$"))(**lazy(lambda body: listeners.on_button(body)))
+    app.action(re.compile(r"^lotsen_(claim|reply|note|meeting|close)$"))(**lazy(lambda body: listeners.on_button(body)))
     app.action(re.compile(r"^lotsen_choice_\d+$"))(**lazy(lambda body: listeners.on_choice(body)))
-    app.view(re.compile(r"^lotsen_(reply|close|meeting)_modal$"))(**lazy(lambda body, view: listeners.on_submit(body, view)))
+    app.view(re.compile(r"^lotsen_(reply|note|close|meeting)_modal$"))(**lazy(lambda body, view: listeners.on_submit(body, view)))
     app.event("message")(**lazy(lambda event: listeners.on_dm(event)))
     app.command(re.compile(r"^/(glom_mig|mina_arenden|lots)$"))(**lazy(lambda body, respond: listeners.on_command(body, respond)))
     app.error(lambda error, body: log.error("slack: listener failed: %s", type(error).__name__, exc_info=error))

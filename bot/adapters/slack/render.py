@@ -20,11 +20,11 @@ SECTION_LIMIT = 3000
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 
-VERBS = ("claim", "reply", "meeting", "close")
+VERBS = ("claim", "reply", "note", "meeting", "close")
 LABELS = {"sv": {"claim": "Ta ärendet", "reply": "Svara företagaren", "meeting": "Föreslå möte",
-                 "close": "Avsluta med utfall"},
+                 "note": "Anteckning", "close": "Avsluta med utfall"},
           "en": {"claim": "Claim", "reply": "Reply to the entrepreneur", "meeting": "Propose a meeting",
-                 "close": "Close with outcome"}}
+                 "note": "Note", "close": "Close with outcome"}}
 OUTCOME_LABELS = {"answered": "Besvarat / answered", "meeting_held": "Möte hållet / meeting held",
                   "permit_applied": "Tillstånd sökt / permit applied for", "referred": "Hänvisat / referred",
                   "withdrawn": "Återkallat / withdrawn"}
@@ -52,26 +52,32 @@ def mentions(members: list[dict] | None) -> str:
 
 
 def card_verbs(card: CaseCard) -> list[str]:
-    if card.actions:
-        known = {"claim": "claim", "reply": "reply", "propose_meeting": "meeting", "meeting": "meeting",
-                 "close": "close"}
-        return [known[b.key] for b in card.actions if b.key in known]
+    if card.actions:  # the core's buttons: keys like "case:<number>:<verb>" or just "<verb>"
+        known = {"claim": "claim", "reply": "reply", "note": "note", "propose_meeting": "meeting",
+                 "meeting": "meeting", "close": "close"}
+        verbs = [known.get(b.key.rsplit(":", 1)[-1]) for b in card.actions]
+        return [v for v in verbs if v]
     if card.status in CLOSED_STATUSES:
         return []
     if card.status in ("new", "open", "convened"):
         return list(VERBS)
-    return ["reply", "meeting", "close"]
+    return ["reply", "note", "meeting", "close"]
+
+
+def card_title(card: CaseCard) -> str:
+    if card.number in card.title:
+        return card.title
+    return f"{'Ärende' if card.lang != 'en' else 'Case'} {card.number}: {card.title}"
 
 
 def card_fallback(card: CaseCard) -> str:
-    sv = card.lang != "en"
-    return escape(f"{'Ärende' if sv else 'Case'} {card.number}: {card.title}")
+    return escape(card_title(card))
 
 
 def card_blocks(card: CaseCard) -> list[dict]:
     sv = card.lang != "en"
     labels = LABELS["sv" if sv else "en"]
-    blocks: list[dict] = [{"type": "header", "text": plain(f"{'Ärende' if sv else 'Case'} {card.number}: {card.title}"[:150])}]
+    blocks: list[dict] = [{"type": "header", "text": plain(card_title(card)[:150])}]
     blocks += plain_sections(card.summary)
     facts = []
     if card.topics:
@@ -122,6 +128,13 @@ def reply_modal(metadata: dict) -> dict:
     return _modal("lotsen_reply_modal", f"Svar {metadata['case']}", metadata, [
         {"type": "input", "block_id": "reply", "label": plain("Ditt svar till företagaren"),
          "element": {"type": "plain_text_input", "action_id": "text", "multiline": True, "max_length": 3000}}])
+
+
+def note_modal(metadata: dict) -> dict:
+    return _modal("lotsen_note_modal", f"Anteckning {metadata['case']}", metadata, [
+        {"type": "input", "block_id": "note", "label": plain("Intern anteckning (syns bara för lotsarna)"),
+         "element": {"type": "plain_text_input", "action_id": "text", "multiline": True, "max_length": 3000}}],
+        submit="Spara")
 
 
 def close_modal(metadata: dict) -> dict:

@@ -65,9 +65,9 @@ def mention(member: dict) -> str:
 
 def card_verbs(card: CaseCard) -> list[str]:
     """Which buttons the card offers: the core's `actions` when given, else by status."""
-    if card.actions:
-        known = {"claim": "claim", "reply": "reply", "close": "close"}
-        return [known[b.key] for b in card.actions if b.key in known]
+    if card.actions:  # the core's buttons: keys like "case:<number>:<verb>" or just "<verb>"
+        verbs = [b.key.rsplit(":", 1)[-1] for b in card.actions]
+        return [v for v in verbs if v in ("claim", "reply", "close")]
     if card.status in CLOSED_STATUSES:
         return []
     return ["claim", "reply", "close"] if card.status in ("new", "open", "convened") else ["reply", "close"]
@@ -97,7 +97,8 @@ def outcome_keyboard(case_number: str, lang: str = "sv") -> InlineKeyboardMarkup
 def card_html(card: CaseCard, *, with_mentions: bool = True) -> str:
     e = html.escape
     sv = card.lang != "en"
-    lines = [f"<b>{'Ärende' if sv else 'Case'} {e(card.number)}: {e(card.title)}</b>", e(card.summary)]
+    title = card.title if card.number in card.title else f"{'Ärende' if sv else 'Case'} {card.number}: {card.title}"
+    lines = [f"<b>{e(title)}</b>", e(card.summary)]
     if card.topics:
         lines.append(f"{'Ämnen' if sv else 'Topics'}: " + ", ".join(e(t) for _, t in card.topics))
     if card.roles:
