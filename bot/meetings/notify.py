@@ -144,3 +144,12 @@ def announce_to_subscribers(session: Session, *, meeting: Meeting, now: datetime
                                   [texts.signup_buttons([meeting], sub.lang)[0]]),
                  due_at=now, expires_at=expires)
     return len(seen)
+
+
+def skip_person_messages(session: Session, *, meeting: Meeting, signup: Signup) -> int:
+    """Every pending message to one sign-up (reminders and announcements) becomes `skipped`."""
+    result = session.exec(update(OutboxItem)
+                          .where(OutboxItem.status == "pending",
+                                 OutboxItem.dedupe_key.like(f"meeting:{meeting.id}:%:signup:{signup.id}.%"))
+                          .values(status="skipped", last_error="person erased"))
+    return result.rowcount or 0

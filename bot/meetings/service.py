@@ -330,3 +330,26 @@ def unsubscribe(session: Session, *, channel: str, user_id: str, tags: Iterable[
 
 def _lang(lang: str | None) -> str:
     return "en" if lang == "en" else "sv"
+
+
+def erase_person(session: Session, *, channel: str, user_id: str, clock: Clock) -> int:
+    """Forget a person (GDPR erasure): places ahead are given up (the waiting list moves
+    up), their sign-ups lose name and address, subscriptions go, and their pending meeting
+    messages are skipped. Returns how many sign-ups were touched."""
+    now = clock.now()
+    signups = list(session.exec(select(Signup).where(Signup.channel == channel, Signup.user_id == user_id)))
+    for signup in signups:
+        meeting = _meeting_for_update(session, signup.meeting_id)
+        was_active = signup.status in ACTIVE
+        if was_active:
+            _set_status(signup, "cancelled", now)
+        notify.skip_person_messages(session, meeting=meeting, signup=signup)
+        signup.name, signup.address, signup.user_id = None, "", f"erased-{signup.id}"
+        signup.updated_at = now
+        session.add(signup)
+        session.flush()
+        if was_active:
+            _promote(session, meeting=meeting, now=now)
+            notify.refresh_organiser_reminder(session, meeting=meeting, now=now)
+    unsubscribe(session, channel=channel, user_id=user_id)
+    return len(signups)
