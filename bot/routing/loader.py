@@ -154,6 +154,8 @@ class _Checker:
 
     def bilingual(self, value: Any, where: tuple, what: str) -> Bilingual | None:
         data = self.mapping(value, where, what)
+        for key in sorted(set(data) - {"sv", "en"}, key=str):
+            self.problem((*where, key), f"{what}: unknown key {key!r} (a comma inside {{...}}? quote the text)")
         if not all(isinstance(data.get(k), str) and data.get(k).strip() for k in ("sv", "en")):
             self.problem(where, f"{what}: needs both sv and en")
             return None
