@@ -18,7 +18,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from bot.cases.models import Case, CaseEvent, Consent
-from bot.cases.service import SYSTEM, post_to_desk, record_event
+from bot.cases.service import SYSTEM, post_to_desk, record_event, update_desk
 from bot.cases.states import OPEN_STATUSES, transition
 from bot.conversation.models import Conversation, Message
 from bot.core.clock import Clock
@@ -88,6 +88,7 @@ def erase_person(session: Session, *, channel: str, user_id: str, clock: Clock) 
                              data={"closed": case.number in report.closed})
         if case.number in report.closed:
             post_to_desk(session, case=case, event=event, text_key="desk_erased", now=now)
+            update_desk(session, case=case, event=event, now=now)
         session.add(case)
     if cases:
         report.erased += ["contact", "words"]
