@@ -146,20 +146,29 @@ class TelegramRunner:
         update = Update.de_json(data, self.application.bot)
         asyncio.run_coroutine_threadsafe(self.application.update_queue.put(update), self.loop).result(10)
 
-    def stop(self, timeout: float = 30.0) -> None:
-        """Stop fetching, finish the updates in flight, then close."""
+    def stop_receiving(self, timeout: float = 60.0) -> None:
+        """Stop fetching updates and finish the ones in flight. Sending (the outbox) still works."""
         if self.loop is None or not self._ready.is_set() or self._error is not None:
             return
-        asyncio.run_coroutine_threadsafe(self._shutdown(), self.loop).result(timeout)
+        asyncio.run_coroutine_threadsafe(self._stop_receiving(), self.loop).result(timeout)
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Shut the Application down and end the loop thread (after stop_receiving)."""
+        if self.loop is None or not self._ready.is_set() or self._error is not None or not self.loop.is_running():
+            return
+        asyncio.run_coroutine_threadsafe(self._stop_receiving(), self.loop).result(timeout)
+        asyncio.run_coroutine_threadsafe(self.application.shutdown(), self.loop).result(timeout)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout)
+        log.info("telegram: stopped")
 
-    async def _shutdown(self) -> None:
+    def stop(self, timeout: float = 30.0) -> None:
+        self.stop_receiving(timeout)
+        self.close(timeout)
+
+    async def _stop_receiving(self) -> None:
         app = self.application
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:
-            await app.stop()
-        await app.shutdown()
-        log.info("telegram: stopped")
-
+            await app.stop()  # waits for the updates being handled
