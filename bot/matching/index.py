@@ -26,6 +26,8 @@ COMPOUND_PART = 0.7  # weight of a compound's parts relative to the compound
 ANCHOR_RUNNER_UP = 0.7  # no other article has the anchor as a keyword of its own
 MAX_POSTINGS = 256  # impact-ordered truncation keeps scoring cheap for huge bases
 MIN_PREFIX = 5
+MIN_FAMILY = 6
+FAMILY_QUALITY = 0.85
 FUZZY_CUTOFF = 84.0
 
 
@@ -199,9 +201,23 @@ class TermResolver:
             self.by_first[term[:1]].append(term)
         self.resolve = lru_cache(maxsize=100_000)(self._resolve)
 
+    def _longer(self, term: str) -> list[str]:
+        """Known stems that start with `term` (its inflection family), shortest first."""
+        start = bisect.bisect_left(self.vocabulary, term)
+        longer = []
+        for candidate in self.vocabulary[start:start + 8]:
+            if not candidate.startswith(term):
+                break
+            if candidate != term:
+                longer.append(candidate)
+        return sorted(longer, key=len)[:3]
+
     def _resolve(self, term: str) -> tuple[tuple[str, float], ...]:
         if term in self.vocab_set:
-            return ((term, 1.0),)
+            # "registrer" (registrera) also reaches "registrering": same word family.
+            family = [(c, FAMILY_QUALITY * math.sqrt(len(term) / len(c))) for c in self._longer(term)
+                      if len(term) >= MIN_FAMILY and len(c) - len(term) <= 4]
+            return ((term, 1.0), *family)
         if len(term) < 4:
             return ()
         parts = split_compound(term, self.vocab_set)
@@ -210,13 +226,7 @@ class TermResolver:
         hits: list[tuple[str, float]] = []
         if len(term) >= MIN_PREFIX:
             # Inflections: the query stem starts a known stem, or a known stem starts it.
-            start = bisect.bisect_left(self.vocabulary, term)
-            longer = []
-            for candidate in self.vocabulary[start:start + 8]:
-                if not candidate.startswith(term):
-                    break
-                longer.append(candidate)
-            for candidate in sorted(longer, key=len)[:3]:
+            for candidate in self._longer(term):
                 hits.append((candidate, 0.9 * math.sqrt(len(term) / len(candidate))))
             shorter = _prefix_hits(term, vocabulary_sorted=self.vocabulary, vocabulary=self.vocab_set)
             if shorter and shorter != term:

@@ -1,0 +1,33 @@
+"""Shared loading of the bundled knowledge for tests (built once per test session)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.knowledge.bundle import KnowledgeBundle
+
+ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE = ROOT / "knowledge"
+ROUTING = ROOT / "routing_rules.yaml"
+EVAL = Path(__file__).resolve().parent / "eval"
+
+
+@lru_cache(maxsize=1)
+def bundle() -> KnowledgeBundle:
+    return KnowledgeBundle.load(KNOWLEDGE, ROUTING)
+
+
+@lru_cache(maxsize=1)
+def responder():
+    return bundle().responder()
+
+
+def eval_questions() -> list[dict]:
+    return yaml.safe_load((EVAL / "questions.yaml").read_text(encoding="utf-8"))
+
+
+def eval_escalation() -> dict:
+    return yaml.safe_load((EVAL / "escalation.yaml").read_text(encoding="utf-8"))
