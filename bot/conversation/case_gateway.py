@@ -8,7 +8,7 @@ from typing import Protocol
 
 from sqlmodel import Session
 
-from bot.conversation.contact import Contact
+from bot.cases.contact import Contact
 from bot.conversation.models import Conversation
 
 

@@ -1,13 +1,18 @@
-"""Reading contact details from one free-text message ("Anna Svensson, Pizzeria Roma, 070-123 45 67")."""
+"""Reading contact details from one free-text message ("Anna Svensson, Pizzeria Roma, 070-123 45 67").
+
+The Contact type and its validation belong to the cases domain (bot.cases.contact); this module
+only reads them out of what a person wrote.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from bot.cases.contact import Contact
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 PHONE = re.compile(r"(?:\+46|0046|0)[\s-]?\d{1,3}(?:[\s-]?\d){5,9}")
-_COMPANY_HINTS = ("ab", "hb", "kb", "aktiebolag", "handelsbolag", "firma", "ek. för.", "ekonomisk förening",
+_COMPANY_HINTS = ("ab", "hb", "kb", "aktiebolag", "handelsbolag", "firma", "ekonomisk förening",
                   "restaurang", "pizzeria", "café", "cafe", "kafé", "bageri", "salong", "bygg", "ltd", "inc")
 _LABEL_WORDS = frozenset({"namn", "name", "företag", "foretag", "company", "firma", "telefon", "tel", "phone",
                           "mobil", "e-post", "epost", "e-mail", "email", "mail"})
@@ -15,19 +20,8 @@ _LABELS = re.compile(r"^(namn|name|företag|foretag|company|firma|telefon|tel|ph
                      re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Contact:
-    name: str | None = None
-    company: str | None = None
-    phone: str | None = None
-    email: str | None = None
-
-    @property
-    def reachable(self) -> bool:
-        return bool(self.phone or self.email)
-
-    def as_dict(self) -> dict[str, str | None]:
-        return {"name": self.name, "company": self.company, "phone": self.phone, "email": self.email}
+def reachable(contact: Contact) -> bool:
+    return bool(contact.phone or contact.email)
 
 
 def parse_contact(text: str) -> Contact:

@@ -14,9 +14,10 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from bot.cases.errors import CaseError
 from bot.conversation import texts
 from bot.conversation.case_gateway import CaseGateway
-from bot.conversation.contact import parse_contact
+from bot.conversation.contact import parse_contact, reachable
 from bot.conversation.flows import Flow, Turn
 from bot.conversation.models import Conversation, Message
 from bot.conversation.responder import Responder
@@ -72,6 +73,13 @@ class ConversationEngine:
         choice = turn.incoming.choice or ""
         if choice.startswith("topic:"):
             return self._answer_topic(conversation, choice.split(":", 1)[1], turn.lang)
+        if choice.startswith("case:") and self.cases is not None:
+            try:
+                text = self.cases.answer_choice(session, conversation=conversation, choice=choice, now=turn.now)
+            except CaseError as exc:
+                return Reply(action="case_message", text=exc.text(turn.lang), lang=turn.lang)
+            if text is not None:
+                return Reply(action="case_message", text=text, lang=turn.lang)
         state = State(conversation.state)
         if state is State.CONSENTING:
             reply = self._on_consent(session, conversation, turn)
@@ -114,13 +122,39 @@ class ConversationEngine:
         elif reply.action == "escalate" and self.cases is not None:
             if conversation.case_id is not None and self.cases.open_case_info(session, case_id=conversation.case_id) is not None:
                 return reply  # already in a case: the explanation is enough, nothing new to open
-            self._move(conversation, State.CONSENTING, {
-                "words": turn.text[:STORED_TEXT_LIMIT], "topics": reply.topics, "roles": reply.roles,
-                "lang": reply.lang})
-            reply.action = "consent"
-            reply.buttons = texts.consent_buttons(reply.lang)
+            self._offer_case(conversation, reply, words=turn.text)
         elif conversation.state == State.CLARIFYING:
             self._settle(conversation)
+        return reply
+
+    def _offer_case(self, conversation: Conversation, reply: Reply, *, words: str) -> None:
+        """Ask for consent to open a case; the draft waits in the conversation until then."""
+        self._move(conversation, State.CONSENTING, {
+            "words": words[:STORED_TEXT_LIMIT], "topics": reply.topics, "roles": reply.roles,
+            "lang": reply.lang, "reason": reply.reason})
+        reply.action = "consent"
+        reply.buttons = texts.consent_buttons(reply.lang)
+
+    def request_navigator(self, incoming: Incoming) -> Reply:
+        """The person asked for a navigator outright (Telegram /lots): straight to the offer."""
+        now = self.clock.now()
+        with self.db.session() as session:
+            conversation = self._conversation(session, incoming, now)
+            lang = self.responder.language(incoming.text, default=conversation.lang) if incoming.text else conversation.lang
+            open_case = (self.cases.open_case_info(session, case_id=conversation.case_id)
+                         if self.cases is not None and conversation.case_id is not None else None)
+            if open_case is not None:
+                reply = Reply(action="case_message", text=texts.already_in_case(open_case.number, lang), lang=lang,
+                              case_number=open_case.number)
+            else:
+                words = clean(incoming.text or "", limit=STORED_TEXT_LIMIT)
+                reply = self.responder.navigator_request(words, lang=lang)
+                if self.cases is not None:
+                    self._offer_case(conversation, reply, words=words or reply.text)
+            conversation.lang = lang
+            conversation.updated_at = now
+            session.add(conversation)
+            self._store(session, conversation, "out", reply.text, reply.action, None, now)
         return reply
 
     def _answer_topic(self, conversation: Conversation, topic: str, lang: str) -> Reply:
@@ -186,16 +220,20 @@ class ConversationEngine:
             self._settle(conversation)
             return Reply(action="declined", text=texts.declined(lang), lang=lang)
         contact = parse_contact(turn.text[:MAX_MATCH_CHARS])
-        if not contact.reachable:
+        if not reachable(contact):
             return Reply(action="contact", text=texts.contact_missing(lang), lang=lang)
         pending = conversation.pending
         consent_text = texts.CONSENT_TEXT[lang].format(municipality=self.responder.kb.profile.name.get(lang))
-        opened = self.cases.open_case(
-            session, conversation=conversation, words=pending.get("words", ""),
-            topics=list(pending.get("topics", [])), roles=list(pending.get("roles", [])),
-            contact=contact, consent_text=consent_text,
-            consent_at=datetime.fromisoformat(pending["consent_at"]) if pending.get("consent_at") else turn.now,
-            lang=lang, now=turn.now)
+        try:
+            with session.begin_nested():  # a refused case leaves nothing half-written
+                opened = self.cases.open_case(
+                    session, conversation=conversation, words=pending.get("words", ""),
+                    topics=list(pending.get("topics", [])), roles=list(pending.get("roles", [])),
+                    contact=contact, consent_text=consent_text,
+                    consent_at=datetime.fromisoformat(pending["consent_at"]) if pending.get("consent_at") else turn.now,
+                    lang=lang, now=turn.now, reason=pending.get("reason"))
+        except CaseError as exc:
+            return Reply(action="contact", text=exc.text(lang), lang=lang)
         conversation.case_id = opened.case_id
         self._move(conversation, State.IN_CASE)
         rules = self.responder.rules

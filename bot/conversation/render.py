@@ -98,3 +98,14 @@ def _has(profile: Profile, path: str) -> bool:
         return True
     except KeyError:
         return False
+
+
+def render_privacy(profile: Profile, lang: str) -> str:
+    link = profile.text("links.personuppgifter") if _has(profile, "links.personuppgifter") else profile.text("contact.web")
+    if lang == "sv":
+        return ("Om dina uppgifter: när du bara ställer frågor sparar vi dina meddelanden för att kunna svara och "
+                "förbättra tjänsten. Kontaktuppgifter sparar vi bara om du själv ber om kontakt med en företagslots "
+                f"och samtycker till det. Skriv \"glöm mig\" så raderar vi dina uppgifter. Mer information: {link}")
+    return ("About your data: when you only ask questions, we keep your messages to answer you and improve the "
+            "service. We keep contact details only if you ask to be contacted by a business navigator and agree "
+            f"to it. Write \"forget me\" and we erase your data. More information: {link}")

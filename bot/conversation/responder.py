@@ -67,6 +67,17 @@ class Responder:
         return Reply(action="out_of_scope", text=render_out_of_scope(self.kb.profile, lang), lang=lang,
                      confidence=match.confidence, alternatives=[])
 
+    def navigator_request(self, text: str, *, lang: str) -> Reply:
+        """An explicit request for a navigator: roles from what the text mentions, if anything."""
+        match = self.matcher.match(text, lang=lang) if text else None
+        topics = list(match.mentioned) if match is not None else []
+        roles = self.rules.roles_for(topics=topics, text=text) if self.rules else ["naringsliv"]
+        titles = [self.kb.articles[t].title.get(lang) for t in topics if t in self.kb.articles]
+        names = [self.rules.role_name(role, lang) for role in roles] if self.rules else roles
+        return Reply(action="escalate", lang=lang, roles=roles, topics=topics, reason="explicit_request",
+                     text=escalation_text.explain(trigger_kind="explicit_request", titles=titles,
+                                                  role_names=names, lang=lang))
+
     def _escalation(self, text: str, match: Match, unanswered_streak: int) -> Reply | None:
         if self.rules is None:
             return None
@@ -80,6 +91,6 @@ class Responder:
         role_names = [self.rules.role_name(role, match.lang) for role in roles]
         return Reply(action="escalate", lang=match.lang, topic=match.topic if match.action == "answer" else None,
                      alternatives=[t for t in topics if t != match.topic], confidence=match.confidence,
-                     roles=roles, topics=topics,
+                     roles=roles, topics=topics, reason=trigger.kind,
                      text=escalation_text.explain(trigger_kind=trigger.kind, titles=titles,
                                                   role_names=role_names, lang=match.lang))

@@ -66,6 +66,25 @@ def consent_reminder(lang: str) -> str:
     return "Would you like me to bring the officials together in a case? Reply yes or no."
 
 
+def already_in_case(number: str, lang: str) -> str:
+    if lang == "sv":
+        return (f"Du har redan ett öppet ärende, {number}. Skriv här så lägger jag till det i ärendet, "
+                "så ser din kontaktperson det.")
+    return f"You already have an open case, {number}. Write here and I will add it to the case for your contact."
+
+
+def open_cases(cases: list, lang: str) -> str:
+    if not cases:
+        return no_open_cases(lang)
+    head = "Dina öppna ärenden:" if lang == "sv" else "Your open cases:"
+    lines = [head]
+    for case in cases:
+        contact = case.contact_name or ("ingen ännu" if lang == "sv" else "none yet")
+        label = "kontaktperson" if lang == "sv" else "contact"
+        lines.append(f"{case.number} ({label}: {contact})")
+    return "\n".join(lines)
+
+
 def no_open_cases(lang: str) -> str:
     return "Du har inga öppna ärenden." if lang == "sv" else "You have no open cases."
 

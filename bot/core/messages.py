@@ -86,6 +86,7 @@ class Reply:
     topics: list[str] = field(default_factory=list)
     case_number: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
+    reason: str | None = None  # why: e.g. the escalation trigger ("multi_authority", "dispute", ...)
 
     def as_json(self) -> dict:
         data = {

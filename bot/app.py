@@ -1,0 +1,149 @@
+"""The composition root: builds the one object the channel adapters talk to (LotsenService).
+
+Nothing is created at import time. `build_lotsen` reads the settings, validates the knowledge
+base and routing rules (refusing to start on problems), migrates the database, and wires the
+engine, the cases and meetings domains and the outbox to the ports it is given.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.cases.actions import navigator_action as perform_navigator_action
+from bot.cases.erasure import erase_person as erase_case_data
+from bot.cases.gateway import CasesGateway
+from bot.cases.ladder import sweep_ladder
+from bot.cases.outbox_handlers import make_case_outbox
+from bot.config import Settings, load_settings
+from bot.conversation import texts
+from bot.conversation.engine import ConversationEngine
+from bot.conversation.render import render_privacy, render_smalltalk
+from bot.core.actions import ActionResult, NavigatorAction
+from bot.core.clock import Clock, SystemClock
+from bot.core.messages import Incoming, Reply
+from bot.core.ports import EntrepreneurChannel, NavigatorDesk
+from bot.knowledge.bundle import KnowledgeBundle
+from bot.meetings.flow import MeetingsFlow
+from bot.meetings.service import erase_person as erase_meeting_data
+from bot.meetings.validation import known_tags
+from bot.outbox.dispatcher import OutboxDispatcher, message_handler
+from bot.storage.db import Database
+from bot.storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+SORRY = {
+    "sv": ("Något gick fel hos mig, och ingenting av det du skrev har gått förlorat. Försök gärna igen om en "
+           "stund. Det brådskar? Kontakta kommunen: {contact}."),
+    "en": ("Something went wrong on my side, and nothing you wrote was lost. Please try again in a moment. "
+           "Urgent? Contact the municipality: {contact}."),
+}
+
+
+@dataclass
+class Lotsen:
+    """The real LotsenService (bot.core.service)."""
+
+    db: Database
+    bundle: KnowledgeBundle
+    clock: Clock
+    engine: ConversationEngine
+    dispatcher: OutboxDispatcher
+
+    @property
+    def rules(self):
+        return self.bundle.rules
+
+    @property
+    def profile(self):
+        return self.bundle.kb.profile
+
+    # -- entrepreneurs -------------------------------------------------------------------------
+    def handle(self, incoming: Incoming) -> Reply:
+        return self._safely(lambda: self.engine.handle(incoming), incoming.text)
+
+    def start(self, *, channel: str, user_id: str, lang: str | None = None) -> Reply:
+        lang = lang if lang in ("sv", "en") else "sv"
+        text = render_smalltalk("greeting", self.profile, lang) + "\n\n" + render_privacy(self.profile, lang)
+        return Reply(action="greeting", text=text, lang=lang, confidence=1.0)
+
+    def request_navigator(self, incoming: Incoming) -> Reply:
+        return self._safely(lambda: self.engine.request_navigator(incoming), incoming.text)
+
+    def my_cases(self, *, channel: str, user_id: str, lang: str | None = None) -> Reply:
+        lang = lang if lang in ("sv", "en") else "sv"
+        gateway: CasesGateway = self.engine.cases
+        with self.db.session() as session:
+            cases = gateway.open_cases(session, channel=channel, user_id=str(user_id))
+        return Reply(action="case_message", text=texts.open_cases(cases, lang), lang=lang)
+
+    def erase(self, *, channel: str, user_id: str, lang: str | None = None) -> Reply:
+        """Erase the person's personal data in every domain in one unit of work."""
+        lang = lang if lang in ("sv", "en") else "sv"
+        with self.db.writer() as session:
+            report = erase_case_data(session, channel=channel, user_id=str(user_id), clock=self.clock)
+            signups = erase_meeting_data(session, channel=channel, user_id=str(user_id), clock=self.clock)
+        text = report.text(lang)
+        if signups:
+            text += ("\nRaderat: dina anmälningar till möten." if lang == "sv"
+                     else "\nErased: your meeting sign-ups.")
+        log.info("erasure done for one person (%d cases, %d sign-ups)", len(report.cases), signups)
+        return Reply(action="erased", text=text, lang=lang)
+
+    # -- navigators ----------------------------------------------------------------------------
+    def navigator_action(self, action: NavigatorAction) -> ActionResult:
+        return perform_navigator_action(self.db, action=action, rules=self.rules, clock=self.clock)
+
+    # -- the background work -------------------------------------------------------------------
+    def dispatch_outbox(self) -> int:
+        return self.dispatcher.run_once().sent
+
+    def sweep_ladder(self) -> int:
+        return len(sweep_ladder(self.db, rules=self.rules, clock=self.clock))
+
+    def periodic(self) -> list[tuple[str, Callable[[], object]]]:
+        """The jobs the scheduler runs in every process."""
+        return [("outbox", self.dispatch_outbox), ("ladder", self.sweep_ladder)]
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    def _safely(self, work: Callable[[], Reply], text: str | None) -> Reply:
+        try:
+            return work()
+        except Exception:  # never a traceback to a user; the unit of work was rolled back
+            log.exception("handling a message failed")
+            lang = self.engine.responder.language(text or "") if text else "sv"
+            contact = f"{self.profile.text('contact.phone')}, {self.profile.text('contact.email')}"
+            return Reply(action="invalid", text=SORRY[lang].format(contact=contact), lang=lang)
+
+
+def build_lotsen(*, settings: Settings | None = None, channels: dict[str, EntrepreneurChannel] | None = None,
+                 desks: dict[str, NavigatorDesk] | None = None, clock: Clock | None = None,
+                 database_url: str | None = None, knowledge_dir: Path | None = None,
+                 routing_file: Path | None = None, migrate: bool = True) -> Lotsen:
+    """Build Lotsen. Raises bot.knowledge.problems.InvalidKnowledge on an invalid knowledge base
+    or routing rules, bot.config.ConfigError on bad settings."""
+    settings = settings or load_settings()
+    clock = clock or SystemClock()
+    bundle = KnowledgeBundle.load(knowledge_dir or settings.knowledge_dir,
+                                  routing_file or settings.resolved_routing_file)
+    if bundle.rules is None:
+        from bot.knowledge.problems import InvalidKnowledge, Problem
+
+        raise InvalidKnowledge([Problem(str(routing_file or settings.resolved_routing_file), None,
+                                        "the routing rules are missing")])
+    db = Database.from_url(database_url or settings.database_url)
+    if migrate:
+        upgrade(db.engine)
+    channels, desks = dict(channels or {}), dict(desks or {})
+    gateway = CasesGateway(rules=bundle.rules, kb=bundle.kb)
+    flows = [MeetingsFlow(known_tags=known_tags(bundle.kb.articles))]
+    engine = ConversationEngine(db=db, responder=bundle.responder(), clock=clock, cases=gateway, flows=flows)
+    case_outbox = make_case_outbox(desks=desks, db=db, rules=bundle.rules, channels=channels)
+    handlers = {**case_outbox.handlers, "message": message_handler(channels)}
+    dispatcher = OutboxDispatcher(db=db, clock=clock, handlers=handlers, after_sent=case_outbox.after_sent)
+    return Lotsen(db=db, bundle=bundle, clock=clock, engine=engine, dispatcher=dispatcher)
