@@ -2,10 +2,40 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 
 def chat() -> None:
-    """Talk to Lotsen in the terminal; the navigators' channel is printed as it would look."""
-    typer.echo("lotsen chat: being built", err=True)
-    raise typer.Exit(2)
+    """Talk to Lotsen in the terminal. The navigators' channel is printed as it would look;
+    /lotse lets you act as a navigator, so the whole flow can be walked through."""
+    from bot.adapters.console import CHANNEL, ConsoleChannel, ConsoleSession
+    from bot.adapters.console_desk import ConsoleDesk
+    from bot.app import build_lotsen
+    from bot.cli.common import knowledge_or_exit, settings_or_exit
+
+    import logging
+
+    logging.basicConfig(level=logging.ERROR, format="(%(levelname)s %(name)s: %(message)s)")
+    settings = settings_or_exit()
+    knowledge_or_exit(settings)  # every problem printed and exit 1 on an invalid knowledge base
+    desk = ConsoleDesk(sys.stdout)
+    lotsen = build_lotsen(settings=settings, channels={CHANNEL: ConsoleChannel(sys.stdout)},
+                          desks={"slack": desk, "telegram": desk, "console": desk})
+    try:
+        ConsoleSession(lotsen).run(_lines())
+    finally:
+        lotsen.close()
+
+
+def _lines():
+    interactive = sys.stdin.isatty()
+    while True:
+        try:
+            line = input("du> ") if interactive else sys.stdin.readline()
+        except EOFError:
+            return
+        if not interactive and line == "":
+            return
+        yield line
