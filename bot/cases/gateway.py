@@ -1,4 +1,6 @@
-"""The cases domain as the conversation engine sees it (bot.conversation.case_gateway)."""
+"""The cases domain as the conversation engine sees it (bot.conversation.case_gateway.CaseGateway):
+open a case from a finished consent/contact dialogue, follow it, add messages, answer meeting
+buttons. Everything runs inside the engine's unit of work."""
 
 from __future__ import annotations
 
@@ -14,42 +16,60 @@ from bot.cases.service import add_entrepreneur_message, answer_meeting, create_c
 from bot.cases.states import OPEN_STATUSES
 from bot.conversation.case_gateway import CaseInfo, OpenedCase
 from bot.conversation.models import Conversation
-from bot.core.clock import ManualClock
 from bot.knowledge.models import KnowledgeBase
 from bot.routing.rules import RoutingRules, Trigger
 
 
-def _At(now: datetime) -> ManualClock:  # noqa: N802 - reads as "at <time>"
-    """A clock fixed at the engine's `now`, so one message has one time everywhere."""
-    return ManualClock(now)
+@dataclass(frozen=True)
+class _At:
+    """A clock stopped at the engine's `now`."""
+
+    moment: datetime
+
+    def now(self) -> datetime:
+        return self.moment
 
 
-@dataclass
+def _info(case: Case) -> CaseInfo:
+    # contact_name: the navigator who took the case (the entrepreneur's contact person).
+    return CaseInfo(case_id=case.id, number=case.number, status=case.status, contact_name=case.claimed_by_name)
+
+
 class CasesGateway:
-    rules: RoutingRules
-    kb: KnowledgeBase
+    def __init__(self, *, rules: RoutingRules, kb: KnowledgeBase | None) -> None:
+        self.rules, self.kb = rules, kb
 
     def open_case(self, session: Session, *, conversation: Conversation, words: str, topics: list[str],
                   roles: list[str], contact: Contact, consent_text: str, consent_at: datetime, lang: str,
-                  now: datetime, reason: str | None = None) -> OpenedCase:
+                  now: datetime, reason: str | dict | None = None) -> OpenedCase:
+        """Raises a CaseError (InvalidContact, ...) with sv/en text; then nothing is written."""
+        trigger = None
+        if isinstance(reason, dict) and reason.get("kind"):
+            trigger = Trigger(reason["kind"], str(reason.get("detail", "")))
+        elif isinstance(reason, str) and reason:
+            trigger = Trigger(reason, "")  # type: ignore[arg-type]
         case = create_case(session, rules=self.rules, kb=self.kb, channel=conversation.channel,
                            user_id=conversation.user_id, address=conversation.address, text=words,
-                           topics=topics, contact=contact, consent_text=consent_text, clock=_At(consent_at),
-                           lang=lang, trigger=Trigger(reason, "") if reason else None)
+                           topics=list(topics), contact=contact, consent_text=consent_text, clock=_At(now),
+                           lang=lang, trigger=trigger, roles=list(roles) or None, consent_at=consent_at)
         return OpenedCase(case_id=case.id, number=case.number, roles=list(case.roles))
 
     def open_case_info(self, session: Session, *, case_id: int) -> CaseInfo | None:
         case = session.get(Case, case_id)
         if case is None or case.status not in OPEN_STATUSES:
             return None
-        return CaseInfo(case_id=case.id, number=case.number, status=case.status, contact_name=case.claimed_by_name)
+        return _info(case)
+
+    def open_cases(self, session: Session, *, channel: str, user_id: str) -> list[CaseInfo]:
+        return [_info(case) for case in open_cases_for(session, channel=channel, user_id=user_id)]
 
     def add_entrepreneur_message(self, session: Session, *, case_id: int, text: str, now: datetime) -> None:
         add_entrepreneur_message(session, case_id=case_id, text=text, clock=_At(now))
 
-    def answer_choice(self, session: Session, *, conversation: Conversation, choice: str, now: datetime) -> str | None:
-        """A pressed case button (accept/decline a proposed meeting): the text to show, or None
-        when the key is not one of ours."""
+    def answer_choice(self, session: Session, *, conversation: Conversation, choice: str,
+                      now: datetime) -> str | None:
+        """A pressed case button ("case:<number>:meeting:accept|decline") → the text to show, or
+        None when the key is not one of ours. Raises CaseError when it cannot be done."""
         parsed = parse_choice(choice)
         if parsed is None:
             return None
@@ -57,6 +77,5 @@ class CasesGateway:
         return answer_meeting(session, case_number=number, channel=conversation.channel,
                               user_id=conversation.user_id, accept=accept, clock=_At(now))
 
-    def open_cases(self, session: Session, *, channel: str, user_id: str) -> list[CaseInfo]:
-        return [CaseInfo(case_id=c.id, number=c.number, status=c.status, contact_name=c.claimed_by_name)
-                for c in open_cases_for(session, channel=channel, user_id=user_id)]
+
+__all__ = ["CasesGateway"]

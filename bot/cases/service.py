@@ -58,17 +58,20 @@ def _topic_details(kb: KnowledgeBase | None, topics: list[str], lang: str) -> li
 def create_case(session: Session, *, rules: RoutingRules, kb: KnowledgeBase | None, channel: str, user_id: str,
                 text: str, topics: list[str], contact: Contact, consent_text: str, clock: Clock,
                 address: str | None = None, lang: str = "sv", trigger: Trigger | None = None,
-                desk: str | None = None) -> Case:
+                desk: str | None = None, roles: list[str] | None = None,
+                consent_at: datetime | None = None) -> Case:
     """Open a case: number, the person's words, topics, roles and members, contact details and
     consent, and a "desk.convene" outbox row. Raises InvalidContact (nothing written) when the
-    person cannot be reached."""
+    person cannot be reached. `roles` (already computed by the engine) default to
+    rules.roles_for(topics, text); naringsliv is always added."""
     contact = validate_contact(contact)
     if not (consent_text or "").strip():
         raise CaseError("Samtycket saknas.", "The consent is missing.")
     if not (text or "").strip():
         raise CaseError("Beskriv gärna ditt ärende med några ord.", "Please describe your matter in a few words.")
     now = clock.now()
-    roles = rules.roles_for(topics=list(topics), text=text)
+    computed = list(roles) if roles else rules.roles_for(topics=list(topics), text=text)
+    roles = [*[r for r in dict.fromkeys(computed) if r != "naringsliv"], "naringsliv"]
     members = [m.as_dict() for m in rules.members_for(roles)]
     year, seq, number = next_number(session, now=now)
     case = Case(number=number, year=year, seq=seq, status="new", channel=channel, user_id=str(user_id),
@@ -81,7 +84,7 @@ def create_case(session: Session, *, rules: RoutingRules, kb: KnowledgeBase | No
     session.add(case)
     session.flush()
     session.add(Consent(case_id=case.id, channel=channel, user_id=str(user_id), purpose="case",
-                        text=consent_text.strip(), lang=case.lang, given_at=now))
+                        text=consent_text.strip(), lang=case.lang, given_at=consent_at or now))
     record_event(session, case=case, kind="created", actor=entrepreneur_actor(case), now=now,
                  data={"roles": roles, "topics": list(topics), "trigger": case.trigger})
     record_event(session, case=case, kind="consent", actor=entrepreneur_actor(case), now=now,
