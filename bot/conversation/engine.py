@@ -111,6 +111,14 @@ class ConversationEngine:
 
     # -- answering ------------------------------------------------------------------------------
     def _answer(self, session: Session, conversation: Conversation, turn: Turn) -> Reply:
+        key = " ".join(_PUNCT.sub(" ", fold(turn.text)).split())
+        if key in texts.NAVIGATOR_WORDS and self.cases is not None and conversation.case_id is None:
+            # The answer texts say: write "lots" to be contacted by a navigator. The case is
+            # about what the person asked just before.
+            previous = self._previous_question(session, conversation)
+            reply = self.responder.navigator_request(previous, lang=turn.lang)
+            self._offer_case(conversation, reply, words=previous or turn.text)
+            return reply
         reply = self.responder.respond(turn.text, lang=turn.lang,
                                        unanswered_streak=conversation.unanswered_streak)
         if reply.action in ("out_of_scope", "invalid"):
@@ -271,6 +279,14 @@ class ConversationEngine:
         elif conversation.address != incoming.address:
             conversation.address = incoming.address
         return conversation
+
+    @staticmethod
+    def _previous_question(session: Session, conversation: Conversation) -> str:
+        """The person's message before this one (their question), if any."""
+        rows = session.exec(select(Message.text).where(Message.conversation_id == conversation.id,
+                                                       Message.direction == "in")
+                            .order_by(Message.id.desc()).offset(1).limit(1)).first()
+        return rows or ""
 
     @staticmethod
     def _store(session: Session, conversation: Conversation, direction: str, text: str,

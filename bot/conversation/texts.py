@@ -93,4 +93,6 @@ YES = frozenset({"ja", "japp", "jajamen", "absolut", "gärna", "garna", "ok", "o
                  "y", "yeah", "yep", "sure", "please", "ja tack", "ja gärna", "ja garna", "yes please", "j"})
 NO = frozenset({"nej", "nej tack", "no", "nope", "n", "no thanks", "no thank you", "nä", "nää", "inte nu",
                 "not now", "avbryt", "cancel", "stopp", "stop"})
+NAVIGATOR_WORDS = frozenset({"lots", "lotsen", "en lots", "foretagslots", "en foretagslots", "navigator",
+                             "a navigator", "business navigator", "lots tack", "lots please", "ja lots"})
 CANCEL = frozenset({"avbryt", "cancel", "stopp", "stop", "ångra", "angra"})

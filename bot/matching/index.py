@@ -212,7 +212,9 @@ class TermResolver:
                 longer.append(candidate)
         return sorted(longer, key=len)[:3]
 
-    def _resolve(self, term: str) -> tuple[tuple[str, float], ...]:
+    def _resolve(self, term: str, compounds: bool = True) -> tuple[tuple[str, float], ...]:
+        """`compounds`: try to split the word into known stems (Swedish writes compounds as one
+        word; English does not, and splitting "trademark" into "trade" + "mark" misleads)."""
         if term in self.vocab_set:
             # "registrer" (registrera) also reaches "registrering": same word family.
             family = [(c, FAMILY_QUALITY * math.sqrt(len(term) / len(c))) for c in self._longer(term)
@@ -220,7 +222,7 @@ class TermResolver:
             return ((term, 1.0), *family)
         if len(term) < 4:
             return ()
-        parts = split_compound(term, self.vocab_set)
+        parts = split_compound(term, self.vocab_set) if compounds else []
         if parts:
             return tuple((part, 0.9) for part in parts)
         hits: list[tuple[str, float]] = []

@@ -21,12 +21,12 @@ from bot.matching.index import SearchIndex, build_index
 from bot.matching.text import (MAX_MATCH_CHARS, clean, content_words, detect_language, fold,
                                has_letters, is_framing, is_latin, stem_pair)
 
-UNKNOWN_WEIGHT = 0.55
+UNKNOWN_WEIGHT = 0.55  # how much an unknown word counts against coverage, relative to max idf
 FAMILY_FLOOR = 0.7
 ANCHOR_QUALITY = 0.8  # how exactly a word must match an anchor to name the topic
 EXAMPLE_BLEND = 0.4
 TITLE_BONUS = 0.5  # extra weight when the question uses an article's title ("foodtruck")
-CANDIDATES = 10  # how much an unknown word counts against coverage, relative to max idf
+CANDIDATES = 10  # articles re-ranked by their examples
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,21 @@ class Thresholds:
     lead_score: float = 0.45  # a match clearly ahead of the runner-up ...
     lead_margin: float = 0.12  # ... by at least this much
     named_min_score: float = 0.5  # the question names the topic ("bygglov") and little else
+    vague_min_score: float = 0.3  # a question of known words only, matching this well ...
+    vague_min_evidence: float = 1.0
+    vague_ratio: float = 0.6  # ... offers the articles within this share of the best
     tie_ratio: float = 0.95  # a runner-up within this share of the best makes it ambiguous
     mention_evidence: float = 1.2  # an article named by the question counts as touched above this
     mention_share: float = 0.35  # ... and with at least this share of the best article's evidence
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    articles: dict[int, float]  # evidence per article position
+    total: float  # the question's weight (known words by idf, unknown words by UNKNOWN_WEIGHT)
+    query_terms: dict[str, float]  # resolved stems and their weights
+    named: dict[int, set[str]]  # articles named by anchor words
+    unknown: int  # words the knowledge base has never seen
 
 
 @dataclass
@@ -77,14 +89,16 @@ class Matcher:
         lang = lang or self.language(text)
         if not has_letters(text) or not is_latin(text):
             return Match("out_of_scope", lang, 0.0, reason="no words to match")
-        evidence, total, query_terms, named = self._score(text)
+        scored = self._score(text, lang)
+        evidence, total, query_terms, named = scored.articles, scored.total, scored.query_terms, scored.named
         if not evidence or total <= 0:
             return Match("out_of_scope", lang, 0.0, reason="no known words")
         ranked = sorted(evidence.items(), key=lambda item: -item[1])[:CANDIDATES]
         ranked = self._rerank(ranked, total, query_terms)
         scores = [(self.index.articles[pos].id, value / total, value) for pos, value in ranked]
         return self._decide(scores, lang, named=self._named_apart(ranked[0][0], named),
-                            titled=self._titled([pos for pos, _ in ranked[:3]], query_terms))
+                            titled=self._titled([pos for pos, _ in ranked[:3]], query_terms),
+                            vague=scored.unknown == 0)
 
     def _named_apart(self, top: int, named: dict[int, set[str]]) -> set[str]:
         """Articles the question names by an anchor word that the best article does not
@@ -95,12 +109,13 @@ class Matcher:
                 result.add(self.index.articles[position].id)
         return result
 
-    def _score(self, text: str) -> tuple[dict[int, float], float, dict[str, float], dict[int, set[str]]]:
+    def _score(self, text: str, lang: str = "sv") -> "_Evidence":
         """Evidence per article, the question's total weight, its resolved stems, and the
         articles the question names by one of their anchor words."""
         index = self.index
         evidence: dict[int, float] = defaultdict(float)
         named: dict[int, set[str]] = defaultdict(set)
+        unknown = 0
         query_terms: dict[str, float] = {}
         total = 0.0
         seen: set[str] = set()
@@ -110,8 +125,9 @@ class Matcher:
                 continue
             seen.add(folded)
             resolved: dict[str, float] = {}
-            for stemmed in set(stem_pair(word)):
-                for term, quality in index.resolver.resolve(stemmed):
+            swedish, english = stem_pair(word)
+            for stemmed, compounds in ((swedish, lang == "sv"), (english, False)):
+                for term, quality in index.resolver.resolve(stemmed, compounds):
                     if quality > resolved.get(term, 0.0):
                         resolved[term] = quality
             if any(quality >= 1.0 for quality in resolved.values()):
@@ -119,6 +135,7 @@ class Matcher:
                 resolved = {term: quality for term, quality in resolved.items() if quality >= FAMILY_FLOOR}
             if not resolved:
                 total += UNKNOWN_WEIGHT * self.max_idf
+                unknown += 1
                 continue
             # A word counts once, with its most specific resolution.
             word_weight = max(index.idf[term] * quality for term, quality in resolved.items())
@@ -135,7 +152,7 @@ class Matcher:
                         best_for_article[position] = value
             for position, value in best_for_article.items():
                 evidence[position] += value
-        return evidence, total, query_terms, named
+        return _Evidence(evidence, total, query_terms, named, unknown)
 
     def _titled(self, positions, query_terms: dict[str, float]) -> set[str]:
         """Articles whose full title the question uses ("bygglov", "food truck")."""
@@ -168,7 +185,9 @@ class Matcher:
         return sorted(adjusted, key=lambda item: -item[1])
 
     def _decide(self, scores: list[tuple[str, float, float]], lang: str, *, named: set[str] = frozenset(),
-                titled: set[str] = frozenset()) -> Match:
+                titled: set[str] = frozenset(), vague: bool = False) -> Match:
+        """`vague`: every word of the question is known to the knowledge base, it just does
+        not single out one article ("tillstånd?", "anmälan"): worth asking which was meant."""
         t = self.thresholds
         top_id, top_score, top_evidence = scores[0]
         top_score = min(top_score, 1.0)
@@ -183,6 +202,11 @@ class Matcher:
                 or (top_score >= t.high_score and top_evidence >= t.high_min_evidence)
                 or (top_score >= t.lead_score and lead >= t.lead_margin and top_evidence >= t.high_min_evidence)
                 or (top_id in named and top_score >= t.named_min_score))
+        if not fits and vague and top_score >= t.vague_min_score and top_evidence >= t.vague_min_evidence:
+            options = [topic for topic, score, _ in scores[:3] if score >= top_score * t.vague_ratio]
+            if len(options) >= 2:
+                return Match("clarify", lang, min(confidence, 0.5), alternatives=options, scores=ranked,
+                             mentioned=mentioned)
         if not fits:
             return Match("out_of_scope", lang, round(1.0 - confidence, 3), scores=ranked, mentioned=mentioned,
                          reason="too little evidence")
