@@ -54,7 +54,7 @@ class ConversationEngine:
     def handle(self, incoming: Incoming) -> Reply:
         now = self.clock.now()
         text = clean(incoming.text or "", limit=None)
-        with self.db.session() as session:
+        with self.db.writer() as session:  # one writer at a time on SQLite: no "database is locked"
             conversation = self._conversation(session, incoming, now)
             lang = self.responder.language(text, default=conversation.lang) if text else conversation.lang
             turn = Turn(incoming=incoming, text=text, lang=lang, now=now)
@@ -146,7 +146,7 @@ class ConversationEngine:
     def request_navigator(self, incoming: Incoming) -> Reply:
         """The person asked for a navigator outright (Telegram /lots): straight to the offer."""
         now = self.clock.now()
-        with self.db.session() as session:
+        with self.db.writer() as session:  # one writer at a time on SQLite: no "database is locked"
             conversation = self._conversation(session, incoming, now)
             lang = self.responder.language(incoming.text, default=conversation.lang) if incoming.text else conversation.lang
             open_case = (self.cases.open_case_info(session, case_id=conversation.case_id)
