@@ -261,3 +261,24 @@ def test_meeting_decline_returns_to_claimed_and_only_the_owner_may_answer(db, cl
         assert case.status == "claimed" and case.meeting_at is None
     with pytest.raises(CaseError), db.writer() as session:
         answer_meeting(session, case_number=number, channel="telegram", user_id="4711", accept=True, clock=clock)
+
+
+def test_concurrent_creation_gives_unique_sequential_numbers(db, clock, rules, kb):
+    import threading
+
+    errors, numbers = [], []
+
+    def worker(index: int) -> None:
+        try:
+            for j in range(3):
+                numbers.append(open_case(db, rules, kb, clock, user=f"{index}-{j}")[1])
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(numbers) == [f"L-2026-{n:04d}" for n in range(1, 19)]
