@@ -85,3 +85,19 @@ def test_a_failing_desk_is_retried_and_posts_wait_for_the_convene(db, clock):
     dispatcher.drain()
     assert [card.number for card in desk.convened] == [number]
     assert [post["ref"] for post in desk.posts] == [f"thread-{number}"]
+
+
+def test_a_single_configured_desk_takes_cases_addressed_to_another_desk_name(db, clock):
+    from tests.test_cases_flow import open_case
+
+    kb = small_kb()
+    rules = load_routing_rules(RULES_FILE, kb=kb)
+    desk = RecordingDesk("telegram")
+    outbox = make_case_outbox(desks={"telegram": desk}, db=db, rules=rules)
+    dispatcher = OutboxDispatcher(db=db, clock=clock, handlers=outbox.handlers, after_sent=outbox.after_sent)
+    _, number = open_case(db, rules, kb, clock)  # rules.desk is "slack"
+    assert dispatcher.drain().sent == 1 and [c.number for c in desk.convened] == [number]
+    nowhere = make_case_outbox(desks={"a": RecordingDesk("a"), "b": RecordingDesk("b")}, db=db, rules=rules)
+    open_case(db, rules, kb, clock, user="2")
+    failed = OutboxDispatcher(db=db, clock=clock, handlers=nowhere.handlers, after_sent=nowhere.after_sent).drain()
+    assert failed.failed == 1 and failed.sent == 0

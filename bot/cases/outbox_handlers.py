@@ -55,7 +55,8 @@ def make_case_outbox(*, desks: dict[str, NavigatorDesk], db: Database, rules: Ro
     channels = channels or {}
 
     def desk_for(item: OutboxItem) -> NavigatorDesk:
-        desk = desks.get(item.channel)
+        # The case's desk (routing_rules.yaml `desk`); with a single desk configured, that one.
+        desk = desks.get(item.channel) or (next(iter(desks.values())) if len(desks) == 1 else None)
         if desk is None:
             raise SendError(f"no navigator desk named {item.channel!r} is configured", retryable=False)
         return desk
