@@ -282,3 +282,28 @@ def test_concurrent_creation_gives_unique_sequential_numbers(db, clock, rules, k
         thread.join()
     assert errors == []
     assert sorted(numbers) == [f"L-2026-{n:04d}" for n in range(1, 19)]
+
+
+def test_no_personal_data_or_message_text_in_logs(db, clock, rules, kb, world, caplog):
+    import logging
+
+    from bot.cases.erasure import erase_person
+    from bot.cases.ladder import sweep_ladder
+
+    desk, channel, dispatcher = world
+    caplog.set_level(logging.INFO)
+    case_id, number = open_case(db, rules, kb, clock)
+    dispatcher.drain()
+    with db.writer() as session:
+        add_entrepreneur_message(session, case_id=case_id, text="Mitt nummer är 0709-999999", clock=clock)
+    act(db, rules, clock, Actor("slack", "UNOPE"), "claim", number)
+    clock.advance(days=3)
+    sweep_ladder(db, rules=rules, clock=clock)
+    act(db, rules, clock, PETRA, "reply", number, text="Hemligt svar")
+    dispatcher.drain()
+    with db.writer() as session:
+        erase_person(session, channel="telegram", user_id="4711", clock=clock)
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert number in logged, "ids are logged"
+    for secret in ("Kim", "070-123", "0709-999999", "Hemligt", "pizzeria", "4711", "UNOPE"):
+        assert secret not in logged
