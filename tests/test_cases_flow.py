@@ -307,3 +307,27 @@ def test_no_personal_data_or_message_text_in_logs(db, clock, rules, kb, world, c
     assert number in logged, "ids are logged"
     for secret in ("Kim", "070-123", "0709-999999", "Hemligt", "pizzeria", "4711", "UNOPE"):
         assert secret not in logged
+
+
+def test_two_navigators_claiming_at_once_one_wins(db, clock, rules, kb):
+    import threading
+
+    _, number = open_case(db, rules, kb, clock)
+    barrier, results = threading.Barrier(4), []
+    actors = [PETRA, MAJA_CLI, Actor("slack", "U0SJ0ALKO1"), Actor("telegram", "510000801")]
+
+    def claim(actor):
+        barrier.wait()
+        results.append(act(db, rules, clock, actor, "claim", number))
+
+    threads = [threading.Thread(target=claim, args=(actor,)) for actor in actors]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.ok for r in results) == [False, False, False, True]
+    with db.session() as session:
+        case = find_case(session, number=number)
+        kinds = [e.kind for e in timeline(session, case_id=case.id)]
+        assert kinds.count("claimed") == 1 and kinds.count("refused") == 3
+        assert len(session.exec(select(OutboxItem).where(OutboxItem.kind == "message")).all()) == 1

@@ -42,6 +42,8 @@ def perform_action(session: Session, *, action: NavigatorAction, rules: RoutingR
         return ActionResult(ok=False, message=t("refused", lang))
     if case is None:
         return ActionResult(ok=False, message=t("not_found", lang, number=action.case_number))
+    if session.get_bind().dialect.name != "sqlite":  # SQLite: db.writer() already holds the lock
+        session.refresh(case, with_for_update=True)  # two navigators pressing claim at once: one wins
     handler = _VERBS.get(action.verb)
     if handler is None:
         return ActionResult(ok=False, message=t("unknown_verb", lang))

@@ -154,6 +154,9 @@ def answer_meeting(session: Session, *, case_number: str, channel: str, user_id:
     if case.status != "meeting_proposed" or case.meeting_at is None:
         raise CaseError(t("no_meeting", "sv", number=case.number), t("no_meeting", "en", number=case.number))
     now = clock.now()
+    if accept and case.meeting_at <= now:
+        raise CaseError("Tiden har redan passerat; din kontaktperson föreslår en ny.",
+                        "That time has already passed; your contact person will suggest a new one.")
     case.status = transition(case.status, "meeting_agreed" if accept else "claimed")
     event = record_event(session, case=case, kind="meeting_accepted" if accept else "meeting_declined",
                          actor=entrepreneur_actor(case), now=now,
