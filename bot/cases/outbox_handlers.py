@@ -91,7 +91,8 @@ def make_case_outbox(*, desks: dict[str, NavigatorDesk], db: Database, rules: Ro
         return desk.update(case_ref=case.desk_ref, card=build_card(case, rules=rules, lang=desk_lang))
 
     def after_convened(session: Session, item: OutboxItem, delivery: Delivery) -> None:
-        case = session.get(Case, item.payload.get("case_id"))
+        locking = session.get_bind().dialect.name != "sqlite"  # a claim may be committing right now
+        case = session.get(Case, item.payload.get("case_id"), with_for_update=locking)
         if case is None:
             return
         case.desk_ref = delivery.ref or case.desk_ref
