@@ -54,3 +54,14 @@ def test_simple_questions_are_not_escalated(rules, real_kb):
         if trigger is not None:
             escalated.append((item["q"], trigger))
     assert escalated == []
+
+
+def test_article_examples_are_rarely_taken_for_multi_authority_questions(rules, real_kb):
+    # Every article's examples are questions about that one topic (some name an undertaking such
+    # as opening a café, which may rightly involve several authorities): keep it rare.
+    examples = [(article.id, q) for article in real_kb.articles.values() for lang in ("sv", "en")
+                for q in article.examples.get(lang, ())]
+    flagged = [q for topic, q in examples
+               if (trigger := rules.escalation_trigger(text=q, topics=[topic], unanswered_streak=0)) is not None
+               and trigger.kind == "multi_authority"]
+    assert len(flagged) <= 0.04 * len(examples), flagged

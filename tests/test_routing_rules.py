@@ -198,3 +198,26 @@ def test_a_member_typo_in_the_shipped_file_is_found_on_its_line(tmp_path):
     path.write_text(broken, encoding="utf-8")
     line = next(i for i, row in enumerate(broken.splitlines(), 1) if "sjuhundra" in row)
     assert [(p.line, "Telegram" in p.message) for p in check_routing_rules(path, kb=small_kb())] == [(line, True)]
+
+
+def test_a_second_authority_in_passing_is_not_multi_authority(rules):
+    # alkohol (topic) + gata (the outdoor seating is only where): a single question.
+    assert rules.escalation_trigger(text="får vi servera vin på uteserveringen", topics=["serveringstillstand"],
+                                    unanswered_streak=0) is None
+    # The same two authorities for an undertaking: escalate.
+    opening = rules.escalation_trigger(text="vi ska öppna en vinbar med uteservering",
+                                       topics=["serveringstillstand"], unanswered_streak=0)
+    assert opening is not None and opening.kind == "multi_authority"
+    # Two named topics, each confirmed by its words: escalate without plan words.
+    named = rules.escalation_trigger(text="Behöver jag både bygglov och serveringstillstånd?",
+                                     topics=["bygglov", "serveringstillstand"], unanswered_streak=0)
+    assert named is not None and named.kind == "multi_authority"
+
+
+def test_min_roles_without_plans_is_validated(tmp_path):
+    original = RULES_FILE.read_text(encoding="utf-8")
+    broken = original.replace("    min_roles_without_plans: 3", "    min_roles_without_plans: 1", 1)
+    path = tmp_path / "routing_rules.yaml"
+    path.write_text(broken, encoding="utf-8")
+    line = next(i for i, row in enumerate(broken.splitlines(), 1) if "min_roles_without_plans: 1" in row)
+    assert [p.line for p in check_routing_rules(path, kb=small_kb())] == [line]

@@ -303,8 +303,15 @@ class _Checker:
             self.problem((*where, "multi_authority", "count_topics"),
                          "trigger multi_authority: count_topics must be first or all")
             count_topics = "first"
-        return Triggers(multi_authority=multi_on, min_roles=positive(multi, "min_roles", "multi_authority", 2),
-                        count_topics=count_topics,
+        min_roles = positive(multi, "min_roles", "multi_authority", 2)
+        without_plans = positive(multi, "min_roles_without_plans", "multi_authority", min_roles)
+        if without_plans < min_roles:
+            self.problem((*where, "multi_authority", "min_roles_without_plans"),
+                         "trigger multi_authority: min_roles_without_plans cannot be below min_roles")
+            without_plans = min_roles
+        plan_words = self.words(multi.get("plan_words"), (*where, "multi_authority", "plan_words"), "plan_words")
+        return Triggers(multi_authority=multi_on, min_roles=min_roles, min_roles_without_plans=without_plans,
+                        plan_words=plan_words or None, count_topics=count_topics,
                         explicit_request=phrases if explicit_on else None,
                         unanswered_turns=positive(unanswered, "turns", "unanswered", 2) if unanswered_on else None,
                         dispute=words if dispute_on else None)

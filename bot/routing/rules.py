@@ -80,6 +80,12 @@ class Triggers:
     # "first": the first topic's role counts, other topics only when strong words confirm them
     # (robust to loosely matched topics); "all": every topic's responsible role counts.
     count_topics: str = "first"
+    # A question that only mentions a second authority in passing ("can we serve wine on our
+    # outdoor seating?") is not multi-authority: unless the text describes an undertaking
+    # (plan_words: opening, starting, relocating ...) or names topics of two authorities that the
+    # words confirm, this many authorities are needed.
+    min_roles_without_plans: int = 2
+    plan_words: WordSet | None = None
     explicit_request: WordSet | None = None
     unanswered_turns: int | None = 2
     dispute: WordSet | None = None
@@ -132,6 +138,11 @@ class RoutingRules:
                 found.extend(rule.add)
         return list(dict.fromkeys(r for r in found if r != COORDINATOR))
 
+    def _confirmed_topic_roles(self, *, topics: list[str], text: str) -> set[str]:
+        """Responsible roles of the topics that strong words in the text confirm."""
+        strong = {role for rule in self._fired(topics=topics, text=text) if rule.escalate for role in rule.add}
+        return {self.responsible[t] for t in topics if self.responsible.get(t) in strong} - {COORDINATOR}
+
     def escalation_trigger(self, *, text: str, topics: list[str], unanswered_streak: int) -> Trigger | None:
         """Why this turn should go to a person, or None. Checked in the order: explicit
         request, dispute/urgency, several authorities, unanswered turns."""
@@ -143,7 +154,10 @@ class RoutingRules:
             return Trigger("dispute", hit)
         if cfg.multi_authority:
             found = self.authorities(topics=topics, text=text)
-            if len(found) >= cfg.min_roles:
+            if len(found) >= cfg.min_roles and (
+                    len(found) >= cfg.min_roles_without_plans
+                    or (cfg.plan_words and cfg.plan_words.find(folded))
+                    or len(self._confirmed_topic_roles(topics=topics, text=text)) >= cfg.min_roles):
                 return Trigger("multi_authority", ", ".join(found))
         if cfg.unanswered_turns and unanswered_streak >= cfg.unanswered_turns:
             return Trigger("unanswered", f"{unanswered_streak}")
