@@ -15,8 +15,9 @@ from bot.cases.contact import Contact, validate_contact
 from bot.cases.errors import CaseError, CaseNotFound
 from bot.cases.models import Case, CaseEvent, Consent
 from bot.cases.numbers import next_number
-from bot.cases.states import ensure_open
-from bot.cases.texts import t
+from bot.cases.queries import find_case
+from bot.cases.states import ensure_open, transition
+from bot.cases.texts import format_when, t
 from bot.core.clock import Clock
 from bot.knowledge.models import KnowledgeBase
 from bot.outbox.service import enqueue
@@ -144,10 +145,6 @@ def answer_meeting(session: Session, *, case_number: str, channel: str, user_id:
                    clock: Clock) -> str:
     """The entrepreneur's answer to a proposed meeting (buttons "case:<number>:meeting:accept" /
     "decline"). Returns the text to show them; only the case's own entrepreneur may answer."""
-    from bot.cases.queries import find_case
-    from bot.cases.states import transition
-    from bot.cases.texts import format_when
-
     case = find_case(session, number=case_number)
     if case is None or case.channel != channel or case.user_id != str(user_id):
         raise CaseNotFound(t("not_found", "sv", number=case_number), t("not_found", "en", number=case_number))
