@@ -108,6 +108,15 @@ class Lotsen:
         """The jobs the scheduler runs in every process."""
         return [("outbox", self.dispatch_outbox), ("ladder", self.sweep_ladder)]
 
+    def seed_meetings(self, path: Path) -> None:
+        """Load the recurring meetings of the knowledge folder (idempotent); a missing file is fine."""
+        if not path.is_file():
+            return
+        from bot.meetings.seed import load_seed
+
+        with self.db.writer() as session:
+            load_seed(session, path=path, clock=self.clock, known_tags=known_tags(self.bundle.kb.articles))
+
     def close(self) -> None:
         self.db.dispose()
 

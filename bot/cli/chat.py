@@ -24,6 +24,7 @@ def chat() -> None:
     lotsen = build_lotsen(settings=settings, channels={CHANNEL: ConsoleChannel(sys.stdout)},
                           desks={"slack": desk, "telegram": desk, "console": desk})
     try:
+        lotsen.seed_meetings(settings.knowledge_dir / "meetings.yaml")  # so "vilka möten finns?" has answers
         ConsoleSession(lotsen).run(_lines())
     finally:
         lotsen.close()
