@@ -15,9 +15,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _default_knowledge_dir() -> Path:
-    # Installed in a container the knowledge is baked next to the code; in a checkout it is
-    # the top-level folder.
-    return REPO_ROOT / "knowledge"
+    """knowledge/ of the checkout (an editable install), else knowledge/ in the working
+    directory. Containers set LOTSEN_KNOWLEDGE_DIR."""
+    bundled = REPO_ROOT / "knowledge"
+    return bundled if bundled.is_dir() else Path.cwd() / "knowledge"
 
 
 class ConfigError(Exception):
