@@ -34,6 +34,13 @@ def render_answer(article: Article, lang: str) -> str:
     return "\n".join(lines)
 
 
+def render_brief(article: Article, lang: str) -> str:
+    """The essentials of an answer, given together with an offer to convene navigators."""
+    label = LABELS[lang]
+    return "\n".join([article.title.get(lang), article.summary.get(lang),
+                      f"{label['next']}: {article.next_step.get(lang)}"])
+
+
 def render_clarify(articles: list[Article], lang: str) -> tuple[str, list[Button]]:
     intro = ("Jag är inte säker på vad du menar. Gäller det något av detta?" if lang == "sv"
              else "I am not sure what you mean. Is it one of these?")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.conversation import escalation_text
-from bot.conversation.render import (render_answer, render_clarify, render_out_of_scope,
+from bot.conversation.render import (render_answer, render_brief, render_clarify, render_out_of_scope,
                                      render_smalltalk, render_unreadable)
 from bot.core.messages import Reply
 from bot.knowledge.models import KnowledgeBase
@@ -89,8 +89,11 @@ class Responder:
         roles = self.rules.roles_for(topics=topics, text=text)
         titles = [self.kb.articles[t].title.get(match.lang) for t in topics if t in self.kb.articles]
         role_names = [self.rules.role_name(role, match.lang) for role in roles]
+        explanation = escalation_text.explain(trigger_kind=trigger.kind, titles=titles, role_names=role_names,
+                                              lang=match.lang)
+        if match.action == "answer":
+            # What applies comes first; the offer of a meeting comes with it, not instead of it.
+            explanation = render_brief(self.kb.articles[match.topic], match.lang) + "\n\n" + explanation
         return Reply(action="escalate", lang=match.lang, topic=match.topic if match.action == "answer" else None,
                      alternatives=[t for t in topics if t != match.topic], confidence=match.confidence,
-                     roles=roles, topics=topics, reason=trigger.kind,
-                     text=escalation_text.explain(trigger_kind=trigger.kind, titles=titles,
-                                                  role_names=role_names, lang=match.lang))
+                     roles=roles, topics=topics, reason=trigger.kind, text=explanation)
