@@ -59,14 +59,18 @@ def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'lotsen.db'}"
 
 
-@pytest.fixture
-def pg_url():
+def _fresh_pg_schema():
     reason = postgres_skip_reason()
     if reason:
         pytest.skip(reason)
     url, schema = make_pg_url_with_schema()
     yield url
     drop_pg_schema(schema)
+
+
+@pytest.fixture
+def pg_url():
+    yield from _fresh_pg_schema()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -75,12 +79,7 @@ def db_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'lotsen.db'}"
         return
-    reason = postgres_skip_reason()
-    if reason:
-        pytest.skip(reason)
-    url, schema = make_pg_url_with_schema()
-    yield url
-    drop_pg_schema(schema)
+    yield from _fresh_pg_schema()
 
 
 @pytest.fixture

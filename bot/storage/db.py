@@ -76,16 +76,20 @@ class Database:
     def is_sqlite(self) -> bool:
         return is_sqlite(self.engine)
 
+    @staticmethod
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A unit of work: committed on success, rolled back on any error."""
-        with Session(self.engine, expire_on_commit=False) as session:
+    def _unit_of_work(bind) -> Iterator[Session]:
+        with Session(bind=bind, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
+
+    def session(self):
+        """A unit of work: committed on success, rolled back on any error."""
+        return self._unit_of_work(self.engine)
 
     @contextmanager
     def writer(self) -> Iterator[Session]:
@@ -98,13 +102,8 @@ class Database:
             return
         connection = self.engine.connect().execution_options(sqlite_begin="BEGIN IMMEDIATE")
         try:
-            with Session(bind=connection, expire_on_commit=False) as session:
-                try:
-                    yield session
-                    session.commit()
-                except BaseException:
-                    session.rollback()
-                    raise
+            with self._unit_of_work(connection) as session:
+                yield session
         finally:
             connection.close()
 
