@@ -9,18 +9,22 @@ from typing import Any
 from sqlmodel import Session, select
 
 from bot.outbox.models import OutboxItem
+from bot.storage.types import utcnow
 
 
 def enqueue(session: Session, *, kind: str, channel: str, address: str = "",
             payload: dict[str, Any], due_at: datetime, expires_at: datetime | None = None,
-            dedupe_key: str | None = None, case_id: int | None = None) -> OutboxItem:
+            dedupe_key: str | None = None, case_id: int | None = None,
+            created_at: datetime | None = None) -> OutboxItem:
     """Add a row to the outbox (not yet committed). With a `dedupe_key` that already exists,
-    the existing row is returned and nothing is added."""
+    the existing row is returned and nothing is added. `created_at` defaults to the wall clock
+    (a reminder is created now and due later)."""
     if dedupe_key is not None:
         existing = session.exec(select(OutboxItem).where(OutboxItem.dedupe_key == dedupe_key)).first()
         if existing is not None:
             return existing
     item = OutboxItem(kind=kind, channel=channel, address=address, payload=payload, due_at=due_at,
-                      expires_at=expires_at, dedupe_key=dedupe_key, case_id=case_id, created_at=due_at)
+                      expires_at=expires_at, dedupe_key=dedupe_key, case_id=case_id,
+                      created_at=created_at or utcnow())
     session.add(item)
     return item
