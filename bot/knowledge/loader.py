@@ -17,6 +17,7 @@ import yaml
 
 from bot.knowledge.models import (LANGS, ROLES, Article, Authority, Bilingual, KnowledgeBase,
                                   Profile)
+from bot.knowledge import yamllines
 from bot.knowledge.problems import InvalidKnowledge, Problem
 
 PROFILE_FILE = "municipality.yaml"
@@ -38,15 +39,6 @@ class _Collector:
         self.problems.append(Problem(self.path, line, message))
 
 
-def _node_lines(node: yaml.Node, offset: int) -> dict[str, int]:
-    """Line (1-based, in the file) of each top-level key of a mapping node."""
-    lines: dict[str, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, _value in node.value:
-            lines[str(key_node.value)] = key_node.start_mark.line + 1 + offset
-    return lines
-
-
 def _yaml_error_line(exc: yaml.YAMLError, offset: int) -> int | None:
     mark = getattr(exc, "problem_mark", None)
     return mark.line + 1 + offset if mark is not None else None
@@ -58,7 +50,7 @@ def load_profile(path: Path, display: str) -> tuple[Profile | None, list[Problem
         out.add(None, "the municipality profile is missing")
         return None, out.problems
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamllines.load(path.read_text(encoding="utf-8")).data
     except yaml.YAMLError as exc:
         out.add(_yaml_error_line(exc, 0), f"bad YAML: {getattr(exc, 'problem', exc)}")
         return None, out.problems
@@ -168,15 +160,18 @@ def parse_article(path: Path, display: str, profile: Profile | None) -> tuple[Ar
         return None, out.problems
     front, body, body_line = parts
     try:
-        node = yaml.compose(front)
-        data = yaml.safe_load(front)
+        parsed = yamllines.load(front)
     except yaml.YAMLError as exc:
         out.add(_yaml_error_line(exc, 1), f"bad YAML: {getattr(exc, 'problem', exc)}")
         return None, out.problems
+    data = parsed.data
     if not isinstance(data, dict):
         out.add(2, "the front matter must be a mapping of fields")
         return None, out.problems
-    lines = _node_lines(node, 1)
+    # Lines in the file: the front matter starts on line 2.
+    lines = {str(path[0]): line + 1 for path, line in parsed.lines.items() if len(path) == 1}
+    for path, line in parsed.duplicates:
+        out.add(line + 1, f"'{'.'.join(map(str, path))}' is given twice")
     resolve = _Resolver(profile, out)
     for field in REQUIRED:
         if field not in data:

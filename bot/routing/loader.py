@@ -15,7 +15,7 @@ import yaml
 
 from bot.knowledge.models import ROLES, Bilingual, KnowledgeBase
 from bot.knowledge.problems import InvalidKnowledge, Problem
-from bot.routing import yamllines
+from bot.knowledge import yamllines
 from bot.routing.rules import (COORDINATOR, Member, Role, RoutingRules, Rule, ServiceLevel, Triggers)
 from bot.routing.service_level import EVES, WEEKDAYS, WorkingHours
 from bot.routing.text import WordSet, pattern_error

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-import holidays
 
 from bot.core.clock import STOCKHOLM, as_utc
 
@@ -20,6 +19,8 @@ EVES = ("midsommarafton", "julafton", "nyarsafton")
 def _swedish_holidays(year: int) -> frozenset[date]:
     # holidays.Sweden may list every Sunday as a holiday depending on the version; weekdays
     # are handled separately, so only dated holidays matter here.
+    import holidays  # imported when first needed: it is slow to import and `lotsen ask` never needs it
+
     return frozenset(holidays.Sweden(years=year, include_sundays=False).keys())
 
 

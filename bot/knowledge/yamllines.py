@@ -10,6 +10,8 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 Path = tuple
+# libyaml's parser when PyYAML was built with it (the wheels are): ten times faster, same marks.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class LineData:
@@ -28,7 +30,7 @@ class LineData:
 
 def load(text: str) -> LineData:
     """Parse YAML text; raises yaml.YAMLError (with a mark) on bad syntax."""
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    root = yaml.compose(text, Loader=_LOADER)
     lines: dict[Path, int] = {}
     duplicates: list[tuple[Path, int]] = []
     constructor = SafeConstructor()
