@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 log = logging.getLogger(__name__)
 
 MAX_BODY = 1_000_000
+IDLE_TIMEOUT = 15.0
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,9 @@ class HttpServer:
         self._health: dict[str, HealthCheck] = {}
         self._server = _Server((host, port), self._handler_class())
         self._thread: threading.Thread | None = None
+        # Open keep-alive connections -> busy (a request is being answered) or idle.
+        self._connections: dict[socket.socket, bool] = {}
+        self._lock = threading.Lock()
 
     @property
     def port(self) -> int:
@@ -80,8 +85,16 @@ class HttpServer:
         log.info("http: listening on port %d (%s)", self.port, ", ".join(sorted(self._routes)) or "health only")
 
     def stop(self) -> None:
-        """Stop accepting, then wait for the requests in flight to be answered."""
+        """Stop accepting, close idle keep-alive connections, and wait for the requests in
+        flight to be answered."""
         self._server.shutdown()
+        with self._lock:
+            idle = [conn for conn, busy in self._connections.items() if not busy]
+        for conn in idle:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=10)
@@ -114,8 +127,28 @@ class HttpServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            timeout = IDLE_TIMEOUT  # an idle keep-alive connection is closed after this
+
+            def setup(self) -> None:
+                super().setup()
+                with server._lock:
+                    server._connections[self.connection] = False
+
+            def finish(self) -> None:
+                with server._lock:
+                    server._connections.pop(self.connection, None)
+                super().finish()
 
             def _handle(self) -> None:
+                with server._lock:
+                    server._connections[self.connection] = True
+                try:
+                    self._handle_request()
+                finally:
+                    with server._lock:
+                        server._connections[self.connection] = False
+
+            def _handle_request(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 if length > MAX_BODY:
                     self._send(HttpResponse.json({"error": "too large"}, 413))

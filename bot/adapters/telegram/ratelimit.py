@@ -37,20 +37,28 @@ def retry_seconds(exc: RetryAfter) -> float:
 
 
 class _Window:
-    __slots__ = ("count", "period", "times")
+    """At most `count` sends per `period`. A send occupies a slot from the moment it starts;
+    its time is recorded when Telegram's answer arrives, which is never earlier than when
+    Telegram counted it, so network latency can only make the pacing safer, never break it."""
+
+    __slots__ = ("count", "period", "times", "in_flight")
 
     def __init__(self, count: int, period: float) -> None:
-        self.count, self.period, self.times = count, period, deque()
+        self.count, self.period, self.times, self.in_flight = count, period, deque(), 0
 
     def wait_time(self, now: float) -> float:
         while self.times and now - self.times[0] >= self.period:
             self.times.popleft()
-        return 0.0 if len(self.times) < self.count else self.times[0] + self.period - now
+        if len(self.times) + self.in_flight < self.count:
+            return 0.0
+        if self.times:
+            return max(self.times[0] + self.period - now, 0.005)
+        return 0.02  # every slot is a send still in flight: look again shortly
 
 
 class PacedRateLimiter(BaseRateLimiter[int]):
     def __init__(self, *, overall: tuple[int, float] = (30, 1.0), per_chat: tuple[int, float] = (1, 1.0),
-                 per_group: tuple[int, float] = (20, 60.0), margin: float = 0.05,
+                 per_group: tuple[int, float] = (20, 60.0), margin: float = 0.02,
                  max_retries: int = 3) -> None:
         self._overall_spec, self._chat_spec, self._group_spec = overall, per_chat, per_group
         self._margin = margin
@@ -90,9 +98,16 @@ class PacedRateLimiter(BaseRateLimiter[int]):
             wait = max([self._resume_at - now] + [w.wait_time(now) for w in windows])
             if wait <= 0:
                 for window in windows:
-                    window.times.append(now)
+                    window.in_flight += 1
                 return
             await asyncio.sleep(wait)
+
+    @staticmethod
+    def _release(windows: list[_Window]) -> None:
+        done = time.monotonic()
+        for window in windows:
+            window.in_flight -= 1
+            window.times.append(done)
 
     async def process_request(self, callback, args, kwargs, endpoint: str, data: dict[str, Any],
                               rate_limit_args: int | None):
@@ -111,5 +126,8 @@ class PacedRateLimiter(BaseRateLimiter[int]):
                 delay = retry_seconds(exc)
                 log.info("telegram: 429 on %s, waiting %.1f s as asked", endpoint, delay)
                 self._resume_at = max(self._resume_at, time.monotonic() + delay + 0.1)
-                await asyncio.sleep(delay + 0.1)
+            finally:
+                if paced:
+                    self._release(windows)  # the send is over: its slot is timed from now
+            await asyncio.sleep(delay + 0.1)
         raise AssertionError("unreachable")
