@@ -21,11 +21,12 @@ from bot.config import Settings, load_settings
 from bot.conversation import texts
 from bot.conversation.engine import ConversationEngine
 from bot.conversation.render import render_privacy, render_smalltalk
-from bot.core.actions import ActionResult, NavigatorAction
+from bot.core.actions import ActionResult, Actor, NavigatorAction
 from bot.core.clock import Clock, SystemClock
 from bot.core.messages import Incoming, Reply
 from bot.core.ports import EntrepreneurChannel, NavigatorDesk
 from bot.knowledge.bundle import KnowledgeBundle
+from bot.meetings.admin import cancel_from_desk, submit_meeting
 from bot.meetings.flow import MeetingsFlow
 from bot.meetings.service import erase_person as erase_meeting_data
 from bot.meetings.validation import known_tags
@@ -96,6 +97,22 @@ class Lotsen:
     # -- navigators ----------------------------------------------------------------------------
     def navigator_action(self, action: NavigatorAction) -> ActionResult:
         return perform_navigator_action(self.db, action=action, rules=self.rules, clock=self.clock)
+
+    def submit_meeting(self, *, actor: Actor, form: dict[str, str], meeting_id: int | None = None,
+                       lang: str = "sv") -> ActionResult:
+        with self.db.writer() as session:
+            return submit_meeting(session, actor=actor, form=form, clock=self.clock, meeting_id=meeting_id,
+                                  known_tags=known_tags(self.bundle.kb.articles), authorize=self._is_navigator,
+                                  lang=lang)
+
+    def cancel_meeting(self, *, actor: Actor, meeting_id: int, reason: str | None = None,
+                       lang: str = "sv") -> ActionResult:
+        with self.db.writer() as session:
+            return cancel_from_desk(session, actor=actor, meeting_id=meeting_id, clock=self.clock,
+                                    authorize=self._is_navigator, reason=reason, lang=lang)
+
+    def _is_navigator(self, actor: Actor) -> bool:
+        return self.rules.member_for(actor) is not None
 
     # -- the background work -------------------------------------------------------------------
     def dispatch_outbox(self) -> int:

@@ -243,3 +243,20 @@ def test_a_failure_inside_is_a_polite_reply_and_nothing_half_written(world, monk
     assert reply.action == "invalid" and "0520-49 70 00" in reply.text and "disk" not in reply.text
     with lotsen.db.session() as session:
         assert session.exec(select(Conversation)).all() == []
+
+
+def test_navigators_create_and_cancel_meetings_through_the_service(world):
+    lotsen, _, _ = world
+    form = {"title_sv": "Upphandlingsdialog: städtjänster", "start": "2026-12-10 08:00", "end": "2026-12-10 09:30",
+            "tags": "upphandling", "capacity": "30", "place": "Stadshuset"}
+    refused = lotsen.submit_meeting(actor=Actor("slack", "U0NOTAMEMBER"), form=form)
+    assert not refused.ok
+    created = lotsen.submit_meeting(actor=ALKO, form=form)
+    assert created.ok and "Upphandlingsdialog" in created.message
+    listing = say(lotsen, "vilka möten finns?")
+    assert listing.action == "meetings" and "städtjänster" in listing.text
+    meeting_id = int(created.message.split("#", 1)[1].split()[0])
+    bad = lotsen.submit_meeting(actor=ALKO, form={**form, "end": "2026-12-10 07:00"})
+    assert not bad.ok  # end before start: refused, nothing written
+    assert lotsen.cancel_meeting(actor=ALKO, meeting_id=meeting_id).ok
+    assert "städtjänster" not in say(lotsen, "vilka möten finns?").text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.core.actions import ActionResult, NavigatorAction
+from bot.core.actions import ActionResult, Actor, NavigatorAction
 from bot.core.messages import Incoming, Reply
 
 
@@ -33,6 +33,16 @@ class LotsenService(Protocol):
 
     def navigator_action(self, action: NavigatorAction) -> ActionResult:
         """A navigator pressed claim/reply/close, wrote a note or proposed a meeting."""
+        ...
+
+    def submit_meeting(self, *, actor: Actor, form: dict[str, str], meeting_id: int | None = None,
+                       lang: str = "sv") -> ActionResult:
+        """A navigator creates (or, with `meeting_id`, edits) a dialogue meeting from a desk form
+        (Slack modal, Telegram group command `/mote titel=...; start=...`)."""
+        ...
+
+    def cancel_meeting(self, *, actor: Actor, meeting_id: int, reason: str | None = None,
+                       lang: str = "sv") -> ActionResult:
         ...
 
     def dispatch_outbox(self) -> int:
