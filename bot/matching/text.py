@@ -20,7 +20,7 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "æ": "a", "ø": "o", "é": "e", "è": "e",
-                       "ü": "u", "á": "a", "à": "a", "í": "i", "ó": "o", "ß": "ss"})
+                       "ü": "u", "á": "a", "à": "a", "í": "i", "ó": "o", "ß": "ss", "’": "'", "`": "'"})
 
 SV_STOP = frozenset("""
 aa alla allt alltså andra annan annars att av bara blir bli blev bör da dag de dem den denna
@@ -86,7 +86,12 @@ def clean(text: str, *, limit: int | None = None) -> str:
 
 
 def fold(text: str) -> str:
-    return text.casefold().translate(_FOLD)
+    """Lower case without diacritics: "Tillstånd" -> "tillstand", "Café" -> "cafe"."""
+    folded = text.casefold().translate(_FOLD)
+    if folded.isascii():
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def words(text: str) -> list[str]:

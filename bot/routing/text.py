@@ -9,18 +9,13 @@ matches anywhere inside a word ("uteservering"). Several words are a phrase ("ri
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-_EXTRA = str.maketrans({"ø": "o", "æ": "a", "ß": "ss", "’": "'", "`": "'"})
-
+from bot.matching.text import fold as fold_letters
 
 def fold(text: str) -> str:
-    """Lower-case, strip accents and Swedish diacritics, collapse whitespace."""
-    lowered = text.casefold().translate(_EXTRA)
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", stripped).strip()
+    """Lower-case, strip accents and Swedish diacritics (the matcher's fold), collapse whitespace."""
+    return " ".join(fold_letters(text).split())
 
 
 def pattern_error(pattern: object) -> str | None:
