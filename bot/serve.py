@@ -139,8 +139,9 @@ class LotsenServer:
             self.slack_socket.start()
             self.http.add_health_check("slack_socket", lambda: self.slack_socket.connected)
         from bot.scheduler import build_scheduler
-        self.scheduler = build_scheduler(periodic=[("outbox", self.service.dispatch_outbox)],
-                                         interval_seconds=self.scheduler_interval)
+        periodic = getattr(self.service, "periodic", None)  # the real core: outbox + ladder sweeps
+        jobs = periodic() if callable(periodic) else [("outbox", self.service.dispatch_outbox)]
+        self.scheduler = build_scheduler(periodic=jobs, interval_seconds=self.scheduler_interval)
         self.scheduler.start()
         self.http.add_health_check("scheduler", lambda: bool(self.scheduler.running))
         log.info("lotsen serve: running (telegram=%s, slack=%s, http port %d)",
@@ -210,6 +211,9 @@ class LotsenServer:
             self.scheduler.shutdown(wait=True)  # the current sweep completes
         if self.telegram is not None:
             self.telegram.close()
+        close = getattr(self.service, "close", None)
+        if callable(close):
+            close()
         log.info("lotsen serve: stopped")
 
 

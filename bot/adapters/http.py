@@ -87,6 +87,9 @@ class HttpServer:
     def stop(self) -> None:
         """Stop accepting, close idle keep-alive connections, and wait for the requests in
         flight to be answered."""
+        if self._thread is None:  # never started (a failed start-up): only release the port
+            self._server.server_close()
+            return
         self._server.shutdown()
         with self._lock:
             idle = [conn for conn, busy in self._connections.items() if not busy]

@@ -12,7 +12,9 @@ def _build_service(settings, *, channels: dict, desks: dict):
     """The real core (bot.app.build_lotsen), with the adapters' ports for its outbox."""
     from bot.app import build_lotsen
 
-    return build_lotsen(settings=settings, channels=channels, desks=desks)
+    lotsen = build_lotsen(settings=settings, channels=channels, desks=desks)
+    lotsen.seed_meetings(settings.knowledge_dir / "meetings.yaml")  # idempotent; a missing file is fine
+    return lotsen
 
 
 def serve(
@@ -21,6 +23,7 @@ def serve(
     """Start the configured channels (Telegram, Slack), the HTTP server and the scheduler."""
     from bot.cli.common import settings_or_exit
     from bot.config import ConfigError
+    from bot.knowledge.problems import InvalidKnowledge
     from bot.serve import LotsenServer, configure_logging
 
     settings = settings_or_exit()
@@ -35,6 +38,10 @@ def serve(
         server.start()
     except ConfigError as exc:
         typer.echo(f"Konfigurationsfel / configuration error: {exc}", err=True)
+        server.stop()
+        raise typer.Exit(2) from None
+    except InvalidKnowledge as exc:
+        typer.echo(f"lotsen serve: the knowledge base or routing rules have problems:\n{exc}", err=True)
         server.stop()
         raise typer.Exit(2) from None
     except OSError as exc:  # e.g. the port is taken

@@ -7,6 +7,7 @@ it runs in a worker thread) and renders the Reply. Nothing here decides anything
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from telegram import InputFile, Update
@@ -37,11 +38,11 @@ async def send_reply(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Re
         await context.bot.send_document(chat_id, InputFile(attachment.content, filename=attachment.name))
 
 
-async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, call) -> None:
+async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, call, *, locked: bool = False) -> None:
     """Run `call()` (a service method) in a thread, in order per chat, and send its reply."""
     chat, user = update.effective_chat, update.effective_user
     lang = lang_of(user.language_code if user else None) or "sv"
-    async with ctx_of(context).chat_lock(chat.id):
+    async with (contextlib.nullcontext() if locked else ctx_of(context).chat_lock(chat.id)):
         try:
             reply = await asyncio.to_thread(call)
         except Exception:
@@ -100,14 +101,15 @@ async def on_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if found is None:
         await query.answer(EXPIRED[lang], show_alert=True)
         return
-    await query.answer()
-    try:  # the choice is made: take the buttons away so it is not pressed twice
-        await query.edit_message_reply_markup(None)
-    except TelegramError:
-        pass
-    key, label = found
-    incoming = _incoming(update, label, choice=key)
-    await _answer(update, context, lambda: lotsen.service.handle(incoming))
+    async with lotsen.chat_lock(update.effective_chat.id):  # in order with the chat's messages
+        await query.answer()
+        try:  # the choice is made: take the buttons away so it is not pressed twice
+            await query.edit_message_reply_markup(None)
+        except TelegramError:
+            pass
+        key, label = found
+        incoming = _incoming(update, label, choice=key)
+        await _answer(update, context, lambda: lotsen.service.handle(incoming), locked=True)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
