@@ -197,3 +197,15 @@ def test_health_endpoint(server):
     assert response.status_code == 200 and response.json()["status"] == "ok"
     server.add_health_check("scheduler", lambda: False)
     assert httpx.get(f"{server.url}/healthz").status_code == 503
+
+
+def test_slash_command_glom_mig_erases_and_answers_only_the_person(fake_slack, server, service):
+    from urllib.parse import urlencode
+
+    body = urlencode({"command": "/glom_mig", "text": "", "user_id": "UENT", "channel_id": "D42", "team_id": "T1",
+                      "response_url": f"http://127.0.0.1:{fake_slack.port}/hooks/response", "trigger_id": "t"}).encode()
+    response = post(server, body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200
+    [answer] = fake_slack.wait_for(lambda f: [c for c in f.calls if c.method == "response"])
+    assert answer.params["response_type"] == "ephemeral" and "pseudonymiserat" in answer.params["text"]
+    assert service.calls == [("erase", {"channel": "slack", "user_id": "UENT"})]

@@ -123,3 +123,67 @@ def test_case_from_telegram_convened_in_slack_and_reply_relayed_back(world):
     tg.wait_for(lambda f: any("jag ringer i morgon" in t for t in f.sent_texts(ENTREPRENEUR)), 20)
     relayed = [c for c in tg.calls_to("sendMessage") if "jag ringer i morgon" in c.params["text"]]
     assert len(relayed) == 1 and "parse_mode" not in relayed[0].params
+
+
+NAV_GROUP = -1001555
+JOHAN_TG = 510000601  # Johan Wik's Telegram id in routing_rules.yaml
+
+
+@pytest.fixture
+def telegram_only(monkeypatch, tmp_path):
+    """A small municipality: navigators in a Telegram group (routing desk: telegram), no Slack."""
+    from bot.config import REPO_ROOT
+
+    rules = (REPO_ROOT / "routing_rules.yaml").read_text(encoding="utf-8")
+    routing = tmp_path / "routing_rules.yaml"
+    routing.write_text(re.sub(r"(?m)^desk: slack$", "desk: telegram", rules), encoding="utf-8")
+    with FakeTelegram() as tg:
+        monkeypatch.chdir(tmp_path)
+        env = {"TELEGRAM_BOT_TOKEN": tg.token, "TELEGRAM_API_URL": tg.api_url,
+               "TELEGRAM_NAVIGATOR_CHAT_ID": str(NAV_GROUP), "LOTSEN_ROUTING_FILE": str(routing),
+               "LOTSEN_DATABASE_URL": f"sqlite:///{tmp_path / 'lotsen.db'}"}
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "TELEGRAM_WEBHOOK_URL",
+                     "LOTSEN_HTTP_PORT", "LOTSEN_KNOWLEDGE_DIR"):
+            monkeypatch.delenv(name, raising=False)
+        settings = load_settings()
+        settings.http_port = 0
+        server = LotsenServer(settings=settings, build_service=_build_service, http_host="127.0.0.1",
+                              scheduler_interval=0.3)
+        server.start()
+        try:
+            yield server, tg
+        finally:
+            server.stop()
+
+
+def test_navigators_in_a_telegram_group(telegram_only):
+    server, tg = telegram_only
+    offer = say(tg, "Jag vill öppna en restaurang med alkohol och uteservering i en gammal butikslokal", 1)
+    yes = tg.calls_to("sendMessage")[-1].params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    tg.callback_update(message={"message_id": 1, "date": 0, "chat": tg.chat(ENTREPRENEUR), "text": offer[0]},
+                       user_id=ENTREPRENEUR, data=yes)
+    tg.wait_for(lambda f: len(f.sent_texts(ENTREPRENEUR)) >= 2, 20)
+    say(tg, "Anna Svensson, Pizzeria Roma, 070-123 45 67", 3)
+    number = re.search(r"L-\d{4}-\d+", tg.sent_texts(ENTREPRENEUR)[-1]).group(0)
+
+    card = tg.wait_for(lambda f: [c for c in f.calls_to("sendMessage") if int(c.params["chat_id"]) == NAV_GROUP
+                                  and c.params.get("reply_markup")], 20)[0]
+    assert card.params["parse_mode"] == "HTML" and f'tg://user?id={JOHAN_TG}' in card.params["text"]
+    card_message = card.response["result"]
+
+    # A stranger is refused with an alert only they see; Johan claims and the card is re-rendered.
+    tg.callback_update(message=card_message, user_id=999, data=f"n:claim:{number}")
+    refusal = tg.wait_for(lambda f: [c for c in f.calls_to("answerCallbackQuery") if c.params.get("show_alert")], 20)[0]
+    assert refusal.params["text"]
+    tg.callback_update(message=card_message, user_id=JOHAN_TG, data=f"n:claim:{number}")
+    tg.wait_calls("editMessageText", timeout=20)
+
+    # Johan answers through the reply prompt; the core relays it to the entrepreneur's chat.
+    tg.callback_update(message=card_message, user_id=JOHAN_TG, data=f"n:reply:{number}")
+    prompt = tg.wait_for(lambda f: [c for c in f.calls_to("sendMessage") if "force_reply" in json.dumps(c.params)], 20)[0]
+    prompt_message = prompt.response["result"]
+    tg.wait_for(lambda f: prompt_message["message_id"] in server.telegram.context.prompts)
+    tg.message_update(chat_id=NAV_GROUP, user_id=JOHAN_TG, text="Hej Anna, jag ringer i morgon.", reply_to=prompt_message)
+    tg.wait_for(lambda f: any("jag ringer i morgon" in t for t in f.sent_texts(ENTREPRENEUR)), 20)
