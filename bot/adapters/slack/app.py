@@ -165,9 +165,15 @@ def build_slack_app(*, service: LotsenService, client: WebClient, signing_secret
     """A bolt App in acknowledge-first mode. Signature verification (5-minute window) is bolt's
     own, on the raw body; `client` carries the base URL and the 429 retry handler."""
     listeners = listeners or SlackListeners(service, client)
-    app = App(client=client, signing_secret=signing_secret, process_before_response=True,
-              listener_executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lotsen-slack"),
-              token_verification_enabled=False, logger=logging.getLogger("bot.adapters.slack.bolt"))
+    bolt_logger = logging.getLogger("bot.adapters.slack.bolt")
+    level = bolt_logger.level
+    bolt_logger.setLevel(logging.ERROR)  # bolt warns that SLACK_BOT_TOKEN is unused next to `client`: it is meant
+    try:
+        app = App(client=client, signing_secret=signing_secret, process_before_response=True,
+                  listener_executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lotsen-slack"),
+                  token_verification_enabled=False, logger=bolt_logger)
+    finally:
+        bolt_logger.setLevel(level)
     app.use(listeners.dedupe)
     lazy = lambda fn: {"ack": _ack, "lazy": [fn]}  # noqa: E731 - ack now, work afterwards
     app.action(re.compile(r"^lotsen_(claim|reply|note|meeting|close)$"))(**lazy(lambda body: listeners.on_button(body)))
