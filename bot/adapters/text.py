@@ -55,15 +55,17 @@ def split_text(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     return parts
 
 
-def split_escaped(text: str, limit: int, escape) -> list[str]:
+def split_escaped(text: str, limit: int, escape, *, _raw_limit: int | None = None) -> list[str]:
     """Split so that each part is within `limit` *after* `escape` (which may lengthen it);
     escaping happens per part, so no entity is ever cut in two."""
+    raw_limit = _raw_limit or limit
     out: list[str] = []
-    for chunk in split_text(text, limit):
+    for chunk in split_text(text, raw_limit):
         escaped = escape(chunk)
-        if utf16_len(escaped) <= limit:
+        size = utf16_len(escaped)
+        if size <= limit or len(chunk) <= 1:
             out.append(escaped)
-        else:
-            out.extend(split_escaped(chunk, max(2, limit * limit // (utf16_len(escaped) + 1)), escape)
-                       if len(chunk) > 1 else [escaped])
+        else:  # escaping grew it: split this part again with a proportionally smaller budget
+            smaller = max(2, min(raw_limit - 1, raw_limit * limit // size))
+            out.extend(split_escaped(chunk, limit, escape, _raw_limit=smaller))
     return out
