@@ -130,6 +130,8 @@ class SlackListeners:
         tokens = [self.keys.issue(channel, b.key, b.label) for b in reply.buttons]
         self.client.chat_postMessage(channel=channel, text=render.escape(reply.text[:3000]),
                                      blocks=render.choice_blocks(reply.text, reply.buttons, tokens))
+        for attachment in reply.attachments:  # e.g. a calendar invitation
+            self.client.files_upload_v2(channel=channel, content=attachment.content, filename=attachment.name)
 
     def on_dm(self, event: dict) -> None:
         if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
