@@ -209,3 +209,10 @@ def test_slash_command_glom_mig_erases_and_answers_only_the_person(fake_slack, s
     [answer] = fake_slack.wait_for(lambda f: [c for c in f.calls if c.method == "response"])
     assert answer.params["response_type"] == "ephemeral" and "pseudonymiserat" in answer.params["text"]
     assert service.calls == [("erase", {"channel": "slack", "user_id": "UENT"})]
+
+
+def test_a_stranger_gets_no_form_to_fill_in(fake_slack, server, service):
+    post_interaction(server, block_action(user="USTRANGER", action_id="lotsen_reply", value="2026-0001"))
+    [ephemeral] = fake_slack.wait_calls("chat.postEphemeral")
+    assert ephemeral.params["user"] == "USTRANGER"
+    assert fake_slack.calls_to("views.open") == [] and service.actions == []

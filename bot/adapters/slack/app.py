@@ -94,6 +94,12 @@ class SlackListeners:
         if verb == "claim":
             self._act(body, NavigatorAction(actor, "claim", number), channel, ts)
             return
+        may_act = getattr(self.service, "may_act", None)  # the core's check, when it offers one
+        if callable(may_act):
+            allowed = may_act(actor=actor, case_number=number)
+            if not allowed.ok:  # refuse before a form is filled in for nothing
+                self._refuse(body, channel, allowed.message)
+                return
         metadata = {"case": number, "channel": channel, "ts": ts}
         view = {"reply": render.reply_modal, "note": render.note_modal, "close": render.close_modal,
                 "meeting": render.meeting_modal}[verb](metadata)
