@@ -97,7 +97,7 @@ def bench_slack(requests: int, concurrency: int, slow_seconds: float) -> dict:
             busy_after = sum(1 for a in service.actions if a.case_number.startswith("2026-1000"))
         finally:
             http.stop()
-            app.listener_runner.listener_executor.shutdown(wait=True)  # let the slow work finish
+            app.lotsen_listeners.pool.shutdown(wait=True)  # let the slow work finish
             session.close()
     figures = {"requests": requests, "concurrency": concurrency, "slow_handler_seconds": slow_seconds,
                "non_200": sum(1 for _, _, status in results if status != 200), "wall_seconds": round(wall, 3),

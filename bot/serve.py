@@ -206,7 +206,7 @@ class LotsenServer:
         if self.telegram is not None:
             self.telegram.stop_receiving()  # finishes the updates being handled
         if self.slack_app is not None:
-            self.slack_app.listener_runner.listener_executor.shutdown(wait=True)  # lazy listeners in flight
+            self.slack_app.lotsen_listeners.pool.shutdown(wait=True)  # the work after the acks, in flight
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=True)  # the current sweep completes
         if self.telegram is not None:

@@ -1,6 +1,6 @@
 """The slack-bolt App: navigators' buttons and modals, entrepreneurs' direct messages and
 slash commands. Every listener acknowledges at once (in the request's own thread) and does
-the slow work — the core, Web API calls — afterwards as a lazy listener on a worker pool, so
+the slow work — the core, Web API calls — afterwards on a worker pool, so
 Slack's 3-second limit holds however busy the workers are.
 
 Retried events are recognised by `event_id` (a bounded memory), never by dropping every
@@ -30,10 +30,6 @@ log = logging.getLogger(__name__)
 UNKNOWN = "Okänd knapp. / Unknown button."
 
 
-def _ack(ack) -> None:
-    ack()
-
-
 class SlackListeners:
     """The listeners' shared state; the methods are registered on the bolt App."""
 
@@ -43,6 +39,19 @@ class SlackListeners:
         self.client = client
         self.keys = keys or ChoiceKeys()
         self.seen = seen or SeenIds(max_size=50_000, ttl=3600)
+        self.pool: ThreadPoolExecutor | None = None  # set by build_slack_app
+
+    def submit(self, work, *args, event_id: str | None = None) -> None:
+        """Run `work` after the acknowledgement, on the worker pool. A failure is logged (no
+        text); a failed event is forgotten so that a redelivery would be handled."""
+        def run() -> None:
+            try:
+                work(*args)
+            except Exception as exc:
+                if event_id:
+                    self.seen.release(event_id)
+                log.error("slack: %s failed: %s", getattr(work, "__name__", "work"), type(exc).__name__, exc_info=exc)
+        self.pool.submit(run)
 
     # --- de-duplication (a global middleware, runs before the ack) -----------------------------
     def dedupe(self, body: dict, next) -> BoltResponse | None:  # noqa: A002 - bolt's name
@@ -173,22 +182,45 @@ def build_slack_app(*, service: LotsenService, client: WebClient, signing_secret
     """A bolt App in acknowledge-first mode. Signature verification (5-minute window) is bolt's
     own, on the raw body; `client` carries the base URL and the 429 retry handler."""
     listeners = listeners or SlackListeners(service, client)
+    listeners.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lotsen-slack")
     bolt_logger = logging.getLogger("bot.adapters.slack.bolt")
     level = bolt_logger.level
     bolt_logger.setLevel(logging.ERROR)  # bolt warns that SLACK_BOT_TOKEN is unused next to `client`: it is meant
     try:
         app = App(client=client, signing_secret=signing_secret, process_before_response=True,
-                  listener_executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lotsen-slack"),
                   token_verification_enabled=False, logger=bolt_logger)
     finally:
         bolt_logger.setLevel(level)
     app.use(listeners.dedupe)
-    lazy = lambda fn: {"ack": _ack, "lazy": [fn]}  # noqa: E731 - ack now, work afterwards
-    app.action(re.compile(r"^lotsen_(claim|reply|note|meeting|close)$"))(**lazy(lambda body: listeners.on_button(body)))
-    app.action(re.compile(r"^lotsen_choice_\d+$"))(**lazy(lambda body: listeners.on_choice(body)))
-    app.view(re.compile(r"^lotsen_(reply|note|close|meeting)_modal$"))(**lazy(lambda body, view: listeners.on_submit(body, view)))
-    app.event("message")(**lazy(lambda event: listeners.on_dm(event)))
-    app.command(re.compile(r"^/(glom_mig|mina_arenden|lots)$"))(**lazy(lambda body, respond: listeners.on_command(body, respond)))
+
+    # Each listener runs in the request's thread: acknowledge, hand the work to the pool, return.
+    # (bolt's own lazy listeners deep-copy the whole request for that, which costs more than the
+    # rest of the acknowledgement together.)
+    @app.action(re.compile(r"^lotsen_(claim|reply|note|meeting|close)$"))
+    def button(ack, body):
+        ack()
+        listeners.submit(listeners.on_button, body)
+
+    @app.action(re.compile(r"^lotsen_choice_\d+$"))
+    def choice(ack, body):
+        ack()
+        listeners.submit(listeners.on_choice, body)
+
+    @app.view(re.compile(r"^lotsen_(reply|note|close|meeting)_modal$"))
+    def submission(ack, body, view):
+        ack()
+        listeners.submit(listeners.on_submit, body, view)
+
+    @app.event("message")
+    def message(ack, body, event):
+        ack()
+        listeners.submit(listeners.on_dm, event, event_id=body.get("event_id"))
+
+    @app.command(re.compile(r"^/(glom_mig|mina_arenden|lots)$"))
+    def command(ack, body, respond):
+        ack()
+        listeners.submit(listeners.on_command, body, respond)
+
     app.error(lambda error, body: log.error("slack: listener failed: %s", type(error).__name__, exc_info=error))
     app.lotsen_listeners = listeners  # for tests and the ports
     return app
