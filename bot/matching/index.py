@@ -62,8 +62,9 @@ class SearchIndex:
     anchors: dict[str, int] = field(default_factory=dict)
     # Per article, the stems of its titles (sv, en): a question using a title names the topic.
     titles: list[list[frozenset[str]]] = field(default_factory=list)
-    # Per article, the stems of each example question (for nearest-example re-ranking).
-    examples: list[list[frozenset[str]]] = field(default_factory=list)
+    # Per article, the stems of each example question and their summed idf (for
+    # nearest-example re-ranking); examples without any indexed stem are left out.
+    examples: list[list[tuple[frozenset[str], float]]] = field(default_factory=list)
     resolver: "TermResolver" = None  # type: ignore[assignment]
 
     @property
@@ -148,8 +149,10 @@ def build_index(kb: KnowledgeBase) -> SearchIndex:
                         en_vocab=frozenset(en_words), specific=anchors_by_id,
                         titles=[[frozenset(index_terms(article.title.get(lang), lang)) for lang in LANGS]
                                 for article in articles],
-                        examples=[[frozenset(index_terms(example, lang)) for lang in LANGS
-                                   for example in article.examples.get(lang, ())] for article in articles])
+                        examples=[])
+    for article in articles:
+        stems = (frozenset(index_terms(example, lang)) for lang in LANGS for example in article.examples.get(lang, ()))
+        index.examples.append([(terms, sum(idf[t] for t in terms)) for terms in stems if terms])
     index.resolver = TermResolver(index.vocabulary)
     for term, plist in index.postings.items():
         position, weight = plist[0]

@@ -12,6 +12,7 @@ words ("kommun", "imorgon") happen to be known. Outcomes:
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -93,7 +94,7 @@ class Matcher:
         evidence, total, query_terms, named = scored.articles, scored.total, scored.query_terms, scored.named
         if not evidence or total <= 0:
             return Match("out_of_scope", lang, 0.0, reason="no known words")
-        ranked = sorted(evidence.items(), key=lambda item: -item[1])[:CANDIDATES]
+        ranked = heapq.nlargest(CANDIDATES, evidence.items(), key=lambda item: item[1])
         ranked = self._rerank(ranked, total, query_terms)
         scores = [(self.index.articles[pos].id, value / total, value) for pos, value in ranked]
         return self._decide(scores, lang, named=self._named_apart(ranked[0][0], named),
@@ -166,17 +167,14 @@ class Matcher:
         scattered over the article."""
         if not ranked:
             return ranked
-        idf = self.index.idf
+        asked = query_terms.keys()
         adjusted = []
         for position, value in ranked:
             best = 0.0
-            for example in self.index.examples[position]:
-                if not example:
-                    continue
-                overlap = sum(query_terms[t] for t in example if t in query_terms)
-                if overlap:
-                    norm = math.sqrt(total * sum(idf.get(t, self.max_idf) for t in example))
-                    best = max(best, overlap / norm)
+            for example, weight in self.index.examples[position]:
+                shared = example & asked
+                if shared:
+                    best = max(best, sum(query_terms[t] for t in shared) / math.sqrt(total * weight))
             value = value * (1.0 - EXAMPLE_BLEND) + EXAMPLE_BLEND * best * total
             if any(title and title <= query_terms.keys() for title in self.index.titles[position]):
                 value += TITLE_BONUS * sum(query_terms[t] for t in max(self.index.titles[position], key=len)

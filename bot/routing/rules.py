@@ -60,11 +60,12 @@ class Rule:
     description: str = ""
 
     def fires(self, *, topics: set[str], roles: set[str], folded: str) -> bool:
+        # Cheap set checks first; the word searches only when they pass.
+        if not (all(clause & topics for clause in self.topics) and all(clause & roles for clause in self.roles)):
+            return False
         if self.unless and self.unless.find(folded):
             return False
-        return (all(clause & topics for clause in self.topics)
-                and all(clause & roles for clause in self.roles)
-                and all(words.find(folded) for words in self.words))
+        return all(words.find(folded) for words in self.words)
 
 
 @dataclass(frozen=True)
@@ -111,10 +112,18 @@ class RoutingRules:
 
     # -- roles ---------------------------------------------------------------------------
     def _fired(self, *, topics: list[str], text: str) -> list[Rule]:
+        """The rules that fire for this question. One question asks this several times
+        (trigger, authorities, roles), so the last answer is kept."""
+        key = (tuple(topics), text)
+        last = self.__dict__.get("_last_fired")
+        if last is not None and last[0] == key:
+            return last[1]
         topic_set = set(topics)
         role_set = {r for t in topics for r in self.topic_roles.get(t, ())}
         folded = fold(text or "")
-        return [rule for rule in self.rules if rule.fires(topics=topic_set, roles=role_set, folded=folded)]
+        fired = [rule for rule in self.rules if rule.fires(topics=topic_set, roles=role_set, folded=folded)]
+        object.__setattr__(self, "_last_fired", (key, fired))  # one tuple: safe across threads
+        return fired
 
     def roles_for(self, *, topics: list[str], text: str) -> list[str]:
         """Roles to convene, in a stable order: the topics' roles in the order given, then

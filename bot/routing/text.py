@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.matching.text import fold as fold_letters
+
+_WORD = re.compile(r"\w+")
 
 def fold(text: str) -> str:
     """Lower-case, strip accents and Swedish diacritics (the matcher's fold), collapse whitespace."""
@@ -43,17 +46,51 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){escaped}")
 
 
+@lru_cache(maxsize=256)
+def _words_of(folded_text: str) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    """The text's words, every prefix of them, and the words in order (one pass per text)."""
+    words = tuple(_WORD.findall(folded_text))
+    prefixes = frozenset(word[:end] for word in words for end in range(1, len(word) + 1))
+    return frozenset(words), prefixes, words
+
+
 @dataclass(frozen=True)
 class WordSet:
-    """A list of words/phrases; `find` returns the first one present in folded text."""
+    """A list of words/phrases; `find` returns one present in folded text, or None.
+
+    Single words are looked up in sets (exact words, word starts, parts of words), so a list of
+    hundreds of words costs about as much as one; only phrases use regular expressions."""
 
     patterns: tuple[str, ...]
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_compiled", tuple((p, compile_pattern(p)) for p in self.patterns))
+        exact, starts, infix, phrases = {}, {}, [], []
+        for pattern in self.patterns:
+            body = fold(pattern.strip().lstrip("=~"))
+            if not _WORD.fullmatch(body):  # phrases, and words with hyphens or digits' commas
+                phrases.append((pattern, compile_pattern(pattern)))
+            elif pattern.strip().startswith("~"):
+                infix.append((pattern, body))
+            elif pattern.strip().startswith("="):
+                exact.setdefault(body, pattern)
+            else:
+                starts.setdefault(body, pattern)
+        object.__setattr__(self, "_exact", exact)
+        object.__setattr__(self, "_starts", starts)
+        object.__setattr__(self, "_infix", tuple(infix))
+        object.__setattr__(self, "_phrases", tuple(phrases))
 
     def find(self, folded_text: str) -> str | None:
-        for pattern, regex in self._compiled:  # type: ignore[attr-defined]
+        words, prefixes, ordered = _words_of(folded_text)
+        exact, starts = self._exact, self._starts  # type: ignore[attr-defined]
+        for word in words & exact.keys():
+            return exact[word]
+        for prefix in prefixes & starts.keys():
+            return starts[prefix]
+        for pattern, body in self._infix:  # type: ignore[attr-defined]
+            if any(body in word for word in ordered):
+                return pattern
+        for pattern, regex in self._phrases:  # type: ignore[attr-defined]
             if regex.search(folded_text):
                 return pattern
         return None
