@@ -150,13 +150,14 @@ class Lotsen:
 def build_lotsen(*, settings: Settings | None = None, channels: dict[str, EntrepreneurChannel] | None = None,
                  desks: dict[str, NavigatorDesk] | None = None, clock: Clock | None = None,
                  database_url: str | None = None, knowledge_dir: Path | None = None,
-                 routing_file: Path | None = None, migrate: bool = True) -> Lotsen:
+                 routing_file: Path | None = None, migrate: bool = True,
+                 bundle: KnowledgeBundle | None = None) -> Lotsen:
     """Build Lotsen. Raises bot.knowledge.problems.InvalidKnowledge on an invalid knowledge base
     or routing rules, bot.config.ConfigError on bad settings."""
     settings = settings or load_settings()
     clock = clock or SystemClock()
-    bundle = KnowledgeBundle.load(knowledge_dir or settings.knowledge_dir,
-                                  routing_file or settings.resolved_routing_file)
+    bundle = bundle or KnowledgeBundle.load(knowledge_dir or settings.knowledge_dir,
+                                            routing_file or settings.resolved_routing_file)
     if bundle.rules is None:
         from bot.knowledge.problems import InvalidKnowledge, Problem
 

@@ -19,9 +19,9 @@ def chat() -> None:
 
     logging.basicConfig(level=logging.ERROR, format="(%(levelname)s %(name)s: %(message)s)")
     settings = settings_or_exit()
-    knowledge_or_exit(settings)  # every problem printed and exit 1 on an invalid knowledge base
+    bundle = knowledge_or_exit(settings)  # every problem printed and exit 1 on an invalid knowledge base
     desk = ConsoleDesk(sys.stdout)
-    lotsen = build_lotsen(settings=settings, channels={CHANNEL: ConsoleChannel(sys.stdout)},
+    lotsen = build_lotsen(settings=settings, bundle=bundle, channels={CHANNEL: ConsoleChannel(sys.stdout)},
                           desks={"slack": desk, "telegram": desk, "console": desk})
     try:
         lotsen.seed_meetings(settings.knowledge_dir / "meetings.yaml")  # so "vilka möten finns?" has answers

@@ -17,12 +17,12 @@ def settings_or_exit() -> Settings:
 
 def knowledge_or_exit(settings: Settings | None = None):
     """The validated knowledge bundle, or every problem printed and exit code 1."""
-    from bot.knowledge.bundle import KnowledgeBundle
+    from bot.knowledge.cache import load_bundle
     from bot.knowledge.problems import InvalidKnowledge
 
     settings = settings or settings_or_exit()
     try:
-        return KnowledgeBundle.load(settings.knowledge_dir, settings.resolved_routing_file)
+        return load_bundle(settings.knowledge_dir, settings.resolved_routing_file)
     except InvalidKnowledge as exc:
         for problem in exc.problems:
             typer.echo(str(problem), err=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from bot.knowledge.check import check_all
+from bot.knowledge.check import load_all
 from bot.knowledge.models import KnowledgeBase
 from bot.knowledge.problems import InvalidKnowledge
 
@@ -14,29 +14,21 @@ from bot.knowledge.problems import InvalidKnowledge
 @dataclass
 class KnowledgeBundle:
     kb: KnowledgeBase
-    routing_file: Path | None
+    rules: object | None = None  # bot.routing.rules.RoutingRules; None without a routing file
 
     @classmethod
     def load(cls, knowledge_dir: Path, routing_file: Path | None) -> "KnowledgeBundle":
         """Load and validate everything; raise InvalidKnowledge with every problem."""
-        kb, problems = check_all(knowledge_dir, routing_file if routing_file and routing_file.exists() else None)
+        kb, rules, problems = load_all(knowledge_dir, routing_file if routing_file and routing_file.exists() else None)
         if problems or kb is None:
             raise InvalidKnowledge(problems)
-        return cls(kb=kb, routing_file=routing_file if routing_file and routing_file.exists() else None)
+        return cls(kb=kb, rules=rules)
 
     @cached_property
     def matcher(self):
         from bot.matching.matcher import Matcher
 
         return Matcher(self.kb)
-
-    @cached_property
-    def rules(self):
-        if self.routing_file is None:
-            return None
-        from bot.routing.loader import load_routing_rules
-
-        return load_routing_rules(self.routing_file, kb=self.kb)
 
     def responder(self):
         from bot.conversation.responder import Responder

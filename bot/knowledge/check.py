@@ -10,9 +10,17 @@ from bot.knowledge.problems import Problem
 
 
 def check_all(knowledge_dir: Path, routing_file: Path | None) -> tuple[KnowledgeBase | None, list[Problem]]:
-    kb, problems = check_knowledge(knowledge_dir)
-    if kb is not None and routing_file is not None:
-        from bot.routing.loader import check_routing_rules
-
-        problems += check_routing_rules(routing_file, kb=kb)
+    kb, _, problems = load_all(knowledge_dir, routing_file)
     return kb, problems
+
+
+def load_all(knowledge_dir: Path, routing_file: Path | None):
+    """(knowledge base, routing rules, problems), each file read and parsed once."""
+    kb, problems = check_knowledge(knowledge_dir)
+    rules = None
+    if kb is not None and routing_file is not None:
+        from bot.routing.loader import parse_routing_rules
+
+        rules, rule_problems = parse_routing_rules(Path(routing_file), kb)
+        problems += rule_problems
+    return kb, rules, problems

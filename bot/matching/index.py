@@ -126,9 +126,13 @@ def build_index(kb: KnowledgeBase) -> SearchIndex:
     vocabulary = sorted({term for weights in per_article for term in weights})
     vocab_set = set(vocabulary)
     # Compounds: "livsmedelsregistrering" also counts for "livsmedel" and "registrering".
+    parts_of: dict[str, list[str]] = {}  # the same stems recur in many articles: split each once
     for weights in per_article:
         for term, weight in list(weights.items()):
-            for part in split_compound(term, vocab_set):
+            parts = parts_of.get(term)
+            if parts is None:
+                parts = parts_of[term] = split_compound(term, vocab_set)
+            for part in parts:
                 if part != term and weights.get(part, 0.0) < weight * COMPOUND_PART:
                     weights[part] = weight * COMPOUND_PART
 
@@ -202,6 +206,14 @@ class TermResolver:
         self.by_first: dict[str, list[str]] = defaultdict(list)
         for term in vocabulary:
             self.by_first[term[:1]].append(term)
+        self.resolve = lru_cache(maxsize=100_000)(self._resolve)
+
+    def __getstate__(self) -> dict:
+        # The look-up cache is rebuilt, not stored (the index may be cached on disk).
+        return {key: value for key, value in self.__dict__.items() if key != "resolve"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
         self.resolve = lru_cache(maxsize=100_000)(self._resolve)
 
     def _longer(self, term: str) -> list[str]:

@@ -336,7 +336,8 @@ class _Checker:
                             ladder=tuple(s for s in ladder if s in LADDER_STEPS))
 
 
-def _parse(path: Path, kb: KnowledgeBase) -> tuple[RoutingRules | None, list[Problem]]:
+def parse_routing_rules(path: Path, kb: KnowledgeBase) -> tuple[RoutingRules | None, list[Problem]]:
+    """The rules and every problem found (rules are only safe to use with no problems)."""
     name = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -373,12 +374,12 @@ def _parse(path: Path, kb: KnowledgeBase) -> tuple[RoutingRules | None, list[Pro
 
 def check_routing_rules(path: Path | str, *, kb: KnowledgeBase) -> list[Problem]:
     """Every problem in the routing rules file, each with file and line."""
-    return sorted(_parse(Path(path), kb)[1], key=lambda p: (p.line or 0, p.message))
+    return sorted(parse_routing_rules(Path(path), kb)[1], key=lambda p: (p.line or 0, p.message))
 
 
 def load_routing_rules(path: Path | str, *, kb: KnowledgeBase) -> RoutingRules:
     """The rules, or InvalidKnowledge carrying every problem."""
-    rules, problems = _parse(Path(path), kb)
+    rules, problems = parse_routing_rules(Path(path), kb)
     if problems or rules is None:
         raise InvalidKnowledge(problems or [Problem(str(path), None, "the routing rules cannot be used")])
     return rules
