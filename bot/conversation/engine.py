@@ -58,12 +58,13 @@ class ConversationEngine:
             conversation = self._conversation(session, incoming, now)
             lang = self.responder.language(text, default=conversation.lang) if text else conversation.lang
             turn = Turn(incoming=incoming, text=text, lang=lang, now=now)
-            if text or incoming.choice:
-                self._store(session, conversation, "in", text or f"[{incoming.choice}]", None, None, now)
             reply = self._dispatch(session, conversation, turn)
             conversation.lang = reply.lang or lang
             conversation.updated_at = now
             session.add(conversation)
+            # Both messages in one statement at the end of the unit of work.
+            if text or incoming.choice:
+                self._store(session, conversation, "in", text or f"[{incoming.choice}]", None, None, now)
             self._store(session, conversation, "out", reply.text, reply.action, reply.topic, now)
         log.info("conversation %s: %s", conversation.id, reply.action)
         return reply
@@ -282,10 +283,11 @@ class ConversationEngine:
 
     @staticmethod
     def _previous_question(session: Session, conversation: Conversation) -> str:
-        """The person's message before this one (their question), if any."""
+        """The person's message before this one (their question), if any. (This one is stored
+        at the end of the unit of work.)"""
         rows = session.exec(select(Message.text).where(Message.conversation_id == conversation.id,
                                                        Message.direction == "in")
-                            .order_by(Message.id.desc()).offset(1).limit(1)).first()
+                            .order_by(Message.id.desc()).limit(1)).first()
         return rows or ""
 
     @staticmethod

@@ -73,16 +73,21 @@ class MeetingsFlow:
     # -- entry point ---------------------------------------------------------------------------
     def handle(self, session: Session, *, conversation: Conversation, turn: Turn) -> Reply | None:
         lang = "en" if turn.lang == "en" else "sv"
+        action = self._route(session, conversation, turn, lang)
+        if action is None:
+            return None  # not about meetings: no savepoint, no flush (the common case)
         try:
             with session.begin_nested():  # a refusal leaves nothing half-written
-                return self._handle(session, conversation, turn, lang)
+                return action()
         except MeetingError as err:
             return Reply(action="meetings", text=err.message(lang), lang=lang)
 
-    def _handle(self, session: Session, conversation: Conversation, turn: Turn, lang: str) -> Reply | None:
+    def _route(self, session: Session, conversation: Conversation, turn: Turn,
+               lang: str) -> Callable[[], Reply | None] | None:
+        """What to do with the message, decided from its text alone (no database)."""
         choice = turn.incoming.choice or ""
         if choice.startswith("meeting:"):
-            return self._on_choice(session, conversation, turn, lang, choice)
+            return lambda: self._on_choice(session, conversation, turn, lang, choice)
         text = _fold(turn.text)
         if not text:
             return None
@@ -92,17 +97,17 @@ class MeetingsFlow:
             if match:
                 number = int(match.group(2))
                 if not 1 <= number <= len(listed):
-                    return self._reply(texts.listing_number_unknown(number, lang), lang)
+                    return lambda: self._reply(texts.listing_number_unknown(number, lang), lang)
                 if match.re is _SIGNUP:
-                    return self._sign_up(session, turn, lang, listed[number - 1])
-                return self._cancel(session, turn, lang, listed[number - 1])
+                    return lambda: self._sign_up(session, turn, lang, listed[number - 1])
+                return lambda: self._cancel(session, turn, lang, listed[number - 1])
         if _MINE.search(text):
-            return self._mine(session, turn, lang)
+            return lambda: self._mine(session, turn, lang)
         tags = self._tags_in(text)
         if _FOLLOW.search(text) and tags:
-            return self._subscribe(session, turn, lang, tags)
+            return lambda: self._subscribe(session, turn, lang, tags)
         if self._is_listing(text):
-            return self._list(session, conversation, turn, lang, tags[0] if tags else None)
+            return lambda: self._list(session, conversation, turn, lang, tags[0] if tags else None)
         return None
 
     def _is_listing(self, text: str) -> bool:
