@@ -12,6 +12,7 @@ import logging
 import re
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from bot.cases.errors import CaseError
@@ -63,9 +64,10 @@ class ConversationEngine:
             conversation.updated_at = now
             session.add(conversation)
             # Both messages in one statement at the end of the unit of work.
-            if text or incoming.choice:
-                self._store(session, conversation, "in", text or f"[{incoming.choice}]", None, None, now)
-            self._store(session, conversation, "out", reply.text, reply.action, reply.topic, now)
+            rows = [self._row(conversation, "in", text or f"[{incoming.choice}]", None, None, now)] \
+                if (text or incoming.choice) else []
+            rows.append(self._row(conversation, "out", reply.text, reply.action, reply.topic, now))
+            session.execute(insert(Message), rows)
         log.info("conversation %s: %s", conversation.id, reply.action)
         return reply
 
@@ -291,7 +293,12 @@ class ConversationEngine:
         return rows or ""
 
     @staticmethod
-    def _store(session: Session, conversation: Conversation, direction: str, text: str,
+    def _row(conversation: Conversation, direction: str, text: str, action: str | None, topic: str | None,
+             now: datetime) -> dict:
+        return {"conversation_id": conversation.id, "direction": direction, "text": text[:STORED_TEXT_LIMIT],
+                "action": action, "topic": topic, "created_at": now}
+
+    @classmethod
+    def _store(cls, session: Session, conversation: Conversation, direction: str, text: str,
                action: str | None, topic: str | None, now: datetime) -> None:
-        session.add(Message(conversation_id=conversation.id, direction=direction, text=text[:STORED_TEXT_LIMIT],
-                            action=action, topic=topic, created_at=now))
+        session.execute(insert(Message), [cls._row(conversation, direction, text, action, topic, now)])
