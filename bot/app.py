@@ -26,8 +26,9 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.messages import Incoming, Reply
 from bot.core.ports import EntrepreneurChannel, NavigatorDesk
 from bot.knowledge.bundle import KnowledgeBundle
-from bot.meetings.admin import cancel_from_desk, submit_meeting
+from bot.meetings.admin import FORM_FIELDS, cancel_from_desk, form_values, parse_command, submit_meeting
 from bot.meetings.flow import MeetingsFlow
+from bot.meetings.models import Meeting
 from bot.meetings.service import erase_person as erase_meeting_data
 from bot.meetings.validation import known_tags
 from bot.outbox.dispatcher import OutboxDispatcher, message_handler
@@ -41,6 +42,13 @@ SORRY = {
            "stund. Det brådskar? Kontakta kommunen: {contact}."),
     "en": ("Something went wrong on my side, and nothing you wrote was lost. Please try again in a moment. "
            "Urgent? Contact the municipality: {contact}."),
+}
+
+COMMAND_USAGE = {
+    "sv": "Skriv fälten som nyckel=värde åtskilda med semikolon, t.ex. titel=Frukost; start=2026-12-03 08:00; "
+          "slut=2026-12-03 09:00; plats=Stadshuset; platser=40; ämnen=upphandling",
+    "en": "Write the fields as key=value separated by semicolons, e.g. titel=Breakfast; start=2026-12-03 08:00; "
+          "slut=2026-12-03 09:00; plats=Town hall; platser=40; ämnen=upphandling",
 }
 
 
@@ -110,6 +118,24 @@ class Lotsen:
         with self.db.writer() as session:
             return cancel_from_desk(session, actor=actor, meeting_id=meeting_id, clock=self.clock,
                                     authorize=self._is_navigator, reason=reason, lang=lang)
+
+    def submit_meeting_command(self, *, actor: Actor, text: str, meeting_id: int | None = None,
+                               lang: str = "sv") -> ActionResult:
+        form = parse_command(text)
+        if not form:
+            return ActionResult(ok=False, message=COMMAND_USAGE["en" if lang == "en" else "sv"])
+        return self.submit_meeting(actor=actor, form=form, meeting_id=meeting_id, lang=lang)
+
+    def meeting_fields(self):
+        return FORM_FIELDS
+
+    def meeting_form(self, meeting_id: int) -> dict[str, str] | None:
+        with self.db.session() as session:
+            meeting = session.get(Meeting, meeting_id)
+            return form_values(meeting) if meeting is not None else None
+
+    def may_act(self, *, actor: Actor, case_number: str) -> bool:
+        return self._is_navigator(actor)
 
     def _is_navigator(self, actor: Actor) -> bool:
         return self.rules.member_for(actor) is not None

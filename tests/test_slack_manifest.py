@@ -26,4 +26,5 @@ def test_manifest_grants_what_the_adapters_call():
     assert {"chat:write", "channels:manage", "groups:write", "channels:read", "groups:read",
             "im:write", "im:history", "commands"} <= scopes
     assert "message.im" in MANIFEST["settings"]["event_subscriptions"]["bot_events"]
-    assert {c["command"] for c in MANIFEST["features"]["slash_commands"]} == {"/lots", "/mina_arenden", "/glom_mig"}
+    assert {c["command"] for c in MANIFEST["features"]["slash_commands"]} == {"/lots", "/mina_arenden", "/glom_mig",
+                                                                             "/lotsen-mote"}

@@ -3,10 +3,21 @@ receive it injected and never reach past it (no matching, routing or tables in a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from bot.core.actions import ActionResult, Actor, NavigatorAction
 from bot.core.messages import Incoming, Reply
+
+
+class MeetingField(Protocol):
+    """One field of the navigators' meeting form (Slack modal, Telegram `key=value`)."""
+
+    name: str  # the form key
+    label_sv: str
+    label_en: str
+    required: bool
+    multiline: bool
 
 
 class LotsenService(Protocol):
@@ -43,6 +54,26 @@ class LotsenService(Protocol):
 
     def cancel_meeting(self, *, actor: Actor, meeting_id: int, reason: str | None = None,
                        lang: str = "sv") -> ActionResult:
+        ...
+
+    def submit_meeting_command(self, *, actor: Actor, text: str, meeting_id: int | None = None,
+                               lang: str = "sv") -> ActionResult:
+        """The same as `submit_meeting`, from the text form `titel=Frukost; start=2026-12-03 08:00; ...`
+        (Telegram `/mote`, `/mote_andra <id> ...`); the core reads the text."""
+        ...
+
+    def meeting_fields(self) -> Sequence[MeetingField]:
+        """The fields of the meeting form, in order (to build a modal)."""
+        ...
+
+    def meeting_form(self, meeting_id: int) -> dict[str, str] | None:
+        """A meeting's current values as form values (to prefill an edit form); None if none."""
+        ...
+
+    def may_act(self, *, actor: Actor, case_number: str) -> bool:
+        """Whether `actor` is a navigator at all (listed in routing_rules.yaml), checked before a
+        form is opened. `case_number=""` asks about the desk in general (meetings). The actions
+        themselves are checked again by the core."""
         ...
 
     def dispatch_outbox(self) -> int:

@@ -20,7 +20,7 @@ from slack_sdk import WebClient
 
 from bot.adapters.choices import ChoiceKeys, valid_case_number
 from bot.adapters.dedupe import SeenIds
-from bot.adapters.slack import render
+from bot.adapters.slack import meetings, render
 from bot.core.actions import OUTCOMES, Actor, NavigatorAction
 from bot.core.messages import Incoming, Reply
 from bot.core.service import LotsenService
@@ -40,6 +40,7 @@ class SlackListeners:
         self.keys = keys or ChoiceKeys()
         self.seen = seen or SeenIds(max_size=50_000, ttl=3600)
         self.pool: ThreadPoolExecutor | None = None  # set by build_slack_app
+        self.meetings = meetings.MeetingCommands(service, client)
 
     def submit(self, work, *args, event_id: str | None = None) -> None:
         """Run `work` after the acknowledgement, on the worker pool. A failure is logged (no
@@ -103,12 +104,9 @@ class SlackListeners:
         if verb == "claim":
             self._act(body, NavigatorAction(actor, "claim", number), channel, ts)
             return
-        may_act = getattr(self.service, "may_act", None)  # the core's check, when it offers one
-        if callable(may_act):
-            allowed = may_act(actor=actor, case_number=number)
-            if not allowed.ok:  # refuse before a form is filled in for nothing
-                self._refuse(body, channel, allowed.message)
-                return
+        if not self.service.may_act(actor=actor, case_number=number):  # refuse before a form is filled in
+            self._refuse(body, channel, meetings.NOT_NAVIGATOR)
+            return
         metadata = {"case": number, "channel": channel, "ts": ts}
         view = {"reply": render.reply_modal, "note": render.note_modal, "close": render.close_modal,
                 "meeting": render.meeting_modal}[verb](metadata)
@@ -220,6 +218,21 @@ def build_slack_app(*, service: LotsenService, client: WebClient, signing_secret
     def command(ack, body, respond):
         ack()
         listeners.submit(listeners.on_command, body, respond)
+
+    @app.command("/lotsen-mote")
+    def meeting_command(ack, body, respond):
+        ack()
+        listeners.submit(listeners.meetings.on_command, body, respond)
+
+    @app.view(meetings.CALLBACK_ID)
+    def meeting_submission(ack, body, view):
+        ack()
+        listeners.submit(listeners.meetings.on_submit, body, view)
+
+    @app.action(meetings.REOPEN_ACTION)
+    def meeting_reopen(ack, body):
+        ack()
+        listeners.submit(listeners.meetings.on_reopen, body)
 
     app.error(lambda error, body: log.error("slack: listener failed: %s", type(error).__name__, exc_info=error))
     app.lotsen_listeners = listeners  # for tests and the ports
