@@ -18,7 +18,7 @@ from telegram import Update
 from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerStop, CallbackQueryHandler,
                           CommandHandler, MessageHandler, TypeHandler, filters)
 
-from bot.adapters.telegram import handlers, navigators
+from bot.adapters.telegram import handlers, meetings, navigators
 from bot.adapters.telegram.context import TelegramContext
 from bot.adapters.telegram.ratelimit import PacedRateLimiter
 from bot.core.service import LotsenService
@@ -58,11 +58,13 @@ def build_application(*, token: str, service: LotsenService, api_url: str = "htt
     application.add_handler(CommandHandler("lots", handlers.on_lots, filters=private))
     application.add_handler(CommandHandler(["mina_arenden", "arenden"], handlers.on_my_cases, filters=private))
     application.add_handler(CommandHandler("glom_mig", handlers.on_forget_me, filters=private))
+    application.add_handler(CommandHandler(meetings.COMMANDS, meetings.on_private_meeting_command, filters=private))
     application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, handlers.on_text))
     application.add_handler(CallbackQueryHandler(handlers.on_choice, pattern=r"^e:"))
     if navigator_chat_id is not None:
         group = filters.Chat(chat_id=navigator_chat_id)
         application.add_handler(CallbackQueryHandler(navigators.on_nav_button, pattern=r"^n:"))
+        application.add_handler(CommandHandler(meetings.COMMANDS, meetings.on_meeting_command, filters=group))
         application.add_handler(MessageHandler(group & filters.REPLY & filters.TEXT & ~filters.COMMAND,
                                                navigators.on_group_reply))
     application.add_error_handler(handlers.on_error)
