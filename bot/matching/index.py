@@ -24,7 +24,7 @@ EXAMPLE_BASE, EXAMPLE_SPREAD = 0.25, 0.35
 PHRASE_PART = 0.6
 COMPOUND_PART = 0.7  # weight of a compound's parts relative to the compound
 ANCHOR_RUNNER_UP = 0.7  # no other article has the anchor as a keyword of its own
-MAX_POSTINGS = 256  # impact-ordered truncation keeps scoring cheap for huge bases
+MAX_POSTINGS = 128  # impact-ordered truncation keeps scoring cheap for huge bases
 MIN_PREFIX = 5
 MIN_FAMILY = 6
 FAMILY_QUALITY = 0.85
@@ -143,11 +143,12 @@ def build_index(kb: KnowledgeBase) -> SearchIndex:
     total = max(1, len(articles))
     idf = {}
     for term, plist in postings.items():
+        # Document frequency counts strong occurrences fully and weak ones partly; it is taken
+        # before the postings are cut to the strongest MAX_POSTINGS.
+        df = sum(weight for _, weight in plist)
+        idf[term] = math.log(1.0 + total / max(df, 0.5))
         plist.sort(key=lambda item: -item[1])
         del plist[MAX_POSTINGS:]
-        # Document frequency counts strong occurrences fully and weak ones partly.
-        df = sum(weight for _, weight in plist) if len(plist) < MAX_POSTINGS else len(postings[term])
-        idf[term] = math.log(1.0 + total / max(df, 0.5))
     index = SearchIndex(articles=articles, postings=dict(postings), idf=idf,
                         vocabulary=sorted(postings), sv_vocab=frozenset(sv_words),
                         en_vocab=frozenset(en_words), specific=anchors_by_id,

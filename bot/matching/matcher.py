@@ -141,15 +141,22 @@ class Matcher:
             # A word counts once, with its most specific resolution.
             word_weight = max(index.idf[term] * quality for term, quality in resolved.items())
             total += word_weight
-            best_for_article: dict[int, float] = defaultdict(float)
             for term, quality in resolved.items():
-                term_idf = index.idf[term]
-                query_terms[term] = max(query_terms.get(term, 0.0), term_idf * quality)
+                query_terms[term] = max(query_terms.get(term, 0.0), index.idf[term] * quality)
                 if quality >= ANCHOR_QUALITY and term in index.anchors:
                     named[index.anchors[term]].add(term)
+            if len(resolved) == 1:  # the common case: add straight to the evidence
+                ((term, quality),) = resolved.items()
+                scale = index.idf[term] * quality
                 for position, weight in index.postings[term]:
-                    value = term_idf * quality * weight
-                    if value > best_for_article[position]:
+                    evidence[position] += scale * weight
+                continue
+            best_for_article: dict[int, float] = {}
+            for term, quality in resolved.items():
+                scale = index.idf[term] * quality
+                for position, weight in index.postings[term]:
+                    value = scale * weight
+                    if value > best_for_article.get(position, 0.0):
                         best_for_article[position] = value
             for position, value in best_for_article.items():
                 evidence[position] += value
