@@ -67,7 +67,7 @@ class ConversationEngine:
             rows = [self._row(conversation, "in", text or f"[{incoming.choice}]", None, None, now)] \
                 if (text or incoming.choice) else []
             rows.append(self._row(conversation, "out", reply.text, reply.action, reply.topic, now))
-            session.execute(insert(Message), rows)
+            session.connection().execute(insert(Message.__table__), rows)  # Core: no ORM bookkeeping
         log.info("conversation %s: %s", conversation.id, reply.action)
         return reply
 
@@ -301,4 +301,5 @@ class ConversationEngine:
     @classmethod
     def _store(cls, session: Session, conversation: Conversation, direction: str, text: str,
                action: str | None, topic: str | None, now: datetime) -> None:
-        session.execute(insert(Message), [cls._row(conversation, direction, text, action, topic, now)])
+        session.connection().execute(insert(Message.__table__), [cls._row(conversation, direction, text, action,
+                                                                           topic, now)])
