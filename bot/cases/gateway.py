@@ -4,7 +4,6 @@ buttons. Everything runs inside the engine's unit of work."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
@@ -14,20 +13,11 @@ from bot.cases.models import Case
 from bot.cases.queries import open_cases_for
 from bot.cases.service import add_entrepreneur_message, answer_meeting, create_case, parse_choice
 from bot.cases.states import OPEN_STATUSES
+from bot.core.clock import ManualClock
 from bot.conversation.case_gateway import CaseInfo, OpenedCase
 from bot.conversation.models import Conversation
 from bot.knowledge.models import KnowledgeBase
 from bot.routing.rules import RoutingRules, Trigger
-
-
-@dataclass(frozen=True)
-class _At:
-    """A clock stopped at the engine's `now`."""
-
-    moment: datetime
-
-    def now(self) -> datetime:
-        return self.moment
 
 
 def _info(case: Case) -> CaseInfo:
@@ -50,7 +40,7 @@ class CasesGateway:
             trigger = Trigger(reason, "")  # type: ignore[arg-type]
         case = create_case(session, rules=self.rules, kb=self.kb, channel=conversation.channel,
                            user_id=conversation.user_id, address=conversation.address, text=words,
-                           topics=list(topics), contact=contact, consent_text=consent_text, clock=_At(now),
+                           topics=list(topics), contact=contact, consent_text=consent_text, clock=ManualClock(now),
                            lang=lang, trigger=trigger, roles=list(roles) or None, consent_at=consent_at)
         return OpenedCase(case_id=case.id, number=case.number, roles=list(case.roles))
 
@@ -64,7 +54,7 @@ class CasesGateway:
         return [_info(case) for case in open_cases_for(session, channel=channel, user_id=user_id)]
 
     def add_entrepreneur_message(self, session: Session, *, case_id: int, text: str, now: datetime) -> None:
-        add_entrepreneur_message(session, case_id=case_id, text=text, clock=_At(now))
+        add_entrepreneur_message(session, case_id=case_id, text=text, clock=ManualClock(now))
 
     def answer_choice(self, session: Session, *, conversation: Conversation, choice: str,
                       now: datetime) -> str | None:
@@ -75,7 +65,7 @@ class CasesGateway:
             return None
         number, accept = parsed
         return answer_meeting(session, case_number=number, channel=conversation.channel,
-                              user_id=conversation.user_id, accept=accept, clock=_At(now))
+                              user_id=conversation.user_id, accept=accept, clock=ManualClock(now))
 
 
 __all__ = ["CasesGateway"]

@@ -21,6 +21,7 @@ from bot.conversation.case_gateway import CaseGateway
 from bot.conversation.contact import parse_contact, reachable
 from bot.conversation.flows import Flow, Turn
 from bot.conversation.models import Conversation, Message
+from bot.conversation.render import render_answer
 from bot.conversation.responder import Responder
 from bot.conversation.states import State, check_transition
 from bot.core.clock import Clock
@@ -176,8 +177,6 @@ class ConversationEngine:
         if conversation.state == State.CLARIFYING:
             self._settle(conversation)
         conversation.unanswered_streak = 0
-        from bot.conversation.render import render_answer
-
         return Reply(action="answer", text=render_answer(article, lang), lang=lang, topic=topic, confidence=1.0)
 
     def _on_clarification(self, conversation: Conversation, turn: Turn) -> Reply | None:

@@ -19,6 +19,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from bot.core.clock import ManualClock
 from bot.conversation.flows import Turn
 from bot.conversation.models import Conversation
 from bot.core.messages import Attachment, Button, Reply
@@ -48,14 +49,6 @@ def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", (text or "").lower())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(_PUNCT.sub(" ", text).split())
-
-
-@dataclass(frozen=True, slots=True)
-class _At:
-    when: datetime
-
-    def now(self) -> datetime:
-        return self.when
 
 
 @dataclass
@@ -151,7 +144,7 @@ class MeetingsFlow:
         incoming = turn.incoming
         result = service.sign_up(session, meeting_id=meeting_id, channel=incoming.channel,
                                  address=incoming.address, user_id=incoming.user_id, lang=lang,
-                                 clock=_At(turn.now))
+                                 clock=ManualClock(turn.now))
         meeting = result.meeting
         if result.signup.status == "waitlisted":
             return self._reply(texts.waitlisted(meeting, lang, result.position), lang,
@@ -162,14 +155,14 @@ class MeetingsFlow:
     def _cancel(self, session, turn, lang, meeting_id) -> Reply:
         incoming = turn.incoming
         service.cancel_signup(session, meeting_id=meeting_id, channel=incoming.channel,
-                              user_id=incoming.user_id, clock=_At(turn.now))
+                              user_id=incoming.user_id, clock=ManualClock(turn.now))
         meeting = service.get_meeting(session, meeting_id=meeting_id)
         return self._reply(texts.signup_cancelled(meeting, lang), lang)
 
     def _answer_invitation(self, session, turn, lang, meeting_id, accept) -> Reply:
         incoming = turn.incoming
         signup = service.respond_to_invitation(session, meeting_id=meeting_id, channel=incoming.channel,
-                                               user_id=incoming.user_id, accept=accept, clock=_At(turn.now))
+                                               user_id=incoming.user_id, accept=accept, clock=ManualClock(turn.now))
         meeting = service.get_meeting(session, meeting_id=meeting_id)
         if self.on_invitation_answer is not None:
             self.on_invitation_answer(session, meeting, signup, accept)
@@ -180,7 +173,7 @@ class MeetingsFlow:
     def _subscribe(self, session, turn, lang, tags) -> Reply:
         incoming = turn.incoming
         service.subscribe(session, tags=tags, channel=incoming.channel, address=incoming.address,
-                          user_id=incoming.user_id, clock=_At(turn.now), known_tags=self.known_tags, lang=lang)
+                          user_id=incoming.user_id, clock=ManualClock(turn.now), known_tags=self.known_tags, lang=lang)
         return self._reply(texts.subscribed(tags, lang), lang)
 
     def _mine(self, session, turn, lang) -> Reply:
