@@ -69,14 +69,10 @@ class Responder:
 
     def navigator_request(self, text: str, *, lang: str) -> Reply:
         """An explicit request for a navigator: roles from what the text mentions, if anything."""
-        match = self.matcher.match(text, lang=lang) if text else None
-        topics = list(match.mentioned) if match is not None else []
+        topics = list(self.matcher.match(text, lang=lang).mentioned) if text else []
         roles = self.rules.roles_for(topics=topics, text=text) if self.rules else ["naringsliv"]
-        titles = [self.kb.articles[t].title.get(lang) for t in topics if t in self.kb.articles]
-        names = [self.rules.role_name(role, lang) for role in roles] if self.rules else roles
         return Reply(action="escalate", lang=lang, roles=roles, topics=topics, reason="explicit_request",
-                     text=escalation_text.explain(trigger_kind="explicit_request", titles=titles,
-                                                  role_names=names, lang=lang))
+                     text=self._explain("explicit_request", topics, roles, lang))
 
     def _escalation(self, text: str, match: Match, unanswered_streak: int) -> Reply | None:
         if self.rules is None:
@@ -87,13 +83,15 @@ class Responder:
         if trigger is None:
             return None
         roles = self.rules.roles_for(topics=topics, text=text)
-        titles = [self.kb.articles[t].title.get(match.lang) for t in topics if t in self.kb.articles]
-        role_names = [self.rules.role_name(role, match.lang) for role in roles]
-        explanation = escalation_text.explain(trigger_kind=trigger.kind, titles=titles, role_names=role_names,
-                                              lang=match.lang)
+        explanation = self._explain(trigger.kind, topics, roles, match.lang)
         if match.action == "answer":
             # What applies comes first; the offer of a meeting comes with it, not instead of it.
             explanation = render_brief(self.kb.articles[match.topic], match.lang) + "\n\n" + explanation
         return Reply(action="escalate", lang=match.lang, topic=match.topic if match.action == "answer" else None,
                      alternatives=[t for t in topics if t != match.topic], confidence=match.confidence,
                      roles=roles, topics=topics, reason=trigger.kind, text=explanation)
+
+    def _explain(self, kind: str, topics: list[str], roles: list[str], lang: str) -> str:
+        titles = [self.kb.articles[t].title.get(lang) for t in topics if t in self.kb.articles]
+        names = [self.rules.role_name(role, lang) for role in roles] if self.rules else roles
+        return escalation_text.explain(trigger_kind=kind, titles=titles, role_names=names, lang=lang)
