@@ -37,7 +37,9 @@ class Responder:
 
     def respond(self, text: str, *, lang: str | None = None, unanswered_streak: int = 0) -> Reply:
         cleaned = clean(text, limit=MAX_MATCH_CHARS)
-        lang = self.matcher.language(cleaned, default=lang or "sv") if cleaned else (lang or "sv")
+        # A given language is used as it is (the engine has already detected it, with the
+        # conversation's language as the fallback); otherwise it is detected here.
+        lang = lang or (self.matcher.language(cleaned) if cleaned else "sv")
         profile = self.kb.profile
         if not cleaned:
             return Reply(action="invalid", text=render_unreadable(profile, lang, "empty"), lang=lang)
