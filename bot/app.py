@@ -20,6 +20,7 @@ from bot.cases.outbox_handlers import make_case_outbox
 from bot.config import Settings, load_settings
 from bot.conversation import texts
 from bot.conversation.engine import ConversationEngine
+from bot.conversation.texts import is_erasure_request
 from bot.conversation.render import render_privacy, render_smalltalk
 from bot.core.actions import ActionResult, Actor, NavigatorAction
 from bot.core.clock import Clock, SystemClock
@@ -72,6 +73,11 @@ class Lotsen:
 
     # -- entrepreneurs -------------------------------------------------------------------------
     def handle(self, incoming: Incoming) -> Reply:
+        if is_erasure_request(incoming.text):
+            # The privacy notice promises: write "glöm mig" / "forget me" and we erase your data.
+            return self._safely(lambda: self.erase(channel=incoming.channel, user_id=incoming.user_id,
+                                                   lang=self.engine.responder.language(incoming.text)),
+                                incoming.text)
         return self._safely(lambda: self.engine.handle(incoming), incoming.text)
 
     def start(self, *, channel: str, user_id: str, lang: str | None = None) -> Reply:
@@ -83,16 +89,18 @@ class Lotsen:
         return self._safely(lambda: self.engine.request_navigator(incoming), incoming.text)
 
     def my_cases(self, *, channel: str, user_id: str, lang: str | None = None) -> Reply:
-        lang = lang if lang in ("sv", "en") else "sv"
         gateway: CasesGateway = self.engine.cases
         with self.db.session() as session:
+            lang = lang if lang in ("sv", "en") else self.engine.language_of(session, channel=channel,
+                                                                             user_id=str(user_id))
             cases = gateway.open_cases(session, channel=channel, user_id=str(user_id))
         return Reply(action="case_message", text=texts.open_cases(cases, lang), lang=lang)
 
     def erase(self, *, channel: str, user_id: str, lang: str | None = None) -> Reply:
         """Erase the person's personal data in every domain in one unit of work."""
-        lang = lang if lang in ("sv", "en") else "sv"
         with self.db.writer() as session:
+            if lang not in ("sv", "en"):
+                lang = self.engine.language_of(session, channel=channel, user_id=str(user_id))
             report = erase_case_data(session, channel=channel, user_id=str(user_id), clock=self.clock)
             signups = erase_meeting_data(session, channel=channel, user_id=str(user_id), clock=self.clock)
         text = report.text(lang)

@@ -260,3 +260,21 @@ def test_navigators_create_and_cancel_meetings_through_the_service(world):
     assert not bad.ok  # end before start: refused, nothing written
     assert lotsen.cancel_meeting(actor=ALKO, meeting_id=meeting_id).ok
     assert "städtjänster" not in say(lotsen, "vilka möten finns?").text
+
+
+@pytest.mark.parametrize("words, lang", [("Glöm mig!", "sv"), ("forget me", "en")])
+def test_writing_forget_me_erases_as_the_privacy_notice_promises(world, words, lang):
+    lotsen, _, _ = world
+    opened = _open_case(lotsen)
+    reply = say(lotsen, words)
+    assert reply.action == "erased" and reply.lang == lang
+    with lotsen.db.session() as session:
+        case = session.exec(select(Case)).one()
+        assert case.number == opened.case_number and case.contact_name is None
+        assert session.exec(select(Message)).all() == []
+
+
+def test_my_cases_answers_in_the_language_the_person_writes(world):
+    lotsen, _, _ = world
+    say(lotsen, "Do I need a building permit for a shed?")
+    assert lotsen.my_cases(channel="test", user_id="u1").text == "You have no open cases."

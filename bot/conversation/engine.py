@@ -283,6 +283,13 @@ class ConversationEngine:
         return conversation
 
     @staticmethod
+    def language_of(session: Session, *, channel: str, user_id: str) -> str:
+        """The language the person last wrote in ("sv" if we have not talked)."""
+        lang = session.exec(select(Conversation.lang).where(Conversation.channel == channel,
+                                                            Conversation.user_id == user_id)).first()
+        return lang or "sv"
+
+    @staticmethod
     def _previous_question(session: Session, conversation: Conversation) -> str:
         """The person's message before this one (their question), if any. (This one is stored
         at the end of the unit of work.)"""

@@ -16,7 +16,8 @@ def explain(*, trigger_kind: str, titles: list[str], role_names: list[str], lang
     about = _join(titles, lang)
     if lang == "sv":
         reason = {
-            "multi_authority": f"Din fråga berör flera delar av kommunen ({about}).",
+            "multi_authority": "Din fråga berör flera delar av kommunen"
+                               + (f" ({about})." if len(titles) > 1 else "."),
             "explicit_request": "Du vill prata med någon, det ordnar jag.",
             "unanswered": "Jag har inte kunnat svara på dina frågor, så jag tar hjälp av en människa.",
             "dispute": "Det låter som att det är bråttom eller gäller ett beslut du vill ifrågasätta.",
@@ -26,7 +27,8 @@ def explain(*, trigger_kind: str, titles: list[str], role_names: list[str], lang
                 "För det behöver jag ditt samtycke till att vi sparar dina kontaktuppgifter och din fråga "
                 "i ärendet. Vill du det? Svara ja eller nej.")
     reason = {
-        "multi_authority": f"Your question involves several parts of the municipality ({about}).",
+        "multi_authority": "Your question involves several parts of the municipality"
+                           + (f" ({about})." if len(titles) > 1 else "."),
         "explicit_request": "You would like to talk to someone; I will arrange that.",
         "unanswered": "I have not been able to answer your questions, so I will bring in a person.",
         "dispute": "It sounds urgent, or like a decision you want to challenge.",

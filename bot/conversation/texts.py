@@ -95,4 +95,15 @@ NO = frozenset({"nej", "nej tack", "no", "nope", "n", "no thanks", "no thank you
                 "not now", "avbryt", "cancel", "stopp", "stop"})
 NAVIGATOR_WORDS = frozenset({"lots", "lotsen", "en lots", "foretagslots", "en foretagslots", "navigator",
                              "a navigator", "business navigator", "lots tack", "lots please", "ja lots"})
+ERASE_WORDS = frozenset({"glom mig", "glom mig tack", "radera mig", "radera mina uppgifter", "ta bort mina uppgifter",
+                         "forget me", "forget me please", "delete my data", "erase my data", "/glom_mig"})
+
+
+def is_erasure_request(text: str | None) -> bool:
+    """The whole message asks to be forgotten ("glöm mig", "forget me")."""
+    from bot.matching.text import fold
+
+    return " ".join(fold(text or "").replace("!", " ").replace(".", " ").split()) in ERASE_WORDS
+
+
 CANCEL = frozenset({"avbryt", "cancel", "stopp", "stop", "ångra", "angra"})
