@@ -41,6 +41,7 @@ class Thresholds:
     high_min_evidence: float = 2.0  # ... with some specificity
     lead_score: float = 0.45  # a match clearly ahead of the runner-up ...
     lead_margin: float = 0.12  # ... by at least this much
+    titled_min_score: float = 0.15  # the question uses the topic's title ("... krävs bygglov ...")
     named_min_score: float = 0.5  # the question names the topic ("bygglov") and little else
     vague_min_score: float = 0.3  # a question of known words only, matching this well ...
     vague_min_evidence: float = 1.0
@@ -206,7 +207,8 @@ class Matcher:
         fits = ((top_evidence >= t.strong_evidence and top_score >= t.strong_min_score)
                 or (top_score >= t.high_score and top_evidence >= t.high_min_evidence)
                 or (top_score >= t.lead_score and lead >= t.lead_margin and top_evidence >= t.high_min_evidence)
-                or (top_id in named and top_score >= t.named_min_score))
+                or (top_id in named and top_score >= t.named_min_score)
+                or (top_id in titled and top_score >= t.titled_min_score))
         if not fits and vague and top_score >= t.vague_min_score and top_evidence >= t.vague_min_evidence:
             options = [topic for topic, score, _ in scores[:3] if score >= top_score * t.vague_ratio]
             if len(options) >= 2:
