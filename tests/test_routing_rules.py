@@ -35,6 +35,19 @@ def test_fold_and_patterns():
     assert words.find(fold("ringmig")) is None
 
 
+def test_phrases_are_found_wherever_their_first_word_starts_a_word():
+    """Phrases are only tried when a word of the text starts with the phrase's first word;
+    that shortcut must never hide a phrase that is there."""
+    words = WordSet(("ring mig", "e-handel", "~tjänst avgift", "=öl och vin"))
+    assert words.find(fold("Kan ni ringa mig?")) is None  # "ringa" is not "ring"
+    assert words.find(fold("ring migration")) == "ring mig"  # the last word is a start of a word
+    assert words.find(fold("Vi driver E-handel")) == "e-handel"
+    assert words.find(fold("ehandel")) is None
+    assert words.find(fold("tillsynstjänst avgift")) == "~tjänst avgift"  # infix: inside a word
+    assert words.find(fold("Får vi sälja öl och vin?")) == "=öl och vin"
+    assert words.find(fold("öl och vinäger")) is None
+
+
 @pytest.mark.parametrize("text, kind", [
     ("kan jag prata med någon?", "explicit_request"),
     ("Kan jag prata med nagon pa kommunen", "explicit_request"),

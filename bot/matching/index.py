@@ -65,6 +65,8 @@ class SearchIndex:
     # Per article, the stems of each example question and their summed idf (for
     # nearest-example re-ranking); examples without any indexed stem are left out.
     examples: list[list[tuple[frozenset[str], float]]] = field(default_factory=list)
+    # The same, inverted: stem -> article position -> indexes into examples[position].
+    example_postings: dict[str, dict[int, list[int]]] = field(default_factory=dict)
     resolver: "TermResolver" = None  # type: ignore[assignment]
 
     @property
@@ -158,6 +160,10 @@ def build_index(kb: KnowledgeBase) -> SearchIndex:
     for article in articles:
         stems = (frozenset(index_terms(example, lang)) for lang in LANGS for example in article.examples.get(lang, ()))
         index.examples.append([(terms, sum(idf[t] for t in terms)) for terms in stems if terms])
+    for position, examples in enumerate(index.examples):
+        for number, (terms, _) in enumerate(examples):
+            for term in terms:
+                index.example_postings.setdefault(term, {}).setdefault(position, []).append(number)
     index.resolver = TermResolver(index.vocabulary)
     for term, plist in index.postings.items():
         position, weight = plist[0]

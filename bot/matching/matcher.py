@@ -175,14 +175,23 @@ class Matcher:
         scattered over the article."""
         if not ranked:
             return ranked
-        asked = query_terms.keys()
+        # Sum the question's weights per example that shares stems with it, through the
+        # inverted example index: a few look-ups per stem instead of a pass over every example.
+        shared: dict[tuple[int, int], float] = defaultdict(float)
+        for term, term_weight in query_terms.items():
+            by_article = self.index.example_postings.get(term)
+            if by_article:
+                for position, _ in ranked:
+                    for number in by_article.get(position, ()):
+                        shared[position, number] += term_weight
+        closest: dict[int, float] = defaultdict(float)
+        for (position, number), summed in shared.items():
+            similarity = summed / math.sqrt(total * self.index.examples[position][number][1])
+            if similarity > closest[position]:
+                closest[position] = similarity
         adjusted = []
         for position, value in ranked:
-            best = 0.0
-            for example, weight in self.index.examples[position]:
-                shared = example & asked
-                if shared:
-                    best = max(best, sum(query_terms[t] for t in shared) / math.sqrt(total * weight))
+            best = closest.get(position, 0.0)
             value = value * (1.0 - EXAMPLE_BLEND) + EXAMPLE_BLEND * best * total
             if any(title and title <= query_terms.keys() for title in self.index.titles[position]):
                 value += TITLE_BONUS * sum(query_terms[t] for t in max(self.index.titles[position], key=len)

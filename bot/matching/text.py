@@ -71,15 +71,17 @@ def is_framing(word: str) -> bool:
 def clean(text: str, *, limit: int | None = None) -> str:
     """Readable, safe text: normalised, control/format characters removed, trimmed."""
     text = unicodedata.normalize("NFKC", text or "")
-    kept = []
-    for char in text:
-        category = unicodedata.category(char)
-        if category == "Cf" or (category == "Cc" and char not in "\n\t"):
-            continue  # zero-width, bidi overrides, soft hyphens, control characters
-        if category in ("Cs", "Co", "Cn"):
-            continue  # lone surrogates, private use, unassigned
-        kept.append(char)
-    cleaned = _SPACE.sub(" ", "".join(kept)).strip()
+    if not text.isprintable():  # printable text (the usual case) has none of what is removed
+        kept = []
+        for char in text:
+            category = unicodedata.category(char)
+            if category == "Cf" or (category == "Cc" and char not in "\n\t"):
+                continue  # zero-width, bidi overrides, soft hyphens, control characters
+            if category in ("Cs", "Co", "Cn"):
+                continue  # lone surrogates, private use, unassigned
+            kept.append(char)
+        text = "".join(kept)
+    cleaned = _SPACE.sub(" ", text).strip()
     if limit is not None and len(cleaned) > limit:
         cleaned = cleaned[:limit]
     return cleaned
@@ -125,6 +127,9 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if fold(w) not in STOPWORDS and len(w) > 1 and not w.isdigit()]
 
 
+_LATIN1_NON_LATIN = frozenset("ªºµ")  # the only letters below U+0250 not named LATIN
+
+
 def has_letters(text: str) -> bool:
     return any(char.isalpha() for char in text)
 
@@ -134,6 +139,8 @@ def is_latin(text: str) -> bool:
     letters = [char for char in text if char.isalpha()]
     if not letters:
         return False
+    if all(char < "\u0250" and char not in _LATIN1_NON_LATIN for char in letters):
+        return True  # Basic Latin up to Latin Extended-B: every letter there is Latin
     latin = sum(1 for char in letters if "LATIN" in unicodedata.name(char, ""))
     return latin / len(letters) >= 0.6
 

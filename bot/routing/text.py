@@ -68,7 +68,10 @@ class WordSet:
         for pattern in self.patterns:
             body = fold(pattern.strip().lstrip("=~"))
             if not _WORD.fullmatch(body):  # phrases, and words with hyphens or digits' commas
-                phrases.append((pattern, compile_pattern(pattern)))
+                # A phrase that starts at a word start can only be there if the text has a word
+                # starting with its first word: a set look-up spares most regular expressions.
+                gate = None if pattern.strip().startswith("~") else _WORD.match(body)
+                phrases.append((pattern, compile_pattern(pattern), gate.group() if gate else None))
             elif pattern.strip().startswith("~"):
                 infix.append((pattern, body))
             elif pattern.strip().startswith("="):
@@ -90,8 +93,8 @@ class WordSet:
         for pattern, body in self._infix:  # type: ignore[attr-defined]
             if any(body in word for word in ordered):
                 return pattern
-        for pattern, regex in self._phrases:  # type: ignore[attr-defined]
-            if regex.search(folded_text):
+        for pattern, regex, gate in self._phrases:  # type: ignore[attr-defined]
+            if (gate is None or gate in prefixes) and regex.search(folded_text):
                 return pattern
         return None
 
