@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from bot.conversation.flows import Turn
+from bot.conversation import store
 from bot.conversation.models import Conversation
 from bot.core.clock import STOCKHOLM
 from bot.core.messages import Incoming
@@ -41,23 +42,18 @@ class Chat:
     def __init__(self, db, clock, user="u1", channel="telegram"):
         self.db, self.clock, self.user, self.channel = db, clock, user, channel
         self.flow = MeetingsFlow(known_tags=TAGS)
-        with db.session() as session:
-            conv = session.exec(select(Conversation).where(Conversation.channel == channel,
-                                                           Conversation.user_id == user)).first()
-            if conv is None:
-                conv = Conversation(channel=channel, user_id=user, address=f"chat-{user}",
-                                    created_at=clock.now(), updated_at=clock.now())
-                session.add(conv)
-                session.flush()
-            self.conversation_id = conv.id
+        with db.unit() as unit:
+            self.conversation_id = store.load_or_create(unit.connection, channel=channel, user_id=user,
+                                                        address=f"chat-{user}", now=clock.now()).id
 
     def say(self, text="", *, choice=None, lang="sv"):
-        with self.db.session() as session:
-            conv = session.get(Conversation, self.conversation_id)
+        with self.db.unit() as unit:
+            conv = store.load_or_create(unit.connection, channel=self.channel, user_id=self.user,
+                                        address=f"chat-{self.user}", now=self.clock.now())
             turn = Turn(incoming=Incoming(channel=self.channel, user_id=self.user, text=text, choice=choice,
                                           chat_id=f"chat-{self.user}"), text=text, lang=lang, now=self.clock.now())
-            reply = self.flow.handle(session, conversation=conv, turn=turn)
-            session.add(conv)
+            reply = self.flow.handle(unit, conversation=conv, turn=turn)
+            store.save(unit.connection, record=conv)
             return reply
 
 

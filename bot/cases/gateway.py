@@ -15,7 +15,7 @@ from bot.cases.service import add_entrepreneur_message, answer_meeting, create_c
 from bot.cases.states import OPEN_STATUSES
 from bot.core.clock import ManualClock
 from bot.conversation.case_gateway import CaseInfo, OpenedCase
-from bot.conversation.models import Conversation
+from bot.conversation.store import ConversationRecord
 from bot.knowledge.models import KnowledgeBase
 from bot.routing.rules import RoutingRules, Trigger
 
@@ -29,7 +29,7 @@ class CasesGateway:
     def __init__(self, *, rules: RoutingRules, kb: KnowledgeBase | None) -> None:
         self.rules, self.kb = rules, kb
 
-    def open_case(self, session: Session, *, conversation: Conversation, words: str, topics: list[str],
+    def open_case(self, session: Session, *, conversation: ConversationRecord, words: str, topics: list[str],
                   roles: list[str], contact: Contact, consent_text: str, consent_at: datetime, lang: str,
                   now: datetime, reason: str | dict | None = None) -> OpenedCase:
         """Raises a CaseError (InvalidContact, ...) with sv/en text; then nothing is written."""
@@ -56,7 +56,7 @@ class CasesGateway:
     def add_entrepreneur_message(self, session: Session, *, case_id: int, text: str, now: datetime) -> None:
         add_entrepreneur_message(session, case_id=case_id, text=text, clock=ManualClock(now))
 
-    def answer_choice(self, session: Session, *, conversation: Conversation, choice: str,
+    def answer_choice(self, session: Session, *, conversation: ConversationRecord, choice: str,
                       now: datetime) -> str | None:
         """A pressed case button ("case:<number>:meeting:accept|decline") → the text to show, or
         None when the key is not one of ours. Raises CaseError when it cannot be done."""

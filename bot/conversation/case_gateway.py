@@ -9,7 +9,7 @@ from typing import Protocol
 from sqlmodel import Session
 
 from bot.cases.contact import Contact
-from bot.conversation.models import Conversation
+from bot.conversation.store import ConversationRecord
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class CaseInfo:
 
 
 class CaseGateway(Protocol):
-    def open_case(self, session: Session, *, conversation: Conversation, words: str, topics: list[str],
+    def open_case(self, session: Session, *, conversation: ConversationRecord, words: str, topics: list[str],
                   roles: list[str], contact: Contact, consent_text: str, consent_at: datetime, lang: str,
                   now: datetime) -> OpenedCase: ...
 

@@ -12,25 +12,25 @@ import logging
 import re
 from datetime import datetime
 
-from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.cases.errors import CaseError
 from bot.conversation import texts
 from bot.conversation.case_gateway import CaseGateway
 from bot.conversation.contact import parse_contact, reachable
 from bot.conversation.flows import Flow, Turn
-from bot.conversation.models import Conversation, Message
 from bot.conversation.render import render_answer
+from bot.conversation import store
 from bot.conversation.responder import Responder
 from bot.conversation.states import State, check_transition
+from bot.conversation.store import STORED_TEXT_LIMIT, ConversationRecord
 from bot.core.clock import Clock
 from bot.core.messages import Incoming, Reply
+from bot.storage.db import Unit
 from bot.matching.text import MAX_MATCH_CHARS, clean, fold
 
 log = logging.getLogger(__name__)
 
-STORED_TEXT_LIMIT = 4_000
 ORDINALS = {
     1: ("1", "ett", "en", "forsta", "den forsta", "nummer 1", "nr 1", "first", "the first", "one",
         "alternativ 1", "option 1"),
@@ -56,70 +56,71 @@ class ConversationEngine:
     def handle(self, incoming: Incoming) -> Reply:
         now = self.clock.now()
         text = clean(incoming.text or "", limit=None)
-        with self.db.writer() as session:  # one writer at a time on SQLite: no "database is locked"
-            conversation = self._conversation(session, incoming, now)
+        with self.db.unit() as unit:  # one writer at a time on SQLite: no "database is locked"
+            connection = unit.connection
+            conversation = self._conversation(connection, incoming, now)
             lang = self.responder.language(text, default=conversation.lang) if text else conversation.lang
             turn = Turn(incoming=incoming, text=text, lang=lang, now=now)
-            reply = self._dispatch(session, conversation, turn)
+            reply = self._dispatch(unit, conversation, turn)
             conversation.lang = reply.lang or lang
             conversation.updated_at = now
-            session.add(conversation)
-            # Both messages in one statement at the end of the unit of work.
-            rows = [self._row(conversation, "in", text or f"[{incoming.choice}]", None, None, now)] \
-                if (text or incoming.choice) else []
-            rows.append(self._row(conversation, "out", reply.text, reply.action, reply.topic, now))
-            session.connection().execute(insert(Message.__table__), rows)  # Core: no ORM bookkeeping
+            store.save(connection, record=conversation)
+            rows = [store.message_row(conversation, direction="in", text=text or f"[{incoming.choice}]",
+                                      action=None, topic=None, now=now)] if (text or incoming.choice) else []
+            rows.append(store.message_row(conversation, direction="out", text=reply.text, action=reply.action,
+                                          topic=reply.topic, now=now))
+            store.append_messages(connection, rows)
         log.info("conversation %s: %s", conversation.id, reply.action)
         return reply
 
     # -- the state machine ----------------------------------------------------------------------
-    def _dispatch(self, session: Session, conversation: Conversation, turn: Turn) -> Reply:
+    def _dispatch(self, unit: Unit, conversation: ConversationRecord, turn: Turn) -> Reply:
         choice = turn.incoming.choice or ""
         if choice.startswith("topic:"):
             return self._answer_topic(conversation, choice.split(":", 1)[1], turn.lang)
         if choice.startswith("case:") and self.cases is not None:
             try:
-                text = self.cases.answer_choice(session, conversation=conversation, choice=choice, now=turn.now)
+                text = self.cases.answer_choice(unit.session, conversation=conversation, choice=choice, now=turn.now)
             except CaseError as exc:
                 return Reply(action="case_message", text=exc.text(turn.lang), lang=turn.lang)
             if text is not None:
                 return Reply(action="case_message", text=text, lang=turn.lang)
         state = State(conversation.state)
         if state is State.CONSENTING:
-            reply = self._on_consent(session, conversation, turn)
+            reply = self._on_consent(conversation, turn)
             if reply is not None:
                 return reply
         elif state is State.COLLECTING:
-            return self._on_contact(session, conversation, turn)
+            return self._on_contact(unit, conversation, turn)
         elif state is State.CLARIFYING:
             reply = self._on_clarification(conversation, turn)
             if reply is not None:
                 return reply
         for flow in self.flows:
-            reply = flow.handle(session, conversation=conversation, turn=turn)
+            reply = flow.handle(unit, conversation=conversation, turn=turn)
             if reply is not None:
                 return reply
         if self.cases is not None and conversation.case_id is not None:
-            reply = self._on_case_message(session, conversation, turn)
+            reply = self._on_case_message(unit, conversation, turn)
             if reply is not None:
                 return reply
-        return self._answer(session, conversation, turn)
+        return self._answer(unit, conversation, turn)
 
-    def _move(self, conversation: Conversation, new: State, pending: dict | None = None) -> None:
+    def _move(self, conversation: ConversationRecord, new: State, pending: dict | None = None) -> None:
         conversation.state = check_transition(conversation.state, new).value
         conversation.pending = pending or {}
 
-    def _settle(self, conversation: Conversation) -> None:
+    def _settle(self, conversation: ConversationRecord) -> None:
         """Back to rest: in the open case if there is one, idle otherwise."""
         self._move(conversation, State.IN_CASE if conversation.case_id is not None else State.IDLE)
 
     # -- answering ------------------------------------------------------------------------------
-    def _answer(self, session: Session, conversation: Conversation, turn: Turn) -> Reply:
+    def _answer(self, unit: Unit, conversation: ConversationRecord, turn: Turn) -> Reply:
         key = " ".join(_PUNCT.sub(" ", fold(turn.text)).split())
         if key in texts.NAVIGATOR_WORDS and self.cases is not None and conversation.case_id is None:
             # The answer texts say: write "lots" to be contacted by a navigator. The case is
             # about what the person asked just before.
-            previous = self._previous_question(session, conversation)
+            previous = store.previous_question(unit.connection, conversation_id=conversation.id)
             reply = self.responder.navigator_request(previous, lang=turn.lang)
             self._offer_case(conversation, reply, words=previous or turn.text)
             return reply
@@ -132,14 +133,14 @@ class ConversationEngine:
         if reply.action == "clarify":
             self._move(conversation, State.CLARIFYING, {"options": reply.alternatives})
         elif reply.action == "escalate" and self.cases is not None:
-            if conversation.case_id is not None and self.cases.open_case_info(session, case_id=conversation.case_id) is not None:
+            if conversation.case_id is not None and self.cases.open_case_info(unit.session, case_id=conversation.case_id) is not None:
                 return reply  # already in a case: the explanation is enough, nothing new to open
             self._offer_case(conversation, reply, words=turn.text)
         elif conversation.state == State.CLARIFYING:
             self._settle(conversation)
         return reply
 
-    def _offer_case(self, conversation: Conversation, reply: Reply, *, words: str) -> None:
+    def _offer_case(self, conversation: ConversationRecord, reply: Reply, *, words: str) -> None:
         """Ask for consent to open a case; the draft waits in the conversation until then."""
         self._move(conversation, State.CONSENTING, {
             "words": words[:STORED_TEXT_LIMIT], "topics": reply.topics, "roles": reply.roles,
@@ -150,10 +151,11 @@ class ConversationEngine:
     def request_navigator(self, incoming: Incoming) -> Reply:
         """The person asked for a navigator outright (Telegram /lots): straight to the offer."""
         now = self.clock.now()
-        with self.db.writer() as session:  # one writer at a time on SQLite: no "database is locked"
-            conversation = self._conversation(session, incoming, now)
+        with self.db.unit() as unit:  # one writer at a time on SQLite: no "database is locked"
+            connection = unit.connection
+            conversation = self._conversation(connection, incoming, now)
             lang = self.responder.language(incoming.text, default=conversation.lang) if incoming.text else conversation.lang
-            open_case = (self.cases.open_case_info(session, case_id=conversation.case_id)
+            open_case = (self.cases.open_case_info(unit.session, case_id=conversation.case_id)
                          if self.cases is not None and conversation.case_id is not None else None)
             if open_case is not None:
                 reply = Reply(action="case_message", text=texts.already_in_case(open_case.number, lang), lang=lang,
@@ -165,11 +167,12 @@ class ConversationEngine:
                     self._offer_case(conversation, reply, words=words or reply.text)
             conversation.lang = lang
             conversation.updated_at = now
-            session.add(conversation)
-            self._store(session, conversation, "out", reply.text, reply.action, None, now)
+            store.save(connection, record=conversation)
+            store.append_messages(connection, [store.message_row(conversation, direction="out", text=reply.text,
+                                                                 action=reply.action, topic=None, now=now)])
         return reply
 
-    def _answer_topic(self, conversation: Conversation, topic: str, lang: str) -> Reply:
+    def _answer_topic(self, conversation: ConversationRecord, topic: str, lang: str) -> Reply:
         article = self.responder.kb.get(topic)
         if article is None:
             self._settle(conversation)
@@ -179,7 +182,7 @@ class ConversationEngine:
         conversation.unanswered_streak = 0
         return Reply(action="answer", text=render_answer(article, lang), lang=lang, topic=topic, confidence=1.0)
 
-    def _on_clarification(self, conversation: Conversation, turn: Turn) -> Reply | None:
+    def _on_clarification(self, conversation: ConversationRecord, turn: Turn) -> Reply | None:
         options: list[str] = list(conversation.pending.get("options", []))
         chosen = self._resolve_choice(turn.text, options, turn.lang)
         if chosen is not None:
@@ -203,7 +206,7 @@ class ConversationEngine:
         return ranked[0] if ranked else None
 
     # -- escalation: consent, contact, case -------------------------------------------------------
-    def _on_consent(self, session: Session, conversation: Conversation, turn: Turn) -> Reply | None:
+    def _on_consent(self, conversation: ConversationRecord, turn: Turn) -> Reply | None:
         lang = conversation.pending.get("lang", turn.lang)
         answer = turn.incoming.choice or ""
         key = " ".join(_PUNCT.sub(" ", turn.text.casefold()).split())
@@ -223,7 +226,7 @@ class ConversationEngine:
         return Reply(action="consent", text=texts.consent_reminder(lang), lang=lang,
                      buttons=texts.consent_buttons(lang))
 
-    def _on_contact(self, session: Session, conversation: Conversation, turn: Turn) -> Reply:
+    def _on_contact(self, unit: Unit, conversation: ConversationRecord, turn: Turn) -> Reply:
         lang = conversation.pending.get("lang", turn.lang)
         key = " ".join(_PUNCT.sub(" ", turn.text.casefold()).split())
         if key in texts.CANCEL or turn.incoming.choice == "consent:no":
@@ -235,6 +238,7 @@ class ConversationEngine:
         pending = conversation.pending
         consent_text = texts.CONSENT_TEXT[lang].format(municipality=self.responder.kb.profile.name.get(lang))
         try:
+            session = unit.session
             with session.begin_nested():  # a refused case leaves nothing half-written
                 opened = self.cases.open_case(
                     session, conversation=conversation, words=pending.get("words", ""),
@@ -251,8 +255,8 @@ class ConversationEngine:
         return Reply(action="case_opened", text=texts.case_opened(opened.number, role_names, lang), lang=lang,
                      case_number=opened.number, roles=list(opened.roles), topics=list(pending.get("topics", [])))
 
-    def _on_case_message(self, session: Session, conversation: Conversation, turn: Turn) -> Reply | None:
-        case = self.cases.open_case_info(session, case_id=conversation.case_id)
+    def _on_case_message(self, unit: Unit, conversation: ConversationRecord, turn: Turn) -> Reply | None:
+        case = self.cases.open_case_info(unit.session, case_id=conversation.case_id)
         if case is None:  # closed since: back to normal answering
             conversation.case_id = None
             if conversation.state == State.IN_CASE:
@@ -264,48 +268,21 @@ class ConversationEngine:
         match = self.responder.matcher.match(turn.text, lang=turn.lang)
         if match.action == "answer" and match.confidence >= 0.6 and "?" in turn.text:
             return None
-        self.cases.add_entrepreneur_message(session, case_id=case.case_id, text=turn.text[:STORED_TEXT_LIMIT],
+        self.cases.add_entrepreneur_message(unit.session, case_id=case.case_id, text=turn.text[:STORED_TEXT_LIMIT],
                                             now=turn.now)
         return Reply(action="case_message", text=texts.added_to_case(case.number, turn.lang), lang=turn.lang,
                      case_number=case.number)
 
     # -- storage ----------------------------------------------------------------------------------
-    def _conversation(self, session: Session, incoming: Incoming, now: datetime) -> Conversation:
-        conversation = session.exec(select(Conversation).where(
-            Conversation.channel == incoming.channel, Conversation.user_id == incoming.user_id)).first()
-        if conversation is None:
-            conversation = Conversation(channel=incoming.channel, user_id=incoming.user_id,
-                                        address=incoming.address, created_at=now, updated_at=now)
-            session.add(conversation)
-            session.flush()
-        elif conversation.address != incoming.address:
+    @staticmethod
+    def _conversation(connection, incoming: Incoming, now: datetime) -> ConversationRecord:
+        conversation = store.load_or_create(connection, channel=incoming.channel, user_id=incoming.user_id,
+                                            address=incoming.address, now=now)
+        if conversation.address != incoming.address:
             conversation.address = incoming.address
         return conversation
 
     @staticmethod
     def language_of(session: Session, *, channel: str, user_id: str) -> str:
         """The language the person last wrote in ("sv" if we have not talked)."""
-        lang = session.exec(select(Conversation.lang).where(Conversation.channel == channel,
-                                                            Conversation.user_id == user_id)).first()
-        return lang or "sv"
-
-    @staticmethod
-    def _previous_question(session: Session, conversation: Conversation) -> str:
-        """The person's message before this one (their question), if any. (This one is stored
-        at the end of the unit of work.)"""
-        rows = session.exec(select(Message.text).where(Message.conversation_id == conversation.id,
-                                                       Message.direction == "in")
-                            .order_by(Message.id.desc()).limit(1)).first()
-        return rows or ""
-
-    @staticmethod
-    def _row(conversation: Conversation, direction: str, text: str, action: str | None, topic: str | None,
-             now: datetime) -> dict:
-        return {"conversation_id": conversation.id, "direction": direction, "text": text[:STORED_TEXT_LIMIT],
-                "action": action, "topic": topic, "created_at": now}
-
-    @classmethod
-    def _store(cls, session: Session, conversation: Conversation, direction: str, text: str,
-               action: str | None, topic: str | None, now: datetime) -> None:
-        session.connection().execute(insert(Message.__table__), [cls._row(conversation, direction, text, action,
-                                                                           topic, now)])
+        return store.language_of(session.connection(), channel=channel, user_id=user_id)

@@ -1,6 +1,7 @@
 """Flows plug into the conversation engine: each may take a message before the knowledge
 matcher sees it (an open case, meetings, erasure). The engine asks them in order; the first
-that returns a Reply wins. They get the open session and commit with the engine's unit of work.
+that returns a Reply wins. They get the turn's unit of work (`unit.session` makes an ORM session
+on first use) and commit with it.
 """
 
 from __future__ import annotations
@@ -9,10 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from sqlmodel import Session
-
-from bot.conversation.models import Conversation
+from bot.conversation.store import ConversationRecord
 from bot.core.messages import Incoming, Reply
+from bot.storage.db import Unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +28,7 @@ class Turn:
 class Flow(Protocol):
     name: str
 
-    def handle(self, session: Session, *, conversation: Conversation, turn: Turn) -> Reply | None:
+    def handle(self, unit: Unit, *, conversation: ConversationRecord, turn: Turn) -> Reply | None:
         """Return a Reply to take the message, or None to let the next flow or the matcher have it.
         May change `conversation.state` / `conversation.pending` (the engine saves it)."""
         ...

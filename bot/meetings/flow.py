@@ -21,13 +21,14 @@ from sqlmodel import Session
 
 from bot.core.clock import ManualClock
 from bot.conversation.flows import Turn
-from bot.conversation.models import Conversation
+from bot.conversation.store import ConversationRecord
 from bot.core.messages import Attachment, Button, Reply
 from bot.meetings import service, texts
 from bot.meetings.errors import MeetingError
 from bot.meetings.ics import build_ics, ics_filename
 from bot.meetings.models import Meeting, Signup
 from bot.meetings.validation import known_tags as default_known_tags
+from bot.storage.db import Unit
 
 PENDING_KEY = "meetings_listed"
 LIST_SIZE = 5
@@ -64,23 +65,24 @@ class MeetingsFlow:
         self._tag_lookup = {_fold(t).replace("-", " "): t for t in self.known_tags}
 
     # -- entry point ---------------------------------------------------------------------------
-    def handle(self, session: Session, *, conversation: Conversation, turn: Turn) -> Reply | None:
+    def handle(self, unit: Unit, *, conversation: ConversationRecord, turn: Turn) -> Reply | None:
         lang = "en" if turn.lang == "en" else "sv"
-        action = self._route(session, conversation, turn, lang)
+        action = self._route(conversation, turn, lang)
         if action is None:
             return None  # not about meetings: no savepoint, no flush (the common case)
         try:
+            session = unit.session
             with session.begin_nested():  # a refusal leaves nothing half-written
-                return action()
+                return action(session)
         except MeetingError as err:
             return Reply(action="meetings", text=err.message(lang), lang=lang)
 
-    def _route(self, session: Session, conversation: Conversation, turn: Turn,
-               lang: str) -> Callable[[], Reply | None] | None:
+    def _route(self, conversation: ConversationRecord, turn: Turn,
+               lang: str) -> Callable[[Session], Reply | None] | None:
         """What to do with the message, decided from its text alone (no database)."""
         choice = turn.incoming.choice or ""
         if choice.startswith("meeting:"):
-            return lambda: self._on_choice(session, conversation, turn, lang, choice)
+            return lambda session: self._on_choice(session, conversation, turn, lang, choice)
         text = _fold(turn.text)
         if not text:
             return None
@@ -90,17 +92,17 @@ class MeetingsFlow:
             if match:
                 number = int(match.group(2))
                 if not 1 <= number <= len(listed):
-                    return lambda: self._reply(texts.listing_number_unknown(number, lang), lang)
+                    return lambda session: self._reply(texts.listing_number_unknown(number, lang), lang)
                 if match.re is _SIGNUP:
-                    return lambda: self._sign_up(session, turn, lang, listed[number - 1])
-                return lambda: self._cancel(session, turn, lang, listed[number - 1])
+                    return lambda session: self._sign_up(session, turn, lang, listed[number - 1])
+                return lambda session: self._cancel(session, turn, lang, listed[number - 1])
         if _MINE.search(text):
-            return lambda: self._mine(session, turn, lang)
+            return lambda session: self._mine(session, turn, lang)
         tags = self._tags_in(text)
         if _FOLLOW.search(text) and tags:
-            return lambda: self._subscribe(session, turn, lang, tags)
+            return lambda session: self._subscribe(session, turn, lang, tags)
         if self._is_listing(text):
-            return lambda: self._list(session, conversation, turn, lang, tags[0] if tags else None)
+            return lambda session: self._list(session, conversation, turn, lang, tags[0] if tags else None)
         return None
 
     def _is_listing(self, text: str) -> bool:

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -63,6 +63,31 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+class Unit:
+    """One transaction as a Core connection, with an ORM session on it made only when someone
+    asks for one: the conversation engine's common turn needs no ORM at all."""
+
+    def __init__(self, connection: Connection, *, session: Session | None = None) -> None:
+        self.connection = connection
+        self._session = session
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            # Joins the connection's transaction and never commits it: the unit does.
+            self._session = Session(bind=self.connection, expire_on_commit=False,
+                                    join_transaction_mode="rollback_only")
+        return self._session
+
+    def flush(self) -> None:
+        if self._session is not None:
+            self._session.flush()
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+
+
 class Database:
     """The one handle domain services get: an engine plus a session factory."""
 
@@ -106,6 +131,22 @@ class Database:
             with self._unit_of_work(connection) as session:
                 yield session
         finally:
+            connection.close()
+
+    @contextmanager
+    def unit(self) -> Iterator[Unit]:
+        """Like `writer`, but Core first: committed on success (ORM changes flushed first),
+        rolled back on any error. BEGIN IMMEDIATE on SQLite."""
+        connection = self.engine.connect()
+        if self.is_sqlite:
+            connection = connection.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+        unit = Unit(connection)
+        try:
+            with connection.begin():
+                yield unit
+                unit.flush()
+        finally:
+            unit.close()
             connection.close()
 
     def dispose(self) -> None:
