@@ -51,8 +51,9 @@ _LOAD_LOCKED = _LOAD.with_for_update()
 _SAVE = update(CONVERSATION).where(CONVERSATION.c.id == bindparam("record_id")).values(
     {name: bindparam(f"new_{name}", type_=CONVERSATION.c[name].type) for name in _MUTABLE})
 _APPEND = insert(MESSAGE)
-_CREATE = {"sqlite": sqlite_insert(CONVERSATION).on_conflict_do_nothing(index_elements=["channel", "user_id"]),
-           "postgresql": pg_insert(CONVERSATION).on_conflict_do_nothing(index_elements=["channel", "user_id"])}
+_CREATE = {dialect: make(CONVERSATION).on_conflict_do_nothing(index_elements=["channel", "user_id"])
+           .returning(*(CONVERSATION.c[name] for name in _COLUMNS))
+           for dialect, make in (("sqlite", sqlite_insert), ("postgresql", pg_insert))}
 
 
 def load(connection: Connection, *, channel: str, user_id: str) -> ConversationRecord | None:
@@ -70,11 +71,11 @@ def load_or_create(connection: Connection, *, channel: str, user_id: str, addres
     record = load(connection, channel=channel, user_id=user_id)
     if record is not None:
         return record
-    create = _CREATE.get(connection.dialect.name, insert(CONVERSATION))
-    connection.execute(create, {"channel": channel, "user_id": user_id, "address": address, "lang": "sv",
-                                "state": "idle", "pending": {}, "unanswered_streak": 0, "case_id": None,
-                                "created_at": now, "updated_at": now})
-    record = load(connection, channel=channel, user_id=user_id)
+    row = connection.execute(_CREATE[connection.dialect.name], {
+        "channel": channel, "user_id": user_id, "address": address, "lang": "sv", "state": "idle", "pending": {},
+        "unanswered_streak": 0, "case_id": None, "created_at": now, "updated_at": now}).first()
+    record = ConversationRecord(**row._mapping) if row is not None else load(connection, channel=channel,
+                                                                              user_id=user_id)
     assert record is not None  # inserted just now, or by whoever won the race
     return record
 

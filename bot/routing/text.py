@@ -80,15 +80,17 @@ class WordSet:
                 starts.setdefault(body, pattern)
         object.__setattr__(self, "_exact", exact)
         object.__setattr__(self, "_starts", starts)
+        object.__setattr__(self, "_exact_keys", frozenset(exact))  # frozenset & frozenset is the fast way
+        object.__setattr__(self, "_start_keys", frozenset(starts))
         object.__setattr__(self, "_infix", tuple(infix))
         object.__setattr__(self, "_phrases", tuple(phrases))
 
     def find(self, folded_text: str) -> str | None:
         words, prefixes, ordered = _words_of(folded_text)
         exact, starts = self._exact, self._starts  # type: ignore[attr-defined]
-        for word in words & exact.keys():
+        for word in words & self._exact_keys:  # type: ignore[attr-defined]
             return exact[word]
-        for prefix in prefixes & starts.keys():
+        for prefix in prefixes & self._start_keys:  # type: ignore[attr-defined]
             return starts[prefix]
         for pattern, body in self._infix:  # type: ignore[attr-defined]
             if any(body in word for word in ordered):
