@@ -34,14 +34,16 @@ def normalise_number(text: str) -> str | None:
 
 def next_number(session: Session, *, now: datetime) -> tuple[int, int, str]:
     year = now.astimezone(STOCKHOLM).year
-    bump = (update(CaseCounter).where(CaseCounter.year == year)
-            .values(last=CaseCounter.last + 1).returning(CaseCounter.last))
-    seq = session.execute(bump).scalar_one_or_none()
+    counter = CaseCounter.__table__
+    bump = (update(counter).where(counter.c.year == year)
+            .values(last=counter.c.last + 1).returning(counter.c.last))
+    connection = session.connection()  # Core: the ORM's bulk-update machinery is not needed here
+    seq = connection.execute(bump).scalar_one_or_none()
     if seq is None:
         try:
             with session.begin_nested():
                 session.add(CaseCounter(year=year, last=0))
         except IntegrityError:
             pass  # another process created this year's counter first
-        seq = session.execute(bump).scalar_one()
+        seq = connection.execute(bump).scalar_one()
     return year, seq, format_number(year, seq)

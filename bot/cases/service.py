@@ -29,12 +29,14 @@ SYSTEM = ("system", "lotsen")
 
 def record_event(session: Session, *, case: Case | None, kind: str, actor: tuple[str, str],
                  actor_name: str | None = None, text: str | None = None, data: dict[str, Any] | None = None,
-                 now: datetime) -> CaseEvent:
-    """Append one event to the case's timeline (the audit log)."""
+                 now: datetime, flush: bool = True) -> CaseEvent:
+    """Append one event to the case's timeline (the audit log). `flush=False` when nothing
+    needs the event's id at once: it is written with the rest of the unit of work."""
     event = CaseEvent(case_id=case.id if case else None, kind=kind, actor_channel=actor[0], actor_id=actor[1],
                       actor_name=actor_name, text=text, data=data or {}, created_at=now)
     session.add(event)
-    session.flush()
+    if flush:
+        session.flush()
     return event
 
 
@@ -86,12 +88,15 @@ def create_case(session: Session, *, rules: RoutingRules, kb: KnowledgeBase | No
     session.flush()
     session.add(Consent(case_id=case.id, channel=channel, user_id=str(user_id), purpose="case",
                         text=consent_text.strip(), lang=case.lang, given_at=consent_at or now))
+    # Written together at the end of the unit of work: nothing here needs their ids.
     record_event(session, case=case, kind="created", actor=entrepreneur_actor(case), now=now,
-                 data={"roles": roles, "topics": list(topics), "trigger": case.trigger})
+                 data={"roles": roles, "topics": list(topics), "trigger": case.trigger}, flush=False)
     record_event(session, case=case, kind="consent", actor=entrepreneur_actor(case), now=now,
-                 data={"purpose": "case"})
+                 data={"purpose": "case"}, flush=False)
+    # A case made just now has no outbox rows yet: no look-up for a duplicate (the unique
+    # dedupe key would still refuse one).
     enqueue(session, kind="desk.convene", channel=case.desk, payload={"case_id": case.id}, due_at=now,
-            dedupe_key=f"case:{case.id}:convene", case_id=case.id)
+            dedupe_key=f"case:{case.id}:convene", case_id=case.id, new_subject=True)
     log.info("case %s created (roles %s)", case.number, ",".join(roles))
     return case
 

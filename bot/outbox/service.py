@@ -15,11 +15,12 @@ from bot.storage.types import utcnow
 def enqueue(session: Session, *, kind: str, channel: str, address: str = "",
             payload: dict[str, Any], due_at: datetime, expires_at: datetime | None = None,
             dedupe_key: str | None = None, case_id: int | None = None,
-            created_at: datetime | None = None) -> OutboxItem:
+            created_at: datetime | None = None, new_subject: bool = False) -> OutboxItem:
     """Add a row to the outbox (not yet committed). With a `dedupe_key` that already exists,
     the existing row is returned and nothing is added. `created_at` defaults to the wall clock
-    (a reminder is created now and due later)."""
-    if dedupe_key is not None:
+    (a reminder is created now and due later). `new_subject`: what the row is about was made
+    in this unit of work, so no row can have its key yet (the look-up is skipped)."""
+    if dedupe_key is not None and not new_subject:
         existing = session.exec(select(OutboxItem).where(OutboxItem.dedupe_key == dedupe_key)).first()
         if existing is not None:
             return existing
