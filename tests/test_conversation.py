@@ -201,6 +201,19 @@ def test_contact_without_a_way_to_reach_is_asked_again(world):
     assert say(lotsen, "anna@roma.example").action == "case_opened"
 
 
+def test_a_contact_the_case_refuses_writes_nothing_and_uses_no_case_number(world):
+    lotsen, desk, _ = world
+    say(lotsen, "kan jag prata med någon om min etablering?")
+    say(lotsen, "ja")
+    refused = say(lotsen, "a@b.c")  # looks like an e-mail address to the parser, not to the case
+    assert refused.action == "contact" and "E-postadressen" in refused.text
+    with lotsen.db.session() as session:
+        assert session.exec(select(Case)).all() == [] and session.exec(select(Consent)).all() == []
+        assert session.exec(select(OutboxItem)).all() == [] and session.exec(select(CaseEvent)).all() == []
+    opened = say(lotsen, "anna@roma.example")
+    assert opened.action == "case_opened" and opened.case_number == "L-2026-0001"
+
+
 def test_writing_lots_after_an_answer_offers_a_navigator_for_that_question(world):
     lotsen, _, _ = world
     say(lotsen, "Behöver jag bygglov för ett skärmtak?")

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Connection
 from sqlmodel import Session
 
 from bot.cases.contact import Contact
 from bot.cases.models import Case
 from bot.cases.queries import open_cases_for
-from bot.cases.service import add_entrepreneur_message, answer_meeting, create_case, parse_choice
+from bot.cases.service import add_entrepreneur_message, answer_meeting, open_case, parse_choice
 from bot.cases.states import OPEN_STATUSES
 from bot.core.clock import ManualClock
 from bot.conversation.case_gateway import CaseInfo, OpenedCase
@@ -29,19 +30,19 @@ class CasesGateway:
     def __init__(self, *, rules: RoutingRules, kb: KnowledgeBase | None) -> None:
         self.rules, self.kb = rules, kb
 
-    def open_case(self, session: Session, *, conversation: ConversationRecord, words: str, topics: list[str],
-                  roles: list[str], contact: Contact, consent_text: str, consent_at: datetime, lang: str,
-                  now: datetime, reason: str | dict | None = None) -> OpenedCase:
+    def open_case(self, connection: Connection, *, conversation: ConversationRecord, words: str,
+                  topics: list[str], roles: list[str], contact: Contact, consent_text: str, consent_at: datetime,
+                  lang: str, now: datetime, reason: str | dict | None = None) -> OpenedCase:
         """Raises a CaseError (InvalidContact, ...) with sv/en text; then nothing is written."""
         trigger = None
         if isinstance(reason, dict) and reason.get("kind"):
             trigger = Trigger(reason["kind"], str(reason.get("detail", "")))
         elif isinstance(reason, str) and reason:
             trigger = Trigger(reason, "")  # type: ignore[arg-type]
-        case = create_case(session, rules=self.rules, kb=self.kb, channel=conversation.channel,
-                           user_id=conversation.user_id, address=conversation.address, text=words,
-                           topics=list(topics), contact=contact, consent_text=consent_text, clock=ManualClock(now),
-                           lang=lang, trigger=trigger, roles=list(roles) or None, consent_at=consent_at)
+        case = open_case(connection, rules=self.rules, kb=self.kb, channel=conversation.channel,
+                         user_id=conversation.user_id, address=conversation.address, text=words,
+                         topics=list(topics), contact=contact, consent_text=consent_text, now=now,
+                         lang=lang, trigger=trigger, roles=list(roles) or None, consent_at=consent_at)
         return OpenedCase(case_id=case.id, number=case.number, roles=list(case.roles))
 
     def open_case_info(self, session: Session, *, case_id: int) -> CaseInfo | None:

@@ -12,13 +12,15 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import Connection, bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
 
 from bot.cases.models import CaseCounter
 from bot.core.clock import STOCKHOLM
 
+_COUNTER = CaseCounter.__table__
+_BUMP = (update(_COUNTER).where(_COUNTER.c.year == bindparam("counter_year"))
+         .values(last=_COUNTER.c.last + 1).returning(_COUNTER.c.last))
 NUMBER = re.compile(r"^L-(\d{4})-(\d{4,})$")
 
 
@@ -32,18 +34,14 @@ def normalise_number(text: str) -> str | None:
     return format_number(int(match[1]), int(match[2])) if match else None
 
 
-def next_number(session: Session, *, now: datetime) -> tuple[int, int, str]:
+def next_number(connection: Connection, *, now: datetime) -> tuple[int, int, str]:
     year = now.astimezone(STOCKHOLM).year
-    counter = CaseCounter.__table__
-    bump = (update(counter).where(counter.c.year == year)
-            .values(last=counter.c.last + 1).returning(counter.c.last))
-    connection = session.connection()  # Core: the ORM's bulk-update machinery is not needed here
-    seq = connection.execute(bump).scalar_one_or_none()
+    seq = connection.execute(_BUMP, {"counter_year": year}).scalar_one_or_none()
     if seq is None:
         try:
-            with session.begin_nested():
-                session.add(CaseCounter(year=year, last=0))
+            with connection.begin_nested():
+                connection.execute(insert(_COUNTER).values(year=year, last=0))
         except IntegrityError:
             pass  # another process created this year's counter first
-        seq = connection.execute(bump).scalar_one()
+        seq = connection.execute(_BUMP, {"counter_year": year}).scalar_one()
     return year, seq, format_number(year, seq)

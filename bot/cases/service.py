@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection, insert
 from sqlmodel import Session
 
 from bot.cases.contact import Contact, validate_contact
@@ -20,23 +22,28 @@ from bot.cases.states import ensure_open, transition
 from bot.cases.texts import format_when, t
 from bot.core.clock import Clock
 from bot.knowledge.models import KnowledgeBase
-from bot.outbox.service import enqueue
+from bot.outbox.service import enqueue, insert_new
 from bot.routing.rules import RoutingRules, Trigger
+from bot.storage.rows import new_row
 
 log = logging.getLogger(__name__)
 SYSTEM = ("system", "lotsen")
 
 
+def _event_values(*, case_id: int | None, kind: str, actor: tuple[str, str], actor_name: str | None = None,
+                  text: str | None = None, data: dict[str, Any] | None = None, now: datetime) -> dict[str, Any]:
+    return {"case_id": case_id, "kind": kind, "actor_channel": actor[0], "actor_id": actor[1],
+            "actor_name": actor_name, "text": text, "data": data or {}, "created_at": now}
+
+
 def record_event(session: Session, *, case: Case | None, kind: str, actor: tuple[str, str],
                  actor_name: str | None = None, text: str | None = None, data: dict[str, Any] | None = None,
-                 now: datetime, flush: bool = True) -> CaseEvent:
-    """Append one event to the case's timeline (the audit log). `flush=False` when nothing
-    needs the event's id at once: it is written with the rest of the unit of work."""
-    event = CaseEvent(case_id=case.id if case else None, kind=kind, actor_channel=actor[0], actor_id=actor[1],
-                      actor_name=actor_name, text=text, data=data or {}, created_at=now)
+                 now: datetime) -> CaseEvent:
+    """Append one event to the case's timeline (the audit log)."""
+    event = CaseEvent(**_event_values(case_id=case.id if case else None, kind=kind, actor=actor,
+                                      actor_name=actor_name, text=text, data=data, now=now))
     session.add(event)
-    if flush:
-        session.flush()
+    session.flush()
     return event
 
 
@@ -58,47 +65,62 @@ def _topic_details(kb: KnowledgeBase | None, topics: list[str], lang: str) -> li
     return details
 
 
-def create_case(session: Session, *, rules: RoutingRules, kb: KnowledgeBase | None, channel: str, user_id: str,
-                text: str, topics: list[str], contact: Contact, consent_text: str, clock: Clock,
-                address: str | None = None, lang: str = "sv", trigger: Trigger | None = None,
-                desk: str | None = None, roles: list[str] | None = None,
-                consent_at: datetime | None = None) -> Case:
+@dataclass(frozen=True)
+class NewCase:
+    id: int
+    number: str
+    roles: list[str]
+
+
+def open_case(connection: Connection, *, rules: RoutingRules, kb: KnowledgeBase | None, channel: str,
+              user_id: str, text: str, topics: list[str], contact: Contact, consent_text: str, now: datetime,
+              address: str | None = None, lang: str = "sv", trigger: Trigger | None = None,
+              desk: str | None = None, roles: list[str] | None = None,
+              consent_at: datetime | None = None) -> NewCase:
     """Open a case: number, the person's words, topics, roles and members, contact details and
-    consent, and a "desk.convene" outbox row. Raises InvalidContact (nothing written) when the
-    person cannot be reached. `roles` (already computed by the engine) default to
-    rules.roles_for(topics, text); naringsliv is always added."""
+    consent, its first events and a "desk.convene" outbox row. Every refusal (InvalidContact
+    when the person cannot be reached, CaseError) is raised before anything is written. `roles` (already computed by the engine)
+    default to rules.roles_for(topics, text); naringsliv is always added.
+
+    Written in Core: this is the conversation's busiest write (six rows), and nothing in it
+    needs the ORM's unit of work."""
     contact = validate_contact(contact)
     if not (consent_text or "").strip():
         raise CaseError("Samtycket saknas.", "The consent is missing.")
     if not (text or "").strip():
         raise CaseError("Beskriv gärna ditt ärende med några ord.", "Please describe your matter in a few words.")
-    now = clock.now()
     computed = list(roles) if roles else rules.roles_for(topics=list(topics), text=text)
     roles = [*[r for r in dict.fromkeys(computed) if r != "naringsliv"], "naringsliv"]
-    members = [m.as_dict() for m in rules.members_for(roles)]
-    year, seq, number = next_number(session, now=now)
-    case = Case(number=number, year=year, seq=seq, status="new", channel=channel, user_id=str(user_id),
-                address=str(address or user_id), lang=lang if lang in ("sv", "en") else "sv",
-                pseudonym=f"F-{secrets.token_hex(4)}", words=text.strip(), contact_name=contact.name,
-                contact_company=contact.company, contact_phone=contact.phone, contact_email=contact.email,
-                topics=_topic_details(kb, list(topics), lang), roles=roles, members=members,
-                trigger={"kind": trigger.kind, "detail": trigger.detail} if trigger else {},
-                desk=desk or rules.desk, last_ping_at=now, created_at=now, updated_at=now)
-    session.add(case)
-    session.flush()
-    session.add(Consent(case_id=case.id, channel=channel, user_id=str(user_id), purpose="case",
-                        text=consent_text.strip(), lang=case.lang, given_at=consent_at or now))
-    # Written together at the end of the unit of work: nothing here needs their ids.
-    record_event(session, case=case, kind="created", actor=entrepreneur_actor(case), now=now,
-                 data={"roles": roles, "topics": list(topics), "trigger": case.trigger}, flush=False)
-    record_event(session, case=case, kind="consent", actor=entrepreneur_actor(case), now=now,
-                 data={"purpose": "case"}, flush=False)
-    # A case made just now has no outbox rows yet: no look-up for a duplicate (the unique
-    # dedupe key would still refuse one).
-    enqueue(session, kind="desk.convene", channel=case.desk, payload={"case_id": case.id}, due_at=now,
-            dedupe_key=f"case:{case.id}:convene", case_id=case.id, new_subject=True)
-    log.info("case %s created (roles %s)", case.number, ",".join(roles))
-    return case
+    lang = lang if lang in ("sv", "en") else "sv"
+    trigger_data = {"kind": trigger.kind, "detail": trigger.detail} if trigger else {}
+    desk = desk or rules.desk
+    pseudonym = f"F-{secrets.token_hex(4)}"  # events by the entrepreneur carry it, never the user id
+    year, seq, number = next_number(connection, now=now)
+    case_id = connection.execute(insert(Case.__table__).returning(Case.__table__.c.id), new_row(
+        Case, number=number, year=year, seq=seq, status="new", channel=channel, user_id=str(user_id),
+        address=str(address or user_id), lang=lang, pseudonym=pseudonym, words=text.strip(),
+        contact_name=contact.name, contact_company=contact.company, contact_phone=contact.phone,
+        contact_email=contact.email, topics=_topic_details(kb, list(topics), lang), roles=roles,
+        members=[m.as_dict() for m in rules.members_for(roles)], trigger=trigger_data, desk=desk,
+        last_ping_at=now, created_at=now, updated_at=now)).scalar_one()
+    connection.execute(insert(Consent.__table__), new_row(
+        Consent, case_id=case_id, channel=channel, user_id=str(user_id), purpose="case", text=consent_text.strip(),
+        lang=lang, given_at=consent_at or now))
+    actor = (channel, pseudonym)
+    connection.execute(insert(CaseEvent.__table__), [
+        _event_values(case_id=case_id, kind="created", actor=actor, now=now,
+                      data={"roles": roles, "topics": list(topics), "trigger": trigger_data}),
+        _event_values(case_id=case_id, kind="consent", actor=actor, now=now, data={"purpose": "case"})])
+    insert_new(connection, kind="desk.convene", channel=desk, payload={"case_id": case_id}, due_at=now,
+               dedupe_key=f"case:{case_id}:convene", case_id=case_id)
+    log.info("case %s created (roles %s)", number, ",".join(roles))
+    return NewCase(id=case_id, number=number, roles=roles)
+
+
+def create_case(session: Session, *, clock: Clock, **details: Any) -> Case:
+    """`open_case` in the session's transaction, at the clock's time; returns the Case."""
+    new = open_case(session.connection(), now=clock.now(), **details)
+    return session.get_one(Case, new.id)
 
 
 def get_case(session: Session, *, case_id: int) -> Case:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from sqlalchemy import Connection
 from sqlmodel import Session
 
 from bot.cases.contact import Contact
@@ -28,9 +29,11 @@ class CaseInfo:
 
 
 class CaseGateway(Protocol):
-    def open_case(self, session: Session, *, conversation: ConversationRecord, words: str, topics: list[str],
-                  roles: list[str], contact: Contact, consent_text: str, consent_at: datetime, lang: str,
-                  now: datetime) -> OpenedCase: ...
+    def open_case(self, connection: Connection, *, conversation: ConversationRecord, words: str,
+                  topics: list[str], roles: list[str], contact: Contact, consent_text: str, consent_at: datetime,
+                  lang: str, now: datetime) -> OpenedCase:
+        """Writes through the unit's Core connection (the busiest write of a conversation)."""
+        ...
 
     def open_case_info(self, session: Session, *, case_id: int) -> CaseInfo | None:
         """The case if it is still open, else None."""

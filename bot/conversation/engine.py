@@ -238,14 +238,13 @@ class ConversationEngine:
         pending = conversation.pending
         consent_text = texts.CONSENT_TEXT[lang].format(municipality=self.responder.kb.profile.name.get(lang))
         try:
-            session = unit.session
-            with session.begin_nested():  # a refused case leaves nothing half-written
-                opened = self.cases.open_case(
-                    session, conversation=conversation, words=pending.get("words", ""),
-                    topics=list(pending.get("topics", [])), roles=list(pending.get("roles", [])),
-                    contact=contact, consent_text=consent_text,
-                    consent_at=datetime.fromisoformat(pending["consent_at"]) if pending.get("consent_at") else turn.now,
-                    lang=lang, now=turn.now, reason=pending.get("reason"))
+            # A refusal (CaseError) comes before anything is written; any other error rolls back the turn.
+            opened = self.cases.open_case(
+                unit.connection, conversation=conversation, words=pending.get("words", ""),
+                topics=list(pending.get("topics", [])), roles=list(pending.get("roles", [])),
+                contact=contact, consent_text=consent_text,
+                consent_at=datetime.fromisoformat(pending["consent_at"]) if pending.get("consent_at") else turn.now,
+                lang=lang, now=turn.now, reason=pending.get("reason"))
         except CaseError as exc:
             return Reply(action="contact", text=exc.text(lang), lang=lang)
         conversation.case_id = opened.case_id
