@@ -56,7 +56,7 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # pragma: no cover - exercised by every test
         mode = connection.get_execution_options().get("sqlite_begin", "BEGIN")
-        connection.exec_driver_sql(mode)
+        connection.connection.dbapi_connection.execute(mode)  # straight to sqlite3: no statement pipeline
 
 
 def is_sqlite(engine: Engine) -> bool:
