@@ -95,7 +95,8 @@ class Matcher:
         evidence, total, query_terms, named = scored.articles, scored.total, scored.query_terms, scored.named
         if not evidence or total <= 0:
             return Match("out_of_scope", lang, 0.0, reason="no known words")
-        ranked = heapq.nlargest(CANDIDATES, evidence.items(), key=lambda item: item[1])
+        # Ties go to the article first in the knowledge base: the same answer whatever the hash seed.
+        ranked = heapq.nlargest(CANDIDATES, evidence.items(), key=lambda item: (item[1], -item[0]))
         ranked = self._rerank(ranked, total, query_terms)
         scores = [(self.index.articles[pos].id, value / total, value) for pos, value in ranked]
         return self._decide(scores, lang, named=self._named_apart(ranked[0][0], named),
@@ -197,7 +198,7 @@ class Matcher:
                 value += TITLE_BONUS * sum(query_terms[t] for t in max(self.index.titles[position], key=len)
                                            if t in query_terms)
             adjusted.append((position, value))
-        return sorted(adjusted, key=lambda item: -item[1])
+        return sorted(adjusted, key=lambda item: (-item[1], item[0]))
 
     def _decide(self, scores: list[tuple[str, float, float]], lang: str, *, named: set[str] = frozenset(),
                 titled: set[str] = frozenset(), vague: bool = False) -> Match:

@@ -9,7 +9,7 @@ from typing import Literal
 from bot.core.actions import Actor
 from bot.knowledge.models import Bilingual
 from bot.routing.service_level import WorkingHours
-from bot.routing.text import WordSet, fold
+from bot.routing.text import WordHits, WordIndex, WordSet, fold
 
 COORDINATOR = "naringsliv"
 TriggerKind = Literal["multi_authority", "explicit_request", "unanswered", "dispute"]
@@ -59,13 +59,13 @@ class Rule:
     escalate: bool = False
     description: str = ""
 
-    def fires(self, *, topics: set[str], roles: set[str], folded: str) -> bool:
-        # Cheap set checks first; the word searches only when they pass.
+    def fires(self, *, topics: set[str], roles: set[str], words: WordHits) -> bool:
+        # Cheap set checks first; the word look-ups only when they pass.
         if not (all(clause & topics for clause in self.topics) and all(clause & roles for clause in self.roles)):
             return False
-        if self.unless and self.unless.find(folded):
+        if self.unless and self.unless in words:
             return False
-        return all(words.find(folded) for words in self.words)
+        return all(clause in words for clause in self.words)
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,10 @@ class RoutingRules:
     desk: str = "slack"
     path: str = ""
 
+    def __post_init__(self) -> None:
+        clauses = [words for rule in self.rules for words in (*rule.words, rule.unless) if words]
+        object.__setattr__(self, "_word_index", WordIndex(clauses))
+
     # -- roles ---------------------------------------------------------------------------
     def _fired(self, *, topics: list[str], text: str) -> list[Rule]:
         """The rules that fire for this question. One question asks this several times
@@ -120,8 +124,8 @@ class RoutingRules:
             return last[1]
         topic_set = set(topics)
         role_set = {r for t in topics for r in self.topic_roles.get(t, ())}
-        folded = fold(text or "")
-        fired = [rule for rule in self.rules if rule.fires(topics=topic_set, roles=role_set, folded=folded)]
+        words = self._word_index.hits(fold(text or ""))
+        fired = [rule for rule in self.rules if rule.fires(topics=topic_set, roles=role_set, words=words)]
         object.__setattr__(self, "_last_fired", (key, fired))  # one tuple: safe across threads
         return fired
 

@@ -9,6 +9,7 @@ matches anywhere inside a word ("uteservering"). Several words are a phrase ("ri
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -102,3 +103,45 @@ class WordSet:
 
     def __bool__(self) -> bool:
         return bool(self.patterns)
+
+
+class WordIndex:
+    """Which of many WordSets (all the rules' word clauses) have a word in a text, in one pass
+    over the text's words instead of one look-up per set. Sets with parts of words (~) or
+    phrases are checked one by one, only when asked about."""
+
+    def __init__(self, sets: Iterable[WordSet]) -> None:
+        self._exact: dict[str, set[WordSet]] = {}
+        self._starts: dict[str, set[WordSet]] = {}
+        self._slow: set[WordSet] = set()
+        for words in sets:
+            for word in words._exact:  # type: ignore[attr-defined]
+                self._exact.setdefault(word, set()).add(words)
+            for start in words._starts:  # type: ignore[attr-defined]
+                self._starts.setdefault(start, set()).add(words)
+            if words._infix or words._phrases:  # type: ignore[attr-defined]
+                self._slow.add(words)
+        self._start_keys = frozenset(self._starts)
+
+    def hits(self, folded_text: str) -> "WordHits":
+        words, prefixes, _ = _words_of(folded_text)
+        found: set[WordSet] = set()
+        for word in words:
+            found.update(self._exact.get(word, ()))
+        for prefix in prefixes & self._start_keys:
+            found.update(self._starts[prefix])
+        return WordHits(found, self._slow, folded_text)
+
+
+class WordHits:
+    """`words in hits`: whether a WordSet has a word in the text (see WordIndex)."""
+
+    __slots__ = ("_found", "_slow", "_text")
+
+    def __init__(self, found: set[WordSet], slow: set[WordSet], text: str) -> None:
+        self._found, self._slow, self._text = found, slow, text
+
+    def __contains__(self, words: WordSet) -> bool:
+        if words in self._found:
+            return True
+        return words in self._slow and words.find(self._text) is not None
