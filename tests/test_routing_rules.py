@@ -10,8 +10,9 @@ import pytest
 from bot.core.actions import Actor
 from bot.knowledge.problems import InvalidKnowledge
 from bot.routing.loader import check_routing_rules, load_routing_rules
-from bot.routing.text import WordSet, fold
+from bot.routing.text import WordIndex, WordSet, fold
 from tests.cases_support import RULES_FILE, small_kb
+from tests.knowledge_support import eval_escalation, eval_questions, responder
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +34,25 @@ def test_fold_and_patterns():
     assert words.find(fold("ny uteservering")) == "~servering"
     assert words.find(fold("Ring  mig!")) == "ring mig"
     assert words.find(fold("ringmig")) is None
+
+
+def test_the_word_index_agrees_with_each_word_set_on_every_evaluation_question():
+    """The rules ask WordIndex which clauses a question has instead of asking each WordSet;
+    both must give the same answer for every clause of the shipped rules."""
+    rules = responder().rules
+    clauses = {words for rule in rules.rules for words in (*rule.words, rule.unless) if words}
+    index = WordIndex(clauses)
+    questions = [item["q"] for item in eval_questions()]
+    questions += [case["q"] for group in eval_escalation().values() for case in group]
+    questions += ["Vi driver E-handel och vill ta över en krog", "ringmig", "öl och vinäger", ""]
+    checked = 0
+    for question in questions:
+        folded = fold(question)
+        hits = index.hits(folded)
+        for words in clauses:
+            assert (words in hits) == (words.find(folded) is not None), (question, words.patterns[:5])
+            checked += 1
+    assert checked > 5000
 
 
 def test_phrases_are_found_wherever_their_first_word_starts_a_word():

@@ -107,21 +107,28 @@ class WordSet:
 
 class WordIndex:
     """Which of many WordSets (all the rules' word clauses) have a word in a text, in one pass
-    over the text's words instead of one look-up per set. Sets with parts of words (~) or
-    phrases are checked one by one, only when asked about."""
+    over the text's words instead of one look-up per set. A set is searched on its own only
+    when it has parts of words (~) or when a word of the text starts one of its phrases."""
 
     def __init__(self, sets: Iterable[WordSet]) -> None:
         self._exact: dict[str, set[WordSet]] = {}
         self._starts: dict[str, set[WordSet]] = {}
-        self._slow: set[WordSet] = set()
+        self._gates: dict[str, set[WordSet]] = {}  # a phrase's first word -> sets with such phrases
+        self._always: set[WordSet] = set()  # sets with parts of words, or phrases without a gate
         for words in sets:
             for word in words._exact:  # type: ignore[attr-defined]
                 self._exact.setdefault(word, set()).add(words)
             for start in words._starts:  # type: ignore[attr-defined]
                 self._starts.setdefault(start, set()).add(words)
-            if words._infix or words._phrases:  # type: ignore[attr-defined]
-                self._slow.add(words)
+            if words._infix:  # type: ignore[attr-defined]
+                self._always.add(words)
+            for _, _, gate in words._phrases:  # type: ignore[attr-defined]
+                if gate is None:
+                    self._always.add(words)
+                else:
+                    self._gates.setdefault(gate, set()).add(words)
         self._start_keys = frozenset(self._starts)
+        self._gate_keys = frozenset(self._gates)
 
     def hits(self, folded_text: str) -> "WordHits":
         words, prefixes, _ = _words_of(folded_text)
@@ -130,18 +137,21 @@ class WordIndex:
             found.update(self._exact.get(word, ()))
         for prefix in prefixes & self._start_keys:
             found.update(self._starts[prefix])
-        return WordHits(found, self._slow, folded_text)
+        searched = set(self._always)
+        for gate in prefixes & self._gate_keys:
+            searched.update(self._gates[gate])
+        return WordHits(found, searched - found, folded_text)
 
 
 class WordHits:
     """`words in hits`: whether a WordSet has a word in the text (see WordIndex)."""
 
-    __slots__ = ("_found", "_slow", "_text")
+    __slots__ = ("_found", "_search", "_text")
 
-    def __init__(self, found: set[WordSet], slow: set[WordSet], text: str) -> None:
-        self._found, self._slow, self._text = found, slow, text
+    def __init__(self, found: set[WordSet], search: set[WordSet], text: str) -> None:
+        self._found, self._search, self._text = found, search, text
 
     def __contains__(self, words: WordSet) -> bool:
         if words in self._found:
             return True
-        return words in self._slow and words.find(self._text) is not None
+        return words in self._search and words.find(self._text) is not None
