@@ -60,12 +60,20 @@ class Rule:
     description: str = ""
 
     def fires(self, *, topics: set[str], roles: set[str], words: WordHits) -> bool:
-        # Cheap set checks first; the word look-ups only when they pass.
-        if not (all(clause & topics for clause in self.topics) and all(clause & roles for clause in self.roles)):
-            return False
+        # Cheap set checks first; the word look-ups only when they pass. (Plain loops: every
+        # rule is asked about every question.)
+        for clause in self.topics:
+            if clause.isdisjoint(topics):
+                return False
+        for clause in self.roles:
+            if clause.isdisjoint(roles):
+                return False
         if self.unless and self.unless in words:
             return False
-        return all(clause in words for clause in self.words)
+        for clause in self.words:
+            if clause not in words:
+                return False
+        return True
 
 
 @dataclass(frozen=True)
