@@ -55,7 +55,7 @@ def _words_of(folded_text: str) -> tuple[frozenset[str], frozenset[str], tuple[s
     return frozenset(words), prefixes, words
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hashing: WordIndex keys on the sets themselves, often
 class WordSet:
     """A list of words/phrases; `find` returns one present in folded text, or None.
 
