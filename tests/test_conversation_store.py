@@ -7,7 +7,7 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.conversation import store
 from bot.conversation.models import Conversation, Message
@@ -37,6 +37,27 @@ def test_created_once_and_written_back_whole(db):
         assert store.previous_question(unit.connection, conversation_id=first.id) == "lov?"
         lengths = unit.connection.execute(select(func.length(Message.text)).order_by(Message.id)).scalars().all()
     assert lengths == [4, store.STORED_TEXT_LIMIT]
+
+
+@pytest.mark.parametrize("before", [{}, {"options": ["bygglov"]}])
+def test_pending_changed_in_place_is_saved_and_an_unchanged_record_writes_nothing(db, before):
+    statements = []
+    event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    with db.unit() as unit:
+        record = store.load_or_create(unit.connection, channel="slack", user_id="U1", address="D1", now=NOW)
+        record.pending = before
+        store.save(unit.connection, record=record)
+    with db.unit() as unit:
+        record = store.load(unit.connection, channel="slack", user_id="U1")
+        statements.clear()
+        store.save(unit.connection, record=record)
+        assert not any(s.lstrip().upper().startswith("UPDATE") for s in statements)
+        record.pending.setdefault("options", []).append("rivningslov")  # in place, as a flow may do
+        record.pending["meetings"] = [3]
+        store.save(unit.connection, record=record)
+    with db.unit() as unit:
+        assert store.load(unit.connection, channel="slack", user_id="U1").pending == {
+            "options": [*before.get("options", []), "rivningslov"], "meetings": [3]}
 
 
 def test_an_error_in_the_unit_writes_nothing(db):

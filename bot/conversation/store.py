@@ -4,14 +4,17 @@ Every message loads one conversation row, saves it and appends two message rows.
 ORM that unit of work costs more than answering the question does (identity map, flush,
 attribute events), so the engine works on a plain record here: one SELECT (FOR UPDATE on
 PostgreSQL, so one person's messages handled at once by two workers queue up instead of
-overwriting each other), one INSERT for a new person, one UPDATE, one multi-row INSERT of the
-messages, each statement built once. The table is still the sqlmodel `Conversation`.
+overwriting each other), one INSERT for a new person, one UPDATE of the columns that changed,
+one multi-row INSERT of the messages, each statement built once. The table is still the
+sqlmodel `Conversation`.
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
@@ -40,20 +43,33 @@ class ConversationRecord:
     pending: dict[str, Any] = field(default_factory=dict)
     unanswered_streak: int = 0
     case_id: int | None = None
+    # The mutable columns as last read or written, so that `save` writes only what changed.
+    stored: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
-_COLUMNS = tuple(f.name for f in fields(ConversationRecord))
+_COLUMNS = tuple(f.name for f in fields(ConversationRecord) if f.name != "stored")
 _MUTABLE = tuple(name for name in _COLUMNS if name not in ("id", "channel", "user_id", "created_at"))
 # Built once: a statement made per call costs more to build than to run.
 _LOAD = select(*(CONVERSATION.c[name] for name in _COLUMNS)).where(
     CONVERSATION.c.channel == bindparam("channel"), CONVERSATION.c.user_id == bindparam("user_id"))
 _LOAD_LOCKED = _LOAD.with_for_update()
-_SAVE = update(CONVERSATION).where(CONVERSATION.c.id == bindparam("record_id")).values(
-    {name: bindparam(f"new_{name}", type_=CONVERSATION.c[name].type) for name in _MUTABLE})
 _APPEND = insert(MESSAGE)
 _CREATE = {dialect: make(CONVERSATION).on_conflict_do_nothing(index_elements=["channel", "user_id"])
-           .returning(*(CONVERSATION.c[name] for name in _COLUMNS))
+           .returning(CONVERSATION.c.id)
            for dialect, make in (("sqlite", sqlite_insert), ("postgresql", pg_insert))}
+
+
+@lru_cache(maxsize=None)
+def _save_statement(names: tuple[str, ...]):
+    """UPDATE of these columns, built once per set of columns (a handful occur)."""
+    return update(CONVERSATION).where(CONVERSATION.c.id == bindparam("record_id")).values(
+        {name: bindparam(f"new_{name}", type_=CONVERSATION.c[name].type) for name in names})
+
+
+def _remember(record: ConversationRecord) -> ConversationRecord:
+    record.stored = {name: getattr(record, name) for name in _MUTABLE}
+    record.stored["pending"] = copy.deepcopy(record.pending) if record.pending else {}  # flows may change it in place
+    return record
 
 
 def load(connection: Connection, *, channel: str, user_id: str) -> ConversationRecord | None:
@@ -61,7 +77,7 @@ def load(connection: Connection, *, channel: str, user_id: str) -> ConversationR
     the whole database already)."""
     statement = _LOAD_LOCKED if connection.dialect.name == "postgresql" else _LOAD
     row = connection.execute(statement, {"channel": channel, "user_id": user_id}).first()
-    return ConversationRecord(**row._mapping) if row is not None else None
+    return _remember(ConversationRecord(**row._mapping)) if row is not None else None
 
 
 def load_or_create(connection: Connection, *, channel: str, user_id: str, address: str,
@@ -71,18 +87,25 @@ def load_or_create(connection: Connection, *, channel: str, user_id: str, addres
     record = load(connection, channel=channel, user_id=user_id)
     if record is not None:
         return record
-    row = connection.execute(_CREATE[connection.dialect.name], {
-        "channel": channel, "user_id": user_id, "address": address, "lang": "sv", "state": "idle", "pending": {},
-        "unanswered_streak": 0, "case_id": None, "created_at": now, "updated_at": now}).first()
-    record = ConversationRecord(**row._mapping) if row is not None else load(connection, channel=channel,
-                                                                              user_id=user_id)
-    assert record is not None  # inserted just now, or by whoever won the race
-    return record
+    record = ConversationRecord(id=0, channel=channel, user_id=user_id, address=address, created_at=now,
+                                updated_at=now)
+    values = {name: getattr(record, name) for name in _COLUMNS if name != "id"}
+    inserted = connection.execute(_CREATE[connection.dialect.name], values).scalar()
+    if inserted is None:  # someone else's first message won the race: theirs is the row
+        record = load(connection, channel=channel, user_id=user_id)
+        assert record is not None
+        return record
+    record.id = inserted
+    return _remember(record)
 
 
 def save(connection: Connection, *, record: ConversationRecord) -> None:
-    """Write the record back (the row is this transaction's: see `load`)."""
-    connection.execute(_SAVE, {"record_id": record.id, **{f"new_{name}": getattr(record, name) for name in _MUTABLE}})
+    """Write back what changed since it was read (the row is this transaction's: see `load`)."""
+    changed = tuple(name for name in _MUTABLE if getattr(record, name) != record.stored.get(name))
+    if changed:
+        connection.execute(_save_statement(changed), {
+            "record_id": record.id, **{f"new_{name}": getattr(record, name) for name in changed}})
+        _remember(record)
 
 
 def message_row(record: ConversationRecord, *, direction: str, text: str, action: str | None,
