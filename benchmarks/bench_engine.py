@@ -37,15 +37,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from bot.app import build_lotsen  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.core.messages import Incoming  # noqa: E402
 from bot.core.ports import Delivery  # noqa: E402
+from tests.pg_support import PG_URL as TEST_PG_URL  # noqa: E402
+from tests.pg_support import create_scratch_schema, drop_scratch_schema, postgres_reason  # noqa: E402
 
-PG_URL = os.environ.get("LOTSEN_BENCH_PG_URL",
-                        os.environ.get("LOTSEN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+PG_URL = os.environ.get("LOTSEN_BENCH_PG_URL", TEST_PG_URL)
 CHANNEL = "bench"
 ANSWERED = [  # questions the real knowledge base answers outright
     "Behöver jag bygglov för att bygga ut min verkstad med 40 kvm?",
@@ -117,36 +118,15 @@ def proc_status_mb(field: str) -> float | None:
     return None
 
 
-def postgres_reason() -> str | None:
-    try:
-        engine = create_engine(PG_URL, connect_args={"connect_timeout": 2})
-        with engine.connect() as connection:
-            connection.execute(text("select 1"))
-        engine.dispose()
-        return None
-    except Exception as exc:  # any failure to connect: skip PostgreSQL with the reason
-        return f"no PostgreSQL server answers at {PG_URL} ({type(exc).__name__}: {exc}".strip()[:300] + ")"
-
-
 class PgSchema:
     """A fresh schema, dropped afterwards."""
 
-    def __init__(self) -> None:
-        self.schema = f"bench_{uuid.uuid4().hex[:12]}"
-
     def __enter__(self) -> str:
-        admin = create_engine(PG_URL)
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{self.schema}"'))
-        admin.dispose()
-        separator = "&" if "?" in PG_URL else "?"
-        return f"{PG_URL}{separator}options=-csearch_path%3D{self.schema}"
+        url, self.schema = create_scratch_schema(PG_URL, prefix="bench")
+        return url
 
     def __exit__(self, *exc) -> None:
-        admin = create_engine(PG_URL)
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE'))
-        admin.dispose()
+        drop_scratch_schema(self.schema, PG_URL)
 
 
 def build(url: str):
@@ -377,7 +357,7 @@ def main() -> None:
                                 "shares": [0.6, 0.25, 0.15]}, "runs": []}
         sqlite_sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
         result["runs"].append(run_database("sqlite", f"sqlite:///{tmp}/lotsen.db", args, sqlite_sizes))
-        reason = "--no-postgres" if args.no_postgres else postgres_reason()
+        reason = "--no-postgres" if args.no_postgres else postgres_reason(PG_URL)
         if reason:
             result["postgres_skipped"] = reason
             print(f"PostgreSQL skipped: {reason}", file=sys.stderr)

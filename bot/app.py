@@ -137,7 +137,9 @@ class Lotsen:
     def meeting_fields(self):
         return FORM_FIELDS
 
-    def meeting_form(self, meeting_id: int) -> dict[str, str] | None:
+    def meeting_form(self, *, actor: Actor, meeting_id: int) -> dict[str, str] | None:
+        if not self._is_navigator(actor):  # the form shows organisers' details: navigators only
+            return None
         with self.db.session() as session:
             meeting = session.get(Meeting, meeting_id)
             return form_values(meeting) if meeting is not None else None

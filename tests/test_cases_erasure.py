@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 
 from sqlmodel import select
 
 from bot.cases.erasure import erase_person
-from bot.cases.models import Case, CaseEvent, Consent
+from bot.cases.models import Case, Consent
 from bot.cases.queries import open_cases_for, timeline
 from bot.cases.service import add_entrepreneur_message
 from bot.conversation.models import Conversation, Message

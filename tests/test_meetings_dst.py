@@ -4,7 +4,7 @@ change fires them at that local time through the real dispatcher."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 

@@ -3,7 +3,7 @@ the reminders and announcements they leave in the outbox."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 from sqlmodel import select

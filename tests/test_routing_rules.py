@@ -3,7 +3,6 @@ problem in a broken file is reported with file and line."""
 
 from __future__ import annotations
 
-import textwrap
 
 import pytest
 

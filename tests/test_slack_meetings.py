@@ -17,6 +17,7 @@ from bot.adapters.slack.client import make_web_client
 from bot.adapters.slack.http import SlackHttpRoute
 from bot.app import build_lotsen
 from bot.config import load_settings
+from bot.core.actions import Actor
 from bot.core.clock import ManualClock
 from tests.fakes.slack_api import FakeSlack, block_action, event_body, interaction_body, sign, view_submission
 from tests.knowledge_support import KNOWLEDGE, ROUTING
@@ -98,7 +99,7 @@ def test_navigator_creates_a_meeting_through_the_modal_and_entrepreneurs_see_it(
     [done] = ephemerals(fake)
     assert done["user"] == ANNA and done["channel"] == "CNAV"
     assert done["text"].startswith("Mötet är skapat: #1 Frukostmöte om upphandling")
-    assert lotsen.meeting_form(1)["place"] == "Stadshuset"
+    assert lotsen.meeting_form(actor=Actor('slack', ANNA), meeting_id=1)["place"] == "Stadshuset"
 
     dm = {"type": "message", "channel": "D42", "channel_type": "im", "user": "UENT", "text": "vilka möten finns?",
           "ts": "1.000001", "event_ts": "1.000001"}
@@ -117,7 +118,7 @@ def test_a_stranger_gets_no_form_and_cannot_submit_one(world):
     submit(http, STRANGER, opened_view(fake), FORM)
     [refused] = ephemerals(fake)
     assert refused["user"] == STRANGER and "behörighet" in refused["text"]
-    assert len(fake.calls_to("views.open")) == 1 and lotsen.meeting_form(1) is None
+    assert len(fake.calls_to("views.open")) == 1 and lotsen.meeting_form(actor=Actor('slack', ANNA), meeting_id=1) is None
 
 
 def test_end_before_start_is_a_clear_error_and_the_typed_form_comes_back(world):
@@ -127,7 +128,7 @@ def test_end_before_start_is_a_clear_error_and_the_typed_form_comes_back(world):
     submit(http, ANNA, view, {**FORM, "end": "2026-12-03 07:00"})
     [refused] = ephemerals(fake)
     assert "Mötet måste sluta efter att det börjar." in refused["text"]
-    assert lotsen.meeting_form(1) is None
+    assert lotsen.meeting_form(actor=Actor('slack', ANNA), meeting_id=1) is None
     blocks = refused["blocks"] if isinstance(refused["blocks"], list) else json.loads(refused["blocks"])
     button = blocks[-1]["elements"][0]
     # The button opens the form again as typed, with the reason on top.
@@ -153,7 +154,7 @@ def test_edit_prefills_and_cancel_cancels(world):
     submit(http, ANNA, view, {**prefilled, "place": "Biblioteket"})
     [_, changed] = ephemerals(fake, 2)
     assert changed["text"].startswith("Mötet är ändrat: #1")
-    assert lotsen.meeting_form(1)["place"] == "Biblioteket"
+    assert lotsen.meeting_form(actor=Actor('slack', ANNA), meeting_id=1)["place"] == "Biblioteket"
 
     command(fake, http, ANNA, "stall_in 1 För få anmälda")
     [answer] = responses(fake)

@@ -12,12 +12,14 @@ from bot.adapters.telegram.app import TelegramRunner, build_application
 from bot.app import build_lotsen
 from bot.config import load_settings
 from bot.core.clock import ManualClock
+from bot.core.actions import Actor
 from tests.fakes.telegram_api import FakeTelegram
 from tests.knowledge_support import KNOWLEDGE, ROUTING
 
 NAV_CHAT = -100777
 ANNA = 510000101  # Anna Berg, a navigator in routing_rules.yaml
 STRANGER = 999001
+ANNA_ACTOR = Actor("telegram", str(ANNA))
 CREATE = ("/mote titel=Frukost om upphandling; start=2026-12-03 08:00; slut=2026-12-03 09:00; "
           "plats=Stadshuset; platser=40; ämnen=upphandling")
 
@@ -53,10 +55,12 @@ def test_group_command_creates_edits_and_cancels_a_meeting(world):
     created = say(fake, NAV_CHAT, ANNA, CREATE, 1)[0]
     assert created.startswith("Mötet är skapat: #1 Frukost om upphandling, 2026-12-03 08:00")
     assert "parse_mode" not in last_send(fake, NAV_CHAT)
-    assert lotsen.meeting_form(1)["capacity"] == "40" and lotsen.meeting_form(1)["tags"] == "upphandling"
+    form = lotsen.meeting_form(actor=ANNA_ACTOR, meeting_id=1)
+    assert form["capacity"] == "40" and form["tags"] == "upphandling"
+    assert lotsen.meeting_form(actor=Actor("telegram", str(STRANGER)), meeting_id=1) is None  # navigators only
 
     changed = say(fake, NAV_CHAT, ANNA, "/mote_andra 1 plats=Biblioteket", 2)[1]
-    assert changed.startswith("Mötet är ändrat: #1") and lotsen.meeting_form(1)["place"] == "Biblioteket"
+    assert changed.startswith("Mötet är ändrat: #1") and lotsen.meeting_form(actor=ANNA_ACTOR, meeting_id=1)["place"] == "Biblioteket"
 
     cancelled = say(fake, NAV_CHAT, ANNA, "/mote_stall_in 1 För få anmälda", 3)[2]
     assert cancelled.startswith("Mötet är inställt: #1")
@@ -74,7 +78,7 @@ def test_group_command_refusals_are_clear_and_write_nothing(world):
     assert "nyckel=värde" in empty or "titel=" in empty
     no_id = say(fake, NAV_CHAT, ANNA, "/mote_stall_in", 4)[3]
     assert "/mote_stall_in <nr>" in no_id
-    assert lotsen.meeting_form(1) is None
+    assert lotsen.meeting_form(actor=ANNA_ACTOR, meeting_id=1) is None
 
 
 def test_the_same_command_in_a_private_chat_is_not_a_navigator_command(world):
@@ -82,5 +86,5 @@ def test_the_same_command_in_a_private_chat_is_not_a_navigator_command(world):
     # Even from a navigator: only the navigators' group is the desk.
     answer = say(fake, ANNA, ANNA, CREATE, 1)[0]
     assert "lotsarnas grupp" in answer
-    assert lotsen.meeting_form(1) is None
+    assert lotsen.meeting_form(actor=ANNA_ACTOR, meeting_id=1) is None
     assert fake.sent_texts(NAV_CHAT) == []

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import sys
 
-import typer
-
 
 def chat() -> None:
     """Talk to Lotsen in the terminal. The navigators' channel is printed as it would look;

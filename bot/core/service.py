@@ -66,8 +66,9 @@ class LotsenService(Protocol):
         """The fields of the meeting form, in order (to build a modal)."""
         ...
 
-    def meeting_form(self, meeting_id: int) -> dict[str, str] | None:
-        """A meeting's current values as form values (to prefill an edit form); None if none."""
+    def meeting_form(self, *, actor: Actor, meeting_id: int) -> dict[str, str] | None:
+        """A meeting's current values as form values (to prefill an edit form); None if there is
+        no such meeting or `actor` is not a navigator."""
         ...
 
     def may_act(self, *, actor: Actor, case_number: str) -> bool:

@@ -106,7 +106,7 @@ class MeetingCommands:
             return
         values = None
         if verb == "edit":
-            values = self.service.meeting_form(meeting_id)
+            values = self.service.meeting_form(actor=actor, meeting_id=meeting_id)
             if values is None:
                 respond(text=escape(NO_MEETING.format(id=meeting_id)), response_type="ephemeral")
                 return
