@@ -175,6 +175,7 @@ class LotsenServer:
             self.desks["telegram"] = TelegramNavigatorDesk(self.telegram, s.telegram_navigator_chat_id)
 
     def _setup_slack(self) -> None:
+        from bot.adapters.choices import ChoiceKeys, derive_secret
         from bot.adapters.slack.app import SlackListeners, build_slack_app
         from bot.adapters.slack.client import make_web_client
         from bot.adapters.slack.http import SlackHttpRoute
@@ -182,7 +183,9 @@ class LotsenServer:
 
         s = self.settings
         client = make_web_client(token=_secret(s.slack_bot_token), base_url=s.slack_api_url)
-        listeners = SlackListeners(None, client)
+        # Buttons signed with a key derived from the bot token: they keep working after a restart.
+        keys = ChoiceKeys(derive_secret("slack buttons", _secret(s.slack_bot_token) or ""))
+        listeners = SlackListeners(None, client, keys=keys)
         self.slack_app = build_slack_app(service=None, client=client, listeners=listeners,
                                          signing_secret=_secret(s.slack_signing_secret) or "socket-mode-unused")
         app_token = _secret(s.slack_app_token)

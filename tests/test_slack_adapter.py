@@ -73,6 +73,28 @@ def test_direct_message_answered_with_escaped_text(fake_slack, server, service):
     assert service.incoming[0].user_id == "UENT"
 
 
+def test_entrepreneur_buttons_are_signed_for_their_chat(fake_slack, server, service):
+    post(server, event_body(dm_event("servering"), event_id="Ev7"))
+    [call] = fake_slack.wait_calls("chat.postMessage")
+    blocks = json.loads(call.params["blocks"]) if isinstance(call.params["blocks"], str) else call.params["blocks"]
+    buttons = blocks[-1]["elements"]
+    values = [b["value"] for b in buttons]
+    assert all(v.startswith("c:topic:") for v in values)
+
+    def press(index, channel="D42", value=None):
+        action = block_action(user="UENT", action_id=f"lotsen_choice_{index}", value=value or values[index],
+                              channel=channel)
+        action["actions"][0]["text"] = buttons[index]["text"]
+        post_interaction(server, action)
+
+    press(1, channel="D99")  # another chat: refused
+    press(0, value=values[0].replace("alcohol", "terrace"))  # another key with a copied signature: refused
+    press(1)
+    fake_slack.wait_for(lambda f: len(f.calls_to("chat.postMessage")) >= 2)
+    chosen = [i for i in service.incoming if i.choice]
+    assert [(i.choice, i.text) for i in chosen] == [("topic:terrace", "Uteservering")]
+
+
 def test_forged_and_stale_signatures_rejected(fake_slack, server, service):
     body = event_body(dm_event("hej"), event_id="Ev2")
     assert post(server, body, secret="not-the-secret").status_code == 401

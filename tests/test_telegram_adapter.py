@@ -60,21 +60,48 @@ def test_commands_reach_the_service(fake_tg, runner, service):
     assert service.calls[3][1]["incoming"].text == "jag behöver hjälp"
 
 
-def test_clarification_buttons_are_server_side_keys(fake_tg, runner, service):
+def test_clarification_buttons_are_signed_for_their_chat(fake_tg, runner, service):
     fake_tg.message_update(chat_id=42, text="servering")
     fake_tg.wait_calls("sendMessage")
     markup = fake_tg.calls_to("sendMessage")[-1].params["reply_markup"]
     datas = [row[0]["callback_data"] for row in markup["inline_keyboard"]]
-    assert all(d.startswith("e:") and "topic" not in d for d in datas)  # the key stays on the server
-    message = {"message_id": 9, "date": 0, "chat": fake_tg.chat(42), "text": "?"}
+    assert all(d.startswith("c:topic:") and len(d.encode()) <= 64 for d in datas)
+    message = {"message_id": 9, "date": 0, "chat": fake_tg.chat(42), "text": "?", "reply_markup": markup}
     fake_tg.callback_update(message=message, user_id=42, data=datas[1])
     texts = texts_to(fake_tg, 42, 2)
     assert texts[1] == "Du valde topic:terrace."
-    # Forged data, or a token issued to another chat, is refused without reaching the core.
-    fake_tg.callback_update(message={**message, "chat": fake_tg.chat(43)}, user_id=43, data=datas[0])
-    fake_tg.callback_update(message=message, user_id=42, data="e:forged")
-    fake_tg.wait_for(lambda f: len([c for c in f.calls_to("answerCallbackQuery") if c.params.get("show_alert")]) == 2)
+    pressed = [i for i in service.incoming if i.choice][0]
+    assert pressed.text == markup["inline_keyboard"][1][0]["text"]  # the button's words, for the transcript
+    # Data for another chat, another key with a copied signature, or made up: refused before the core.
+    key, _, signature = datas[0][2:].rpartition(":")
+    for chat, data in ((43, datas[0]), (42, f"c:topic:kiosk:{signature}"), (42, "c:topic:terrace:AAAA"),
+                       (42, "e:forged"), (42, "c:åäö:ö")):
+        fake_tg.callback_update(message={**message, "chat": fake_tg.chat(chat)}, user_id=chat, data=data)
+    fake_tg.wait_for(lambda f: len([c for c in f.calls_to("answerCallbackQuery") if c.params.get("show_alert")]) == 5)
     assert [i.choice for i in service.incoming if i.choice] == ["topic:terrace"]
+
+
+def test_a_button_still_works_after_a_restart(fake_tg, service):
+    """The signing key comes from the bot token, so a new process accepts the old buttons."""
+    first = TelegramRunner(build_application(token=fake_tg.token, service=service, api_url=fake_tg.api_url),
+                           poll_timeout=1)
+    first.start()
+    try:
+        fake_tg.message_update(chat_id=42, text="servering")
+        fake_tg.wait_calls("sendMessage")
+    finally:
+        first.stop()
+    markup = fake_tg.calls_to("sendMessage")[-1].params["reply_markup"]
+    data = markup["inline_keyboard"][0][0]["callback_data"]
+    second = TelegramRunner(build_application(token=fake_tg.token, service=service, api_url=fake_tg.api_url),
+                            poll_timeout=1)
+    second.start()
+    try:
+        message = {"message_id": 9, "date": 0, "chat": fake_tg.chat(42), "text": "?", "reply_markup": markup}
+        fake_tg.callback_update(message=message, user_id=42, data=data)
+        assert texts_to(fake_tg, 42, 2)[1] == "Du valde topic:alcohol."
+    finally:
+        second.stop()
 
 
 def test_long_answer_split_on_boundaries(fake_tg, runner, service):

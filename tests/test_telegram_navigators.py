@@ -130,8 +130,9 @@ def test_entrepreneur_channel_splits_and_keys_buttons(fake_tg, runner):
                                             buttons=[Button("meeting:accept:7", "Ja, det passar")]))
     calls = fake_tg.calls_to("sendMessage")
     assert len(calls) == 3 and all(len(c.params["text"]) <= 4096 for c in calls)
-    assert "reply_markup" not in calls[0].params and calls[-1].params["reply_markup"]["inline_keyboard"][0][0][
-        "callback_data"].startswith("e:")
+    data = calls[-1].params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    assert "reply_markup" not in calls[0].params and data.startswith("c:meeting:accept:7:")
+    assert runner.context.keys.resolve("42", data) == "meeting:accept:7"  # signed for the chat it went to
     assert delivery.ok and delivery.ref.startswith("42:")
 
 

@@ -82,8 +82,9 @@ def test_case_from_telegram_convened_in_slack_and_reply_relayed_back(world):
     offer = say(tg, "Jag vill öppna en restaurang med alkohol och uteservering i en gammal butikslokal", 1)
     consent = tg.calls_to("sendMessage")[-1].params["reply_markup"]["inline_keyboard"]
     yes = consent[0][0]["callback_data"]
-    assert yes.startswith("e:") and offer[0]
-    message = {"message_id": 1, "date": 0, "chat": tg.chat(ENTREPRENEUR), "text": offer[0]}
+    assert yes.startswith("c:consent:yes:") and offer[0]
+    message = {"message_id": 1, "date": 0, "chat": tg.chat(ENTREPRENEUR), "text": offer[0],
+               "reply_markup": {"inline_keyboard": consent}}
     tg.callback_update(message=message, user_id=ENTREPRENEUR, data=yes)
     tg.wait_for(lambda f: len(f.sent_texts(ENTREPRENEUR)) >= 2, 20)  # "how can we reach you?"
     say(tg, "Anna Svensson, Pizzeria Roma, 070-123 45 67", 3)

@@ -1,40 +1,70 @@
-"""Server-side keys for entrepreneurs' buttons (clarifications, consent), shared by the channels.
+"""Entrepreneurs' buttons (clarifications, consent), shared by the channels.
 
-A button carries a random token bound to the chat it was sent to; the core's `Button.key`
-stays on the server, so nothing a client sends is taken as anything but a lookup key.
+A button's data is the core's `Button.key` with a signature (HMAC-SHA256) over the chat it was
+sent to and the key. Nothing a client sends is taken unless we made it for that chat, and with
+a stable secret (derived from the channel's own token, see `derive_secret`) a button still
+works after a restart or in another process. A key too long for Telegram's 64 bytes gets a
+random token remembered in this process instead (it expires politely on restart).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import re
 import secrets
 import threading
 from collections import OrderedDict
 
+MAX_DATA_BYTES = 64  # Telegram's limit for callback data (Slack allows more)
+_SIGNED = "c:"
+_REMEMBERED = "e:"
+
+
+def derive_secret(purpose: str, material: str) -> bytes:
+    """A key for one purpose from a secret the deployment already has (a bot token, a signing
+    secret), so that nothing new has to be configured and the secret itself is never reused."""
+    return hmac.new(material.encode(), f"lotsen:{purpose}".encode(), hashlib.sha256).digest()
+
 
 class ChoiceKeys:
-    """token -> (chat id, the core's button key); bounded, oldest forgotten first."""
+    """Issue and check button data for one channel. Without a secret, one is made for this
+    process (buttons then expire when it restarts)."""
 
-    def __init__(self, max_size: int = 50_000) -> None:
-        self._keys: OrderedDict[str, tuple[str, str, str]] = OrderedDict()
-        self._max = max_size
+    def __init__(self, secret: bytes | None = None, *, max_remembered: int = 50_000) -> None:
+        self._secret = secret or secrets.token_bytes(32)
+        self._remembered: OrderedDict[str, tuple[str, str]] = OrderedDict()
+        self._max = max_remembered
         self._lock = threading.Lock()
 
-    def issue(self, chat_id: str, key: str, label: str) -> str:
-        token = "e:" + secrets.token_urlsafe(9)
+    def _signature(self, chat_id: str, key: str) -> str:
+        digest = hmac.new(self._secret, f"{chat_id}\n{key}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest[:12]).decode()  # 96 bits, 16 characters
+
+    def issue(self, chat_id: str, key: str) -> str:
+        token = f"{_SIGNED}{key}:{self._signature(str(chat_id), key)}"
+        if len(token.encode()) <= MAX_DATA_BYTES:
+            return token
+        token = _REMEMBERED + secrets.token_urlsafe(9)
         with self._lock:
-            self._keys[token] = (str(chat_id), key, label)
-            while len(self._keys) > self._max:
-                self._keys.popitem(last=False)
+            self._remembered[token] = (str(chat_id), key)
+            while len(self._remembered) > self._max:
+                self._remembered.popitem(last=False)
         return token
 
-    def resolve(self, chat_id: str, token: str) -> tuple[str, str] | None:
-        """(key, label) when `token` was issued to this chat; None otherwise."""
-        with self._lock:
-            entry = self._keys.get(token)
-        if entry is None or entry[0] != str(chat_id):
+    def resolve(self, chat_id: str, token: str) -> str | None:
+        """The core's key when `token` was issued to this chat; None otherwise (forged, for
+        another chat, or remembered by a process that has since restarted)."""
+        token = token or ""
+        if token.startswith(_SIGNED):
+            key, _, signature = token[len(_SIGNED):].rpartition(":")
+            if key and hmac.compare_digest(signature.encode(), self._signature(str(chat_id), key).encode()):
+                return key
             return None
-        return entry[1], entry[2]
+        with self._lock:
+            entry = self._remembered.get(token)
+        return entry[1] if entry is not None and entry[0] == str(chat_id) else None
 
 
 _CASE_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")

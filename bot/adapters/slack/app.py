@@ -140,7 +140,7 @@ class SlackListeners:
 
     # --- entrepreneurs (optional: direct messages to the bot) ------------------------------------
     def send_reply(self, channel: str, reply: Reply) -> None:
-        tokens = [self.keys.issue(channel, b.key, b.label) for b in reply.buttons]
+        tokens = [self.keys.issue(channel, b.key) for b in reply.buttons]
         self.client.chat_postMessage(channel=channel, text=render.escape(reply.text[:3000]),
                                      blocks=render.choice_blocks(reply.text, reply.buttons, tokens))
         for attachment in reply.attachments:  # e.g. a calendar invitation
@@ -155,11 +155,12 @@ class SlackListeners:
 
     def on_choice(self, body: dict) -> None:
         channel, _ = self._where(body)
-        found = self.keys.resolve(channel or "", body["actions"][0].get("value") or "")
-        if found is None:
+        action = body["actions"][0]
+        key = self.keys.resolve(channel or "", action.get("value") or "")
+        if key is None:
             self._refuse(body, channel, "Den här knappen gäller inte längre. / This button has expired.")
             return
-        key, label = found
+        label = (action.get("text") or {}).get("text") or ""  # what the button said: the person's "words"
         incoming = Incoming(channel="slack", user_id=body["user"]["id"], chat_id=channel, text=label, choice=key)
         self.send_reply(channel, self.service.handle(incoming))
 

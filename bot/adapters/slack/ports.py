@@ -132,7 +132,7 @@ class SlackEntrepreneurChannel:
         channel = message.address
         if channel[:1] in ("U", "W"):
             channel = call(self.client.conversations_open, users=channel)["channel"]["id"]
-        tokens = [self.keys.issue(channel, b.key, b.label) for b in message.buttons]
+        tokens = [self.keys.issue(channel, b.key) for b in message.buttons]
         response = call(self.client.chat_postMessage, channel=channel, text=render.escape(message.text[:3000]),
                         blocks=render.choice_blocks(message.text, message.buttons, tokens))
         if message.attachment is not None:

@@ -18,6 +18,7 @@ from telegram import Update
 from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerStop, CallbackQueryHandler,
                           CommandHandler, MessageHandler, TypeHandler, filters)
 
+from bot.adapters.choices import ChoiceKeys, derive_secret
 from bot.adapters.telegram import handlers, meetings, navigators
 from bot.adapters.telegram.context import TelegramContext
 from bot.adapters.telegram.ratelimit import PacedRateLimiter
@@ -50,7 +51,9 @@ def build_application(*, token: str, service: LotsenService, api_url: str = "htt
     if webhook:
         builder = builder.updater(None)
     application = builder.build()
-    application.bot_data["lotsen"] = TelegramContext(service=service, navigator_chat_id=navigator_chat_id)
+    # Buttons signed with a key derived from the bot token: they keep working after a restart.
+    keys = ChoiceKeys(derive_secret("telegram buttons", token))
+    application.bot_data["lotsen"] = TelegramContext(service=service, navigator_chat_id=navigator_chat_id, keys=keys)
 
     private = filters.ChatType.PRIVATE
     application.add_handler(TypeHandler(Update, _dedupe), group=-1)
@@ -60,7 +63,7 @@ def build_application(*, token: str, service: LotsenService, api_url: str = "htt
     application.add_handler(CommandHandler("glom_mig", handlers.on_forget_me, filters=private))
     application.add_handler(CommandHandler(meetings.COMMANDS, meetings.on_private_meeting_command, filters=private))
     application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, handlers.on_text))
-    application.add_handler(CallbackQueryHandler(handlers.on_choice, pattern=r"^e:"))
+    application.add_handler(CallbackQueryHandler(handlers.on_choice, pattern=r"^[ce]:"))
     if navigator_chat_id is not None:
         group = filters.Chat(chat_id=navigator_chat_id)
         application.add_handler(CallbackQueryHandler(navigators.on_nav_button, pattern=r"^n:"))

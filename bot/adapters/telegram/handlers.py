@@ -96,20 +96,29 @@ async def on_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A clarification or consent button: the token is looked up server-side for this chat."""
     query = update.callback_query
     lotsen = ctx_of(context)
-    found = lotsen.keys.resolve(str(update.effective_chat.id), query.data or "")
+    key = lotsen.keys.resolve(str(update.effective_chat.id), query.data or "")
     lang = lang_of(update.effective_user.language_code) or "sv"
-    if found is None:
+    if key is None:
         await query.answer(EXPIRED[lang], show_alert=True)
         return
+    incoming = _incoming(update, _pressed_label(query), choice=key)
     async with lotsen.chat_lock(update.effective_chat.id):  # in order with the chat's messages
         await query.answer()
         try:  # the choice is made: take the buttons away so it is not pressed twice
             await query.edit_message_reply_markup(None)
         except TelegramError:
             pass
-        key, label = found
-        incoming = _incoming(update, label, choice=key)
         await _answer(update, context, lambda: lotsen.service.handle(incoming), locked=True)
+
+
+def _pressed_label(query) -> str:
+    """What the pressed button said (the person's "words" in the transcript)."""
+    markup = query.message.reply_markup if query.message is not None else None
+    for row in (markup.inline_keyboard if markup is not None else ()):
+        for button in row:
+            if button.callback_data == query.data:
+                return button.text
+    return ""
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

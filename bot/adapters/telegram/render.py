@@ -40,7 +40,7 @@ class Part:
 def choice_keyboard(chat_id: str, buttons: list[Button], keys: ChoiceKeys) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label[:64], callback_data=keys.issue(chat_id, b.key, b.label))]
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label[:64], callback_data=keys.issue(chat_id, b.key))]
                                  for b in buttons])
 
 
