@@ -30,13 +30,17 @@ def test_created_once_and_written_back_whole(db):
             store.message_row(first, direction="out", text="x" * 5000, action="clarify", topic=None, now=NOW)])
     with db.unit() as unit:
         loaded = store.load(unit.connection, channel="telegram", user_id="42")
-        assert loaded is not None and loaded == first
+        assert loaded is not None and loaded.updated_at is None  # not read back: set by each turn
+        loaded.updated_at = first.updated_at
+        assert loaded == first
         assert store.load(unit.connection, channel="slack", user_id="42") is None
         assert store.language_of(unit.connection, channel="telegram", user_id="42") == "en"
         assert store.language_of(unit.connection, channel="telegram", user_id="nobody") == "sv"
         assert store.previous_question(unit.connection, conversation_id=first.id) == "lov?"
         lengths = unit.connection.execute(select(func.length(Message.text)).order_by(Message.id)).scalars().all()
+        times = unit.connection.execute(select(Conversation.created_at, Conversation.updated_at)).one()
     assert lengths == [4, store.STORED_TEXT_LIMIT]
+    assert tuple(times) == (NOW, NOW + timedelta(minutes=1))
 
 
 @pytest.mark.parametrize("before", [{}, {"options": ["bygglov"]}])

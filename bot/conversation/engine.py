@@ -15,19 +15,18 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.cases.errors import CaseError
-from bot.conversation import texts
+from bot.conversation import store, texts
 from bot.conversation.case_gateway import CaseGateway
 from bot.conversation.contact import parse_contact, reachable
 from bot.conversation.flows import Flow, Turn
 from bot.conversation.render import render_answer
-from bot.conversation import store
 from bot.conversation.responder import Responder
 from bot.conversation.states import State, check_transition
 from bot.conversation.store import STORED_TEXT_LIMIT, ConversationRecord
 from bot.core.clock import Clock
 from bot.core.messages import Incoming, Reply
-from bot.storage.db import Unit
 from bot.matching.text import MAX_MATCH_CHARS, clean, fold
+from bot.storage.db import Unit
 
 log = logging.getLogger(__name__)
 

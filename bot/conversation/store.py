@@ -36,21 +36,22 @@ class ConversationRecord:
     channel: str
     user_id: str
     address: str
-    created_at: datetime
-    updated_at: datetime
     lang: str = "sv"
     state: str = "idle"  # bot.conversation.states.State
     pending: dict[str, Any] = field(default_factory=dict)
     unanswered_streak: int = 0
     case_id: int | None = None
+    # Not read (nothing decides on it, and parsing times costs): set when the turn is saved.
+    updated_at: datetime | None = None
     # The mutable columns as last read or written, so that `save` writes only what changed.
     stored: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 _COLUMNS = tuple(f.name for f in fields(ConversationRecord) if f.name != "stored")
-_MUTABLE = tuple(name for name in _COLUMNS if name not in ("id", "channel", "user_id", "created_at"))
+_READ = tuple(name for name in _COLUMNS if name != "updated_at")
+_MUTABLE = tuple(name for name in _COLUMNS if name not in ("id", "channel", "user_id"))
 # Built once: a statement made per call costs more to build than to run.
-_LOAD = select(*(CONVERSATION.c[name] for name in _COLUMNS)).where(
+_LOAD = select(*(CONVERSATION.c[name] for name in _READ)).where(
     CONVERSATION.c.channel == bindparam("channel"), CONVERSATION.c.user_id == bindparam("user_id"))
 _LOAD_LOCKED = _LOAD.with_for_update()
 _APPEND = insert(MESSAGE)
@@ -87,9 +88,8 @@ def load_or_create(connection: Connection, *, channel: str, user_id: str, addres
     record = load(connection, channel=channel, user_id=user_id)
     if record is not None:
         return record
-    record = ConversationRecord(id=0, channel=channel, user_id=user_id, address=address, created_at=now,
-                                updated_at=now)
-    values = {name: getattr(record, name) for name in _COLUMNS if name != "id"}
+    record = ConversationRecord(id=0, channel=channel, user_id=user_id, address=address, updated_at=now)
+    values = {"created_at": now, **{name: getattr(record, name) for name in _COLUMNS if name != "id"}}
     inserted = connection.execute(_CREATE[connection.dialect.name], values).scalar()
     if inserted is None:  # someone else's first message won the race: theirs is the row
         record = load(connection, channel=channel, user_id=user_id)

@@ -12,17 +12,17 @@ Anything else returns None so the knowledge matcher gets it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.core.clock import ManualClock
 from bot.conversation.flows import Turn
 from bot.conversation.store import ConversationRecord
+from bot.core.clock import ManualClock
 from bot.core.messages import Attachment, Button, Reply
+from bot.matching.text import fold
 from bot.meetings import service, texts
 from bot.meetings.errors import MeetingError
 from bot.meetings.ics import build_ics, ics_filename
@@ -47,9 +47,7 @@ _PUNCT = re.compile(r"[^\w\s-]+")
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", (text or "").lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(_PUNCT.sub(" ", text).split())
+    return " ".join(_PUNCT.sub(" ", fold(text or "")).split())
 
 
 @dataclass
@@ -62,7 +60,7 @@ class MeetingsFlow:
 
     def __post_init__(self) -> None:
         self.known_tags = frozenset(self.known_tags)
-        self._tag_lookup = {_fold(t).replace("-", " "): t for t in self.known_tags}
+        self._tag_lookup = sorted((_fold(t).replace("-", " "), t) for t in self.known_tags)
 
     # -- entry point ---------------------------------------------------------------------------
     def handle(self, unit: Unit, *, conversation: ConversationRecord, turn: Turn) -> Reply | None:
@@ -113,7 +111,7 @@ class MeetingsFlow:
 
     def _tags_in(self, text: str) -> list[str]:
         padded = f" {text.replace('-', ' ')} "
-        return [tag for folded, tag in sorted(self._tag_lookup.items()) if f" {folded} " in padded]
+        return [tag for folded, tag in self._tag_lookup if f" {folded} " in padded]
 
     # -- actions --------------------------------------------------------------------------------
     def _on_choice(self, session, conversation, turn, lang, choice) -> Reply | None:
