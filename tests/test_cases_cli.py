@@ -49,6 +49,20 @@ def test_cli_claim_note_reply_close_with_audit(db, clock, rules, kb, cli):
         assert kinds[-5:] == ["claimed", "note", "reply", "refused", "closed"]
 
 
+def test_cli_proposes_a_meeting_time_in_swedish_time(db, clock, rules, kb, cli):
+    _, number = open_case(db, rules, kb, clock)
+    assert cli("claim", number, "--as", MAJA).exit_code == 0
+    for bad in ("i morgon", "2020-01-15 10:00"):  # not a time; in the past
+        refused = cli("meeting", number, "--at", bad, "--as", MAJA)
+        assert refused.exit_code == 1, refused.output
+    proposed = cli("meeting", number, "--at", "2027-01-15 10:00", "--as", MAJA)
+    assert proposed.exit_code == 0, proposed.output
+    with db.session() as session:
+        case = find_case(session, number=number)
+        assert case.status == "meeting_proposed"
+        assert case.meeting_at.isoformat() == "2027-01-15T09:00:00+00:00"  # 10:00 in Stockholm in winter
+
+
 def test_cli_refuses_unknown_navigators_and_audits(db, clock, rules, kb, cli):
     _, number = open_case(db, rules, kb, clock)
     missing = cli("claim", number)

@@ -133,3 +133,11 @@ def close_command(number: str,
                   navigator: Optional[str] = AS_OPTION) -> None:
     """Avsluta ärendet med ett utfall / close the case with an outcome."""
     _act("close", number, navigator, outcome=outcome, text=text)
+
+
+@app.command("meeting")
+def meeting_command(number: str,
+                    at: str = typer.Option(..., "--at", help="2026-12-03 10:00 (Swedish time) or ISO 8601 with offset"),
+                    navigator: Optional[str] = AS_OPTION) -> None:
+    """Föreslå en mötestid / propose a meeting time (the business owner accepts or declines)."""
+    _act("propose_meeting", number, navigator, text=at)
