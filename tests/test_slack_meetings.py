@@ -94,6 +94,8 @@ def test_navigator_creates_a_meeting_through_the_modal_and_entrepreneurs_see_it(
     assert all(b["element"]["type"] == "plain_text_input" for b in inputs.values())
     assert inputs["description_sv"]["element"]["multiline"] is True and inputs["start"]["element"]["multiline"] is False
     assert inputs["title_sv"]["optional"] is False and inputs["place"]["optional"] is True
+    assert inputs["title_sv"]["label"]["text"] == "Titel (svenska) / Title (Swedish)"  # for every navigator
+    assert len(view["title"]["text"]) <= 24 and view["submit"]["text"] == "Spara / Save"
 
     submit(http, ANNA, view, FORM)
     [done] = ephemerals(fake)

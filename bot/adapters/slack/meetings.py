@@ -60,12 +60,13 @@ def form_view(fields, *, values: dict[str, str] | None = None, meeting_id: int |
         value = (values or {}).get(field.name)
         if value:
             element["initial_value"] = value
-        blocks.append({"type": "input", "block_id": field.name, "label": plain(field.label_sv[:2000]),
+        label = f"{field.label_sv} / {field.label_en}" if field.label_en else field.label_sv  # both languages
+        blocks.append({"type": "input", "block_id": field.name, "label": plain(label[:2000]),
                        "optional": not field.required, "element": element})
-    title = f"Ändra möte #{meeting_id}" if meeting_id is not None else "Nytt möte"
+    title = f"Ändra möte #{meeting_id} / Edit" if meeting_id is not None else "Nytt möte / New meeting"
     return {"type": "modal", "callback_id": CALLBACK_ID, "title": plain(title[:24]),
             "private_metadata": json.dumps({"meeting": meeting_id, "channel": channel}),
-            "submit": plain("Spara"), "close": plain("Avbryt"), "blocks": blocks}
+            "submit": plain("Spara / Save"), "close": plain("Avbryt / Cancel"), "blocks": blocks}
 
 
 def submitted_values(view: dict) -> dict[str, str]:
