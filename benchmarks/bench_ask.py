@@ -1,7 +1,7 @@
 """Answering one question in process, printed as JSON figures (never a timed test).
 
 1. Latency of `Responder.respond(question)` (p50/p99 ms) over the evaluation questions
-   (tests/eval/questions.yaml), for the real knowledge base and for synthetic bases of 1,000 and
+   (tests/eval/dev/questions.yaml), for the real knowledge base and for synthetic bases of 1,000 and
    10,000 articles built from it, plus the time to build the index. Target: p99 <= 5 ms at
    10,000 articles on one core.
 2. Peak memory per base size (tracemalloc peak of building the base + index + answering, and
@@ -47,7 +47,7 @@ from bot.knowledge.bundle import KnowledgeBundle  # noqa: E402
 from bot.knowledge.models import Article, Bilingual, KnowledgeBase  # noqa: E402
 from bot.matching.matcher import Matcher  # noqa: E402
 
-QUESTIONS = ROOT / "tests" / "eval" / "questions.yaml"
+QUESTIONS = ROOT / "tests" / "eval" / "dev" / "questions.yaml"
 LOTSEN = ROOT / ".venv" / "bin" / "lotsen"
 ONSETS = ("b", "bj", "d", "f", "fl", "g", "gr", "h", "k", "kl", "kv", "l", "m", "n", "p", "r", "s",
           "sk", "sl", "sn", "st", "str", "sv", "t", "tr", "v")

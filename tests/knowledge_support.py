@@ -25,9 +25,10 @@ def responder():
     return bundle().responder()
 
 
-def eval_questions() -> list[dict]:
-    return yaml.safe_load((EVAL / "questions.yaml").read_text(encoding="utf-8"))
+def eval_questions(split: str = "dev") -> list[dict]:
+    """The evaluation questions of one split: `dev` (fitting) or `test` (frozen, blind-written)."""
+    return yaml.safe_load((EVAL / split / "questions.yaml").read_text(encoding="utf-8"))
 
 
-def eval_escalation() -> dict:
-    return yaml.safe_load((EVAL / "escalation.yaml").read_text(encoding="utf-8"))
+def eval_escalation(split: str = "dev") -> dict:
+    return yaml.safe_load((EVAL / split / "escalation.yaml").read_text(encoding="utf-8"))

@@ -1,4 +1,4 @@
-"""Escalation quality on tests/eval/escalation.yaml (real entrepreneur phrasing): every
+"""Escalation quality on tests/eval/dev/escalation.yaml (real entrepreneur phrasing): every
 multi-authority case escalated with at least 90% of the roles it needs, no simple question
 escalated. Words only for the escalations (as if the matcher found nothing) and the labelled
 topic for the simple ones, so routing_rules.yaml carries its own weight."""
@@ -13,7 +13,7 @@ import yaml
 from bot.routing.loader import check_routing_rules, load_routing_rules
 from tests.cases_support import REPO, RULES_FILE
 
-EVAL = yaml.safe_load((REPO / "tests" / "eval" / "escalation.yaml").read_text(encoding="utf-8"))
+EVAL = yaml.safe_load((REPO / "tests" / "eval" / "dev" / "escalation.yaml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
