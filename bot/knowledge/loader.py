@@ -9,15 +9,17 @@ ever sees finished text.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.knowledge.models import (LANGS, ROLES, Article, Authority, Bilingual, KnowledgeBase,
-                                  Profile)
+from bot.core.clock import STOCKHOLM
+from bot.knowledge.models import (DEFAULT_REVIEW_MONTHS, FACTS, LANGS, ROLES, Article, Authority, Bilingual,
+                                  KnowledgeBase, Profile)
 from bot.knowledge import yamllines
+from bot.knowledge.facts import as_date, parse_fact
 from bot.knowledge.problems import InvalidKnowledge, Problem
 
 PROFILE_FILE = "municipality.yaml"
@@ -151,7 +153,12 @@ def _word_lists(value: Any, field: str, line: int | None, out: _Collector,
     return result
 
 
-def parse_article(path: Path, display: str, profile: Profile | None) -> tuple[Article | None, list[Problem]]:
+def _stockholm_today() -> date:
+    return datetime.now(STOCKHOLM).date()
+
+
+def parse_article(path: Path, display: str, profile: Profile | None,
+                  today: date | None = None) -> tuple[Article | None, list[Problem]]:
     out = _Collector(display)
     text = path.read_text(encoding="utf-8")
     parts = _split_front_matter(text)
@@ -186,6 +193,22 @@ def parse_article(path: Path, display: str, profile: Profile | None) -> tuple[Ar
     texts = {field: _bilingual(data.get(field), field, lines.get(field, 1), out, resolve)
              for field in BILINGUAL_REQUIRED if field in data}
     deadline = _bilingual(data.get("deadline"), "deadline", lines.get("deadline"), out, resolve, required=False)
+    today = today or _stockholm_today()
+    fact_sources: dict[str, tuple[str, ...]] = {}
+    fact_checked: dict[str, date] = {}
+    for field in FACTS:
+        if data.get(field) is None:
+            continue  # missing: reported above; a null deadline needs no sources
+
+        def line_of(*sub: Any, _field: str = field) -> int | None:
+            found = parsed.line((_field, *sub))
+            return found + 1 if found is not None else None
+
+        sources, checked = parse_fact(field, data[field], line_of=line_of, add=out.add, resolve=resolve,
+                                      today=today)
+        fact_sources[field] = sources
+        if checked is not None:
+            fact_checked[field] = checked
 
     role = data.get("role")
     if role not in ROLES:
@@ -212,19 +235,20 @@ def parse_article(path: Path, display: str, profile: Profile | None) -> tuple[Ar
         out.add(lines.get("sources", 1), "'sources' must list at least one URL (https://...)")
         sources = []
 
-    reviewed = data.get("last_reviewed")
-    if isinstance(reviewed, str):
-        try:
-            reviewed = date.fromisoformat(reviewed)
-        except ValueError:
-            reviewed = None
-    if not isinstance(reviewed, date):
+    reviewed = as_date(data.get("last_reviewed"))
+    if reviewed is None:
         out.add(lines.get("last_reviewed", 1), "'last_reviewed' must be a date (YYYY-MM-DD)")
         reviewed = date.min
 
     owner = data.get("owner")
-    if not isinstance(owner, str) or not owner.strip():
-        out.add(lines.get("owner", 1), "'owner' must name who keeps the article correct")
+    if "owner" in data and owner not in ROLES:
+        out.add(lines.get("owner", 1), f"'owner' must be the role that keeps the article right, one of "
+                                       f"{', '.join(ROLES)}; got {owner!r}")
+
+    review_months = data.get("review_months", DEFAULT_REVIEW_MONTHS)
+    if isinstance(review_months, bool) or not isinstance(review_months, int) or review_months < 1:
+        out.add(lines.get("review_months", 1), f"'review_months' must be a whole number of months above 0 "
+                                               f"(default {DEFAULT_REVIEW_MONTHS}), got {review_months!r}")
 
     related = data.get("related") or []
     if not isinstance(related, list):
@@ -245,12 +269,14 @@ def parse_article(path: Path, display: str, profile: Profile | None) -> tuple[Ar
         also_roles=tuple(also_roles), keywords=keywords, examples=examples,
         legal_basis=texts["legal_basis"], deadline=deadline, fees=texts["fees"],
         next_step=texts["next_step"], authority=authority, related=tuple(str(r) for r in related),
-        sources=tuple(sources), last_reviewed=reviewed, owner=owner.strip(), body=body_text, path=display)
+        sources=tuple(sources), last_reviewed=reviewed, owner=owner, body=body_text, path=display,
+        fact_sources=fact_sources, fact_checked=fact_checked, review_months=review_months)
     return article, []
 
 
-def check_knowledge(directory: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
-    """Load and validate; returns the knowledge base (None if unusable) and every problem."""
+def check_knowledge(directory: Path, *, today: date | None = None) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Load and validate; returns the knowledge base (None if unusable) and every problem.
+    `today` (default: today in Stockholm) is the latest date a fact may have been checked."""
     directory = Path(directory)
     problems: list[Problem] = []
     if not directory.is_dir():
@@ -262,7 +288,7 @@ def check_knowledge(directory: Path) -> tuple[KnowledgeBase | None, list[Problem
     if not paths:
         problems.append(Problem(_display(directory / ARTICLES_DIR), None, "no articles (*.md) found"))
     for path in paths:
-        article, article_problems = parse_article(path, _display(path), profile)
+        article, article_problems = parse_article(path, _display(path), profile, today)
         problems += article_problems
         if article is None:
             continue

@@ -11,6 +11,9 @@ ROLES: tuple[str, ...] = (
     "upphandling", "naringsliv", "arbetsmarknad",
 )
 LANGS: tuple[str, ...] = ("sv", "en")
+# The front-matter facts that carry their own `sources` and `checked` date.
+FACTS: tuple[str, ...] = ("legal_basis", "deadline", "fees")
+DEFAULT_REVIEW_MONTHS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +50,14 @@ class Article:
     related: tuple[str, ...]
     sources: tuple[str, ...]
     last_reviewed: date
-    owner: str
+    owner: str  # the role id that keeps the article right
     body: Bilingual
     path: str = ""
+    # Per fact (legal_basis, deadline, fees): its sources (URLs, profile references resolved)
+    # and the date it was last checked against them. A null deadline has neither.
+    fact_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    fact_checked: dict[str, date] = field(default_factory=dict)
+    review_months: int = DEFAULT_REVIEW_MONTHS
 
     @property
     def roles(self) -> tuple[str, ...]:
