@@ -34,6 +34,22 @@ def render_answer(article: Article, lang: str) -> str:
     return "\n".join(lines)
 
 
+def render_offer(lang: str) -> str:
+    return NAVIGATOR_OFFER[lang]
+
+
+def render_other_authority(authority, profile: Profile, lang: str) -> str:
+    """An off-topic question that another authority clearly owns: say so, with its link."""
+    name = authority.name.get(lang)
+    if lang == "sv":
+        head = (f"Det här är inget kommunen beslutar om. {name} ansvarar för {authority.handles.sv}: "
+                f"{authority.url}")
+    else:
+        head = (f"This is not something the municipality decides. {name} is responsible for "
+                f"{authority.handles.en}: {authority.url}")
+    return f"{head}\n{contact_line(profile, lang)}"
+
+
 def render_brief(article: Article, lang: str) -> str:
     """The essentials of an answer, given together with an offer to convene navigators."""
     label = LABELS[lang]

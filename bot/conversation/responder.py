@@ -6,19 +6,27 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.conversation import escalation_text
-from bot.conversation.render import (render_answer, render_brief, render_clarify, render_out_of_scope,
-                                     render_smalltalk, render_unreadable)
+from bot.conversation.checklist_text import checklist_items, render_checklist
+from bot.conversation.planner import Plan, Planner
+from bot.conversation.render import (render_answer, render_brief, render_clarify, render_offer,
+                                     render_other_authority, render_out_of_scope, render_smalltalk,
+                                     render_unreadable)
 from bot.core.messages import Reply
+from bot.knowledge.activities import Guide
 from bot.knowledge.models import KnowledgeBase
+from bot.matching.checklist import GuideFinder
 from bot.matching.matcher import Match, Matcher
 from bot.matching.smalltalk import smalltalk_kind
 from bot.matching.text import MAX_MATCH_CHARS, clean, has_letters, is_latin
+from bot.routing.rules import COORDINATOR
 
 
 class EscalationRules(Protocol):
     """What the responder needs of routing_rules.yaml (bot.routing)."""
 
-    def escalation_trigger(self, *, text: str, topics: list[str], unanswered_streak: int): ...
+    def person_trigger(self, *, text: str, unanswered_streak: int): ...
+
+    def describes_plans(self, text: str) -> bool: ...
 
     def roles_for(self, *, topics: list[str], text: str) -> list[str]: ...
 
@@ -27,10 +35,13 @@ class EscalationRules(Protocol):
 
 class Responder:
     def __init__(self, kb: KnowledgeBase, *, matcher: Matcher | None = None,
-                 rules: EscalationRules | None = None) -> None:
+                 rules: EscalationRules | None = None, guide: Guide | None = None) -> None:
         self.kb = kb
         self.matcher = matcher or Matcher(kb)
         self.rules = rules
+        self.guide = guide or Guide()
+        self.finder = GuideFinder(self.guide)
+        self.planner = Planner(kb=kb, rules=rules, finder=self.finder, coordinator=COORDINATOR)
 
     def language(self, text: str, default: str = "sv") -> str:
         return self.matcher.language(clean(text, limit=MAX_MATCH_CHARS), default=default)
@@ -50,10 +61,37 @@ class Responder:
             return Reply(action="greeting", text=render_smalltalk(kind, profile, lang), lang=lang,
                          confidence=1.0)
         match = self.matcher.match(cleaned, lang=lang)
-        escalation = self._escalation(cleaned, match, unanswered_streak)
-        if escalation is not None:
-            return escalation
+        findings = self.finder.find(cleaned)
+        streak = unanswered_streak + (1 if match.action == "out_of_scope" else 0)
+        plan = self.planner.plan(cleaned, match, findings=findings, unanswered_streak=streak)
+        if plan is not None:
+            return self._from_plan(plan, match)
+        if match.action == "out_of_scope" and findings.authorities:
+            return Reply(action="out_of_scope", lang=lang, confidence=match.confidence, reason="other_authority",
+                         text=render_other_authority(findings.authorities[0], self.kb.profile, lang))
         return self.render(match)
+
+    def _from_plan(self, plan: Plan, match: Match) -> Reply:
+        lang = match.lang
+        items = (checklist_items(plan.checklist, kb=self.kb, guide=self.guide, lang=lang)
+                 if plan.checklist is not None else [])
+        parts = []
+        if items:
+            names = [activity.name.get(lang) for activity in plan.checklist.activities]
+            parts.append(render_checklist(items, names=names, lang=lang))
+        elif plan.topic is not None:
+            # What applies comes first; the offer of a meeting comes with it, not instead of it.
+            parts.append(render_brief(self.kb.articles[plan.topic], lang))
+        confidence = match.confidence if plan.topic == match.topic else min(match.confidence, 0.7)
+        if not plan.escalates:
+            parts.append(render_offer(lang))
+            return Reply(action="answer", lang=lang, topic=plan.topic, confidence=confidence, checklist=items,
+                         topics=plan.topics, alternatives=[t for t in plan.topics if t != plan.topic],
+                         text="\n\n".join(parts))
+        parts.append(self._explain(plan.kind, plan.topics, plan.roles, lang))
+        return Reply(action="escalate", lang=lang, topic=plan.topic, confidence=confidence, checklist=items,
+                     alternatives=[t for t in plan.topics if t != plan.topic], roles=plan.roles,
+                     topics=plan.topics, reason=plan.kind, text="\n\n".join(parts))
 
     def render(self, match: Match) -> Reply:
         lang = match.lang
@@ -75,23 +113,6 @@ class Responder:
         roles = self.rules.roles_for(topics=topics, text=text) if self.rules else ["naringsliv"]
         return Reply(action="escalate", lang=lang, roles=roles, topics=topics, reason="explicit_request",
                      text=self._explain("explicit_request", topics, roles, lang))
-
-    def _escalation(self, text: str, match: Match, unanswered_streak: int) -> Reply | None:
-        if self.rules is None:
-            return None
-        topics = list(dict.fromkeys(match.mentioned or ([match.topic] if match.topic else [])))
-        streak = unanswered_streak + (1 if match.action == "out_of_scope" else 0)
-        trigger = self.rules.escalation_trigger(text=text, topics=topics, unanswered_streak=streak)
-        if trigger is None:
-            return None
-        roles = self.rules.roles_for(topics=topics, text=text)
-        explanation = self._explain(trigger.kind, topics, roles, match.lang)
-        if match.action == "answer":
-            # What applies comes first; the offer of a meeting comes with it, not instead of it.
-            explanation = render_brief(self.kb.articles[match.topic], match.lang) + "\n\n" + explanation
-        return Reply(action="escalate", lang=match.lang, topic=match.topic if match.action == "answer" else None,
-                     alternatives=[t for t in topics if t != match.topic], confidence=match.confidence,
-                     roles=roles, topics=topics, reason=trigger.kind, text=explanation)
 
     def _explain(self, kind: str, topics: list[str], roles: list[str], lang: str) -> str:
         titles = [self.kb.articles[t].title.get(lang) for t in topics if t in self.kb.articles]

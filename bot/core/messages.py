@@ -87,6 +87,9 @@ class Reply:
     case_number: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
     reason: str | None = None  # why: e.g. the escalation trigger ("multi_authority", "dispute", ...)
+    # An ordered list of what applies to an activity ("öppna nagelsalong"): each item a mapping
+    # with topic, title, applies, condition (text, when it depends on one) and deadline (text).
+    checklist: list[dict] = field(default_factory=list)
 
     def as_json(self) -> dict:
         data = {
@@ -100,6 +103,8 @@ class Reply:
         if self.action == "escalate" or self.roles:
             data["roles"] = list(self.roles)
             data["topics"] = list(self.topics)
+        if self.checklist:
+            data["checklist"] = [dict(item) for item in self.checklist]
         if self.case_number:
             data["case_number"] = self.case_number
         return data

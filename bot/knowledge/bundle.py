@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from bot.knowledge.activities import Guide, load_guide
 from bot.knowledge.check import load_all
 from bot.knowledge.models import KnowledgeBase
 from bot.knowledge.problems import InvalidKnowledge
@@ -15,14 +16,19 @@ from bot.knowledge.problems import InvalidKnowledge
 class KnowledgeBundle:
     kb: KnowledgeBase
     rules: object | None = None  # bot.routing.rules.RoutingRules; None without a routing file
+    guide: Guide = field(default_factory=Guide)  # activities and other authorities
 
     @classmethod
     def load(cls, knowledge_dir: Path, routing_file: Path | None) -> "KnowledgeBundle":
         """Load and validate everything; raise InvalidKnowledge with every problem."""
         kb, rules, problems = load_all(knowledge_dir, routing_file if routing_file and routing_file.exists() else None)
+        guide = Guide()
+        if kb is not None:
+            guide, more = load_guide(knowledge_dir, topics=set(kb.articles))
+            problems += more
         if problems or kb is None:
             raise InvalidKnowledge(problems)
-        return cls(kb=kb, rules=rules)
+        return cls(kb=kb, rules=rules, guide=guide)
 
     @cached_property
     def matcher(self):
@@ -33,4 +39,4 @@ class KnowledgeBundle:
     def responder(self):
         from bot.conversation.responder import Responder
 
-        return Responder(self.kb, matcher=self.matcher, rules=self.rules)
+        return Responder(self.kb, matcher=self.matcher, rules=self.rules, guide=self.guide)

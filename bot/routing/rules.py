@@ -164,6 +164,24 @@ class RoutingRules:
         strong = {role for rule in self._fired(topics=topics, text=text) if rule.escalate for role in rule.add}
         return {self.responsible[t] for t in topics if self.responsible.get(t) in strong} - {COORDINATOR}
 
+    def person_trigger(self, *, text: str, unanswered_streak: int) -> Trigger | None:
+        """Why this turn should go to a person whatever the topics: an explicit request, a
+        dispute or urgency, or unanswered turns. (Several authorities are judged from meaning,
+        by bot.conversation.planner.)"""
+        folded = fold(text or "")
+        cfg = self.triggers
+        if cfg.explicit_request and (hit := cfg.explicit_request.find(folded)):
+            return Trigger("explicit_request", hit)
+        if cfg.dispute and (hit := cfg.dispute.find(folded)):
+            return Trigger("dispute", hit)
+        if cfg.unanswered_turns and unanswered_streak >= cfg.unanswered_turns:
+            return Trigger("unanswered", f"{unanswered_streak}")
+        return None
+
+    def describes_plans(self, text: str) -> bool:
+        """The text describes an undertaking or asks what it takes (plan_words)."""
+        return bool(self.triggers.plan_words and self.triggers.plan_words.find(fold(text or "")))
+
     def escalation_trigger(self, *, text: str, topics: list[str], unanswered_streak: int) -> Trigger | None:
         """Why this turn should go to a person, or None. Checked in the order: explicit
         request, dispute/urgency, several authorities, unanswered turns."""

@@ -1,0 +1,129 @@
+"""Finding named things (activities, conditions, other authorities) in a question.
+
+Each key has phrases ("nagelsalong", "nail salon", "gammal butikslokal"). A phrase occurs when its
+words occur in a row, each word read the way Swedish and English are written:
+
+- folded: case and diacritics do not matter (`frisör` = `frisor`);
+- inflected: `nagelsalongen`, `kaféet`, `salons`;
+- in a compound: `kebabrestaurang` holds `restaurang`, `restaurangverksamhet` starts with it;
+- misspelt: `resturang`, `pizzera` (long words only, rapidfuzz).
+
+A phrase right after a negation (`utan alkohol`, `no alcohol`) counts as denied, not stated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.matching.text import fold
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+# Endings of inflected forms, Swedish and English; after a vowel and after a consonant.
+_AFTER_VOWEL = ("n", "t", "r", "rna", "rnas", "ns", "ts", "s", "na", "nas", "er", "ers", "erna", "et", "ets", "es")
+_AFTER_CONSONANT = ("en", "et", "er", "ar", "or", "erna", "arna", "orna", "ens", "ets", "ers", "ernas",
+                    "arnas", "s", "es", "ing", "ingen", "ning", "ningen", "na", "ade", "at", "a", "e")
+_ENDINGS = tuple(sorted(set(_AFTER_VOWEL + _AFTER_CONSONANT), key=len, reverse=True))
+NEGATIONS = frozenset({"utan", "ingen", "inget", "inga", "inte", "ej", "aldrig", "no", "not", "without",
+                       "dont", "never", "nor"})
+NEGATION_REACH = 3  # words between a negation and what it denies
+MIN_COMPOUND = 5  # a word must be this long to be found inside a compound
+MIN_FUZZY = 6  # ... or with a typo
+FUZZY_CUTOFF = 86.0
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(fold(text))
+
+
+def _inflection_fits(base: str, ending: str) -> bool:
+    return ending in (_AFTER_VOWEL if base[-1] in "aeiouy" else _AFTER_CONSONANT)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    key: str
+    start: int  # token positions in the question
+    end: int
+    denied: bool = False
+
+
+class TermSet:
+    """Built once from {key: phrases}; `find(words)` lists every key whose phrase occurs."""
+
+    def __init__(self, phrases: dict[str, Iterable[str]]) -> None:
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        vocabulary: set[str] = set()
+        for key, items in phrases.items():
+            for phrase in items:
+                words = tuple(tokens(phrase))
+                if not words:
+                    continue
+                self._by_first[words[0]].append((words, key))
+                vocabulary.update(words)
+        self._vocabulary = frozenset(vocabulary)
+        self._long = sorted(w for w in vocabulary if len(w) >= MIN_FUZZY)
+        self._cache: dict[str, frozenset[str]] = {}
+
+    def resolve(self, word: str) -> frozenset[str]:
+        """The vocabulary words that `word` is a form, compound or misspelling of."""
+        found = self._cache.get(word)
+        if found is None:
+            found = self._resolve(word)
+            if len(self._cache) < 100_000:
+                self._cache[word] = found
+        return found
+
+    def _resolve(self, word: str) -> frozenset[str]:
+        vocab = self._vocabulary
+        found: set[str] = set()
+        if word in vocab:
+            found.add(word)
+        for ending in _ENDINGS:
+            if len(word) > len(ending) + 1 and word.endswith(ending):
+                base = word[: -len(ending)]
+                if base in vocab and _inflection_fits(base, ending):
+                    found.add(base)
+        if len(word) >= MIN_COMPOUND + 3:
+            for cut in range(3, len(word) - MIN_COMPOUND + 1):
+                head = word[cut:]
+                if head in vocab and len(head) >= MIN_COMPOUND:
+                    found.add(head)
+                    continue
+                for ending in _ENDINGS:
+                    if head.endswith(ending) and len(head) - len(ending) >= MIN_COMPOUND:
+                        base = head[: -len(ending)]
+                        if base in vocab and _inflection_fits(base, ending):
+                            found.add(base)
+            for cut in range(MIN_COMPOUND, len(word) - 2):
+                modifier = word[:cut]
+                if modifier in vocab:
+                    found.add(modifier)
+                elif modifier.endswith("s") and modifier[:-1] in vocab and cut - 1 >= MIN_COMPOUND:
+                    found.add(modifier[:-1])
+        if not found and len(word) >= MIN_FUZZY and self._long:
+            best = process.extractOne(word, self._long, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+            if best is not None and best[0][0] == word[0]:
+                found.add(best[0])
+        return frozenset(found)
+
+    def find(self, words: list[str]) -> list[Hit]:
+        """Every key with a phrase in `words` (tokens of the folded question), once per key:
+        the first place it is stated, or denied when every place it occurs is negated."""
+        resolved = [self.resolve(w) for w in words]
+        hits: dict[str, Hit] = {}
+        for start, forms in enumerate(resolved):
+            for form in forms:
+                for phrase, key in self._by_first.get(form, ()):
+                    end = start + len(phrase)
+                    if end > len(words) or not all(phrase[i] in resolved[start + i] for i in range(1, len(phrase))):
+                        continue
+                    denied = any(w in NEGATIONS for w in words[max(0, start - NEGATION_REACH):start])
+                    known = hits.get(key)
+                    if known is None or (known.denied and not denied):
+                        hits[key] = Hit(key, start, end, denied)
+        return sorted(hits.values(), key=lambda hit: (hit.start, hit.key))
