@@ -11,6 +11,10 @@ from bot.knowledge.problems import Problem
 
 def check_all(knowledge_dir: Path, routing_file: Path | None) -> tuple[KnowledgeBase | None, list[Problem]]:
     kb, _, problems = load_all(knowledge_dir, routing_file)
+    if kb is not None:
+        from bot.knowledge.activities import load_guide
+
+        problems += load_guide(knowledge_dir, topics=set(kb.articles))[1]
     return kb, problems
 
 
