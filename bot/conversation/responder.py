@@ -3,6 +3,7 @@ engine starts from. Decides between greeting, answer, clarify, out_of_scope and 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Protocol
 
 from bot.conversation import escalation_text
@@ -15,6 +16,8 @@ from bot.core.messages import Reply
 from bot.knowledge.activities import Guide
 from bot.knowledge.models import KnowledgeBase
 from bot.matching.checklist import GuideFinder
+from bot.matching.decision import Fitted, load_fitted
+from bot.matching.domain import DomainModel
 from bot.matching.matcher import Match, Matcher
 from bot.matching.smalltalk import smalltalk_kind
 from bot.matching.text import MAX_MATCH_CHARS, clean, has_letters, is_latin
@@ -35,8 +38,11 @@ class EscalationRules(Protocol):
 
 class Responder:
     def __init__(self, kb: KnowledgeBase, *, matcher: Matcher | None = None,
-                 rules: EscalationRules | None = None, guide: Guide | None = None) -> None:
+                 rules: EscalationRules | None = None, guide: Guide | None = None,
+                 domain: DomainModel | None = None, fitted: Fitted | None = None) -> None:
         self.kb = kb
+        self.domain = domain
+        self.fitted = fitted or load_fitted()
         self.matcher = matcher or Matcher(kb)
         self.rules = rules
         self.guide = guide or Guide()
@@ -62,6 +68,7 @@ class Responder:
                          confidence=1.0)
         match = self.matcher.match(cleaned, lang=lang)
         findings = self.finder.find(cleaned)
+        match = self._judge(cleaned, match, findings)
         streak = unanswered_streak + (1 if match.action == "out_of_scope" else 0)
         plan = self.planner.plan(cleaned, match, findings=findings, unanswered_streak=streak)
         if plan is not None:
@@ -70,6 +77,26 @@ class Responder:
             return Reply(action="out_of_scope", lang=lang, confidence=match.confidence, reason="other_authority",
                          text=render_other_authority(findings.authorities[0], self.kb.profile, lang))
         return self.render(match)
+
+    def _judge(self, text: str, match: Match, findings) -> Match:
+        """Refuse what is not about the business service at all, however many known words it
+        has; report a calibrated confidence; ask back rather than risk a wrong answer."""
+        if self.domain is None or match.action == "out_of_scope":
+            return match
+        fitted = self.fitted
+        domain = self.domain.probability(text)
+        if not findings.activities:
+            limit = fitted.refuse_below_named if match.named else fitted.refuse_below
+            if domain < limit:
+                return replace(match, action="out_of_scope", topic=None, alternatives=[], mentioned=[],
+                               confidence=round(1.0 - domain, 3), reason="outside the domain")
+        if match.action != "answer":
+            return match
+        confidence = fitted.confidence(raw=match.confidence, domain=domain, checklist=bool(findings.activities))
+        if confidence < fitted.clarify_below and match.alternatives and not findings.activities:
+            return replace(match, action="clarify", topic=None, confidence=confidence,
+                           alternatives=[match.topic, *match.alternatives[:2]])
+        return replace(match, confidence=confidence)
 
     def _from_plan(self, plan: Plan, match: Match) -> Reply:
         lang = match.lang

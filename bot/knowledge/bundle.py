@@ -36,7 +36,14 @@ class KnowledgeBundle:
 
         return Matcher(self.kb)
 
+    @cached_property
+    def domain(self):
+        """The domain classifier, fitted on this knowledge base (kept by the bundle cache)."""
+        from bot.matching.domain import train
+
+        return train(self.kb, self.guide)
+
     def responder(self):
         from bot.conversation.responder import Responder
 
-        return Responder(self.kb, matcher=self.matcher, rules=self.rules, guide=self.guide)
+        return Responder(self.kb, matcher=self.matcher, rules=self.rules, guide=self.guide, domain=self.domain)

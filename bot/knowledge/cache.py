@@ -30,8 +30,14 @@ def _libraries() -> str:
     import snowballstemmer
     import yaml
 
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        sklearn = version("scikit-learn")  # fits the domain classifier (not imported to answer)
+    except PackageNotFoundError:
+        sklearn = "-"
     stemmer = type(snowballstemmer.stemmer("swedish"))
-    return f"{stemmer.__module__}.{stemmer.__name__}|{rapidfuzz.__version__}|{yaml.__version__}"
+    return f"{stemmer.__module__}.{stemmer.__name__}|{rapidfuzz.__version__}|{yaml.__version__}|{sklearn}"
 
 
 def _digest(knowledge_dir: Path, routing_file: Path | None) -> str:
@@ -39,7 +45,9 @@ def _digest(knowledge_dir: Path, routing_file: Path | None) -> str:
     files = sorted(p for p in Path(knowledge_dir).rglob("*") if p.is_file())
     if routing_file is not None and Path(routing_file).is_file():
         files.append(Path(routing_file))
-    files += sorted(p for folder in _BUILDERS for p in (_CODE / folder).glob("*.py"))
+    # The code, and the data it fits on (the out-of-domain corpus, the fitted thresholds).
+    files += sorted(p for folder in _BUILDERS for p in (_CODE / folder).iterdir()
+                    if p.suffix in (".py", ".json", ".yaml"))
     for path in files:
         digest.update(str(path).encode())
         digest.update(path.read_bytes())
@@ -62,6 +70,7 @@ def load_bundle(knowledge_dir: Path, routing_file: Path | None) -> KnowledgeBund
             pass
     bundle = KnowledgeBundle.load(knowledge_dir, routing_file)
     bundle.matcher  # noqa: B018 - build the search index so that it is cached too
+    bundle.domain  # noqa: B018 - and fit the domain classifier
     if target is not None:
         _store(bundle, target)
     return bundle

@@ -70,6 +70,10 @@ class Match:
     scores: list[tuple[str, float]] = field(default_factory=list)  # best first
     mentioned: list[str] = field(default_factory=list)  # every topic the question touches
     reason: str = ""
+    # What the confidence is computed from: the best article's share of the question, its
+    # evidence (idf mass) and its lead over the runner-up (for calibration).
+    evidence: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    named: bool = False  # the best article is named by one of its anchor words or its title
 
 
 class Matcher:
@@ -214,6 +218,8 @@ class Matcher:
         runner_up = scores[1][1] if len(scores) > 1 else 0.0
         confidence = self._confidence(top_score, top_evidence, max(0.0, top_score - runner_up))
         lead = top_score - runner_up
+        basis = (round(top_score, 4), round(top_evidence, 4), round(max(0.0, lead), 4))
+        top_named = top_id in named or top_id in titled
         fits = ((top_evidence >= t.strong_evidence and top_score >= t.strong_min_score)
                 or (top_score >= t.high_score and top_evidence >= t.high_min_evidence)
                 or (top_score >= t.lead_score and lead >= t.lead_margin and top_evidence >= t.high_min_evidence)
@@ -223,10 +229,10 @@ class Matcher:
             options = [topic for topic, score, _ in scores[:3] if score >= top_score * t.vague_ratio]
             if len(options) >= 2:
                 return Match("clarify", lang, min(confidence, 0.5), alternatives=options, scores=ranked,
-                             mentioned=mentioned)
+                             mentioned=mentioned, evidence=basis)
         if not fits:
             return Match("out_of_scope", lang, round(1.0 - confidence, 3), scores=ranked, mentioned=mentioned,
-                         reason="too little evidence")
+                         reason="too little evidence", evidence=basis)
         mentioned = list(dict.fromkeys([top_id, *mentioned]))
         close = [topic for topic, score, ev in scores[1:3]
                  if score >= top_score * t.tie_ratio and ev >= t.high_min_evidence]
@@ -237,9 +243,10 @@ class Matcher:
             close = []
         if close:
             return Match("clarify", lang, min(confidence, 0.6), alternatives=[top_id, *close],
-                         scores=ranked, mentioned=mentioned)
+                         scores=ranked, mentioned=mentioned, evidence=basis)
         return Match("answer", lang, confidence, topic=top_id, scores=ranked, mentioned=mentioned,
-                     alternatives=[topic for topic, _ in ranked[1:3]])
+                     alternatives=[topic for topic, _ in ranked[1:3]], evidence=basis,
+                     named=top_named or top_id in named or top_id in titled)
 
     @staticmethod
     def _confidence(score: float, evidence: float, margin: float) -> float:
