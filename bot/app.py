@@ -27,6 +27,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.messages import Incoming, Reply
 from bot.core.ports import EntrepreneurChannel, NavigatorDesk
 from bot.knowledge.bundle import KnowledgeBundle
+from bot.knowledge.upkeep import Upkeep, upkeep_handlers
 from bot.meetings.admin import FORM_FIELDS, cancel_from_desk, form_values, parse_command, submit_meeting
 from bot.meetings.flow import MeetingsFlow
 from bot.meetings.models import Meeting
@@ -62,6 +63,7 @@ class Lotsen:
     clock: Clock
     engine: ConversationEngine
     dispatcher: OutboxDispatcher
+    upkeep: Upkeep | None = None  # the knowledge's monthly review and weekly gaps posts
 
     @property
     def rules(self):
@@ -159,7 +161,8 @@ class Lotsen:
 
     def periodic(self) -> list[tuple[str, Callable[[], object]]]:
         """The jobs the scheduler runs in every process."""
-        return [("outbox", self.dispatch_outbox), ("ladder", self.sweep_ladder)]
+        upkeep = self.upkeep.jobs() if self.upkeep is not None else []
+        return [("outbox", self.dispatch_outbox), ("ladder", self.sweep_ladder), *upkeep]
 
     def seed_meetings(self, path: Path) -> None:
         """Load the recurring meetings of the knowledge folder (idempotent); a missing file is fine."""
@@ -207,6 +210,8 @@ def build_lotsen(*, settings: Settings | None = None, channels: dict[str, Entrep
     flows = [MeetingsFlow(known_tags=known_tags(bundle.kb.articles))]
     engine = ConversationEngine(db=db, responder=bundle.responder(), clock=clock, cases=gateway, flows=flows)
     case_outbox = make_case_outbox(desks=desks, db=db, rules=bundle.rules, channels=channels)
-    handlers = {**case_outbox.handlers, "message": message_handler(channels)}
+    handlers = {**case_outbox.handlers, "message": message_handler(channels),
+                **upkeep_handlers(db=db, bundle=bundle, desks=desks)}
     dispatcher = OutboxDispatcher(db=db, clock=clock, handlers=handlers, after_sent=case_outbox.after_sent)
-    return Lotsen(db=db, bundle=bundle, clock=clock, engine=engine, dispatcher=dispatcher)
+    return Lotsen(db=db, bundle=bundle, clock=clock, engine=engine, dispatcher=dispatcher,
+                  upkeep=Upkeep(db=db, bundle=bundle, clock=clock))

@@ -2,7 +2,10 @@
 
 Nothing is scheduled in memory that matters: reminders and announcements are outbox rows, and
 the job only sweeps what is due. So every process runs the same job, a restart loses nothing,
-and two processes never send a row twice (the dispatcher claims rows atomically).
+and two processes never send a row twice (the dispatcher claims rows atomically). The same holds
+for the knowledge upkeep (bot.knowledge.upkeep): the monthly review post and the weekly gaps
+digest are enqueued under one dedupe key per period, so however many processes sweep, each
+period's post is one row.
 
 APScheduler's defaults are wrong for this: a `misfire_grace_time` of 1 second silently drops a
 run that starts late (a busy or suspended process), and without `coalesce` a backlog of missed

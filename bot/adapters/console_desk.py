@@ -51,3 +51,8 @@ class ConsoleDesk:
     def update(self, *, case_ref: str, card: CaseCard) -> Delivery:
         self._print(f"  ↻ {card.title} [{card.status}]")
         return Delivery(ok=True, ref=case_ref)
+
+    def notice(self, *, text: str, mentions: list[dict] | None = None) -> Delivery:
+        who = " ".join(_mention(m) for m in mentions or [])
+        self._print("━━ " + (who + "\n" if who else "") + text)
+        return Delivery(ok=True, ref=f"{self.name}:notice")

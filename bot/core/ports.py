@@ -92,3 +92,11 @@ class NavigatorDesk(Protocol):
     def post(self, *, case_ref: str, text: str, mentions: list[dict] | None = None) -> Delivery: ...
 
     def update(self, *, case_ref: str, card: CaseCard) -> Delivery: ...
+
+
+@runtime_checkable
+class DeskNotices(Protocol):
+    """A desk that can also post on its own, not about a case: the monthly list of articles due
+    for review, the weekly digest of what Lotsen could not answer (bot.knowledge.notices)."""
+
+    def notice(self, *, text: str, mentions: list[dict] | None = None) -> Delivery: ...

@@ -50,7 +50,10 @@ def load(text: str) -> LineData:
             return out
         if isinstance(node, SequenceNode):
             return [walk(item, (*path, i)) for i, item in enumerate(node.value)]
-        return constructor.construct_object(node, deep=True)
+        try:
+            return constructor.construct_object(node, deep=True)
+        except ValueError:  # e.g. the date 2026-13-40: keep the text; the checks say what is wrong with it
+            return node.value
 
     data = walk(root, ()) if root is not None else None
     return LineData(data, lines, duplicates)

@@ -112,6 +112,16 @@ class SlackNavigatorDesk:
                         blocks=render.relay_blocks(text, mentions), **thread)
         return Delivery(ok=True, ref=f"{channel}:{response['ts']}")
 
+    def notice(self, *, text: str, mentions: list[dict] | None = None) -> Delivery:
+        """A post of its own (not about a case) in the navigators' channel."""
+        if not self.navigator_channel:
+            raise SendError("slack: notices need the navigators' channel (SLACK_NAVIGATOR_CHANNEL)",
+                            retryable=False)
+        fallback = (render.mentions(mentions) + " " + render.escape(text[:2000])).strip()
+        response = call(self.client.chat_postMessage, channel=self.navigator_channel, text=fallback,
+                        blocks=render.relay_blocks(text, mentions))
+        return Delivery(ok=True, ref=f"{response['channel']}:{response['ts']}")
+
     def update(self, *, case_ref: str, card: CaseCard) -> Delivery:
         channel, ts = parse_ref(case_ref)
         call(self.client.chat_update, channel=channel, ts=ts, text=render.card_fallback(card),

@@ -120,6 +120,15 @@ class TelegramNavigatorDesk(_Sender):
                 allow_sending_without_reply=True), sent_before=index)
         return Delivery(ok=True, ref=f"{chat_id}:{last.message_id}" + (f":{topic_id}" if topic_id else ""))
 
+    def notice(self, *, text: str, mentions: list[dict] | None = None) -> Delivery:
+        """A post of its own (not about a case) in the navigators' group."""
+        bot = self.runner.application.bot
+        last = None
+        for index, part in enumerate(relay_html(text, mentions)):
+            last = self._run(lambda p=part: bot.send_message(self.chat_id, p, parse_mode=ParseMode.HTML),
+                             sent_before=index)
+        return Delivery(ok=True, ref=f"{self.chat_id}:{last.message_id}")
+
     def update(self, *, case_ref: str, card: CaseCard) -> Delivery:
         bot = self.runner.application.bot
         chat_id, message_id, _ = parse_ref(case_ref)
