@@ -3,21 +3,21 @@ bot/matching/fitted.json. Never run it on the test split: its figures are report
 
     .venv/bin/python scripts/fit_understanding.py [--write]
 
-It asks the responder, with the domain gate, calibration and clarification turned off, for every
-dev question (tests/eval/dev: questions, simple and multi-authority cases), records the evidence,
-then searches the thresholds that give the lowest expected cost, with these costs:
+It asks the matcher and the domain classifier about every dev question (tests/eval/dev: questions
+and simple cases), fits a logistic regression of "the best article is right" on the evidence
+(bot.matching.decision.FEATURES), then searches the two thresholds with the lowest expected cost
+on out-of-fold probabilities, with these costs:
 
     wrong answer (an in-scope question given the wrong topic, an off-topic question answered): 3
-    a clarifying question instead of an answer: 1
+    a clarifying question instead of an answer: 1 (to an off-topic question: 2)
     an in-scope question refused: 2
     right answer, off-topic refused: 0
 
-and fits the calibration (logistic regression of "the answer was right" on the evidence).
+Off-topic questions count as "not right" whatever article ranks first.
 """
 from __future__ import annotations
 
 import json
-import math
 import sys
 from datetime import date
 from pathlib import Path
@@ -26,100 +26,84 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.knowledge.bundle import KnowledgeBundle  # noqa: E402
-from bot.matching.decision import FITTED, Fitted, _logit  # noqa: E402
+from bot.matching.decision import CANDIDATES, FEATURES, FITTED, Fitted, read  # noqa: E402
 from tests.knowledge_support import eval_escalation, eval_questions  # noqa: E402
 
 COST_WRONG, COST_CLARIFY, COST_REFUSED = 3.0, 1.0, 2.0
+COST_CLARIFY_OFF_TOPIC = 2.0  # "did you mean X or Y?" to a question about something else
+REGULARISATION = 1.0
 
 
 def rows(knowledge: Path, routing: Path) -> list[dict]:
+    """Every dev question with its evidence and whether the best article is a right answer."""
     bundle = KnowledgeBundle.load(knowledge, routing)
-    neutral = Fitted(refuse_below=0.0, refuse_below_named=0.0, calibration=(0.0, 1.0, 0.0, 0.0), clarify_below=0.0)
     responder = bundle.responder()
-    responder.fitted = neutral
     domain = bundle.domain
     items = [(q["q"], q["topic"], set(q.get("also", ()))) for q in eval_questions("dev")]
-    cases = eval_escalation("dev")
-    items += [(c["q"], c["topic"], set()) for c in cases.get("simple", ())]
+    items += [(c["q"], c["topic"], set()) for c in eval_escalation("dev").get("simple", ())]
     found = []
     for text, topic, also in items:
-        reply = responder.respond(text)
         match = responder.matcher.match(text)
+        if not match.scores:
+            continue  # nothing to answer with: refused whatever the numbers
         findings = responder.finder.find(text)
-        found.append({"q": text, "label": topic, "accepted": {topic, *also}, "action": reply.action,
-                      "topic": reply.topic, "raw": reply.confidence, "domain": domain.probability(text),
-                      "named": match.named, "activities": bool(findings.activities),
-                      "alternatives": bool(match.alternatives)})
+        posterior = domain.posterior(text, [topic for topic, _ in match.scores[:CANDIDATES]])
+        reading = read(match, posterior, activity=bool(findings.activities), authority=bool(findings.authorities))
+        features, best = reading.features, reading.best
+        in_scope = topic != "out_of_scope"
+        found.append({"features": features, "right": in_scope and best in {topic, *also}, "in_scope": in_scope,
+                      "alternatives": len(reading.ranked) >= 2})
     return found
 
 
-def cost(row: dict, fitted: Fitted) -> tuple[float, str]:
-    action = row["action"]
-    if action in ("answer", "escalate") and row["topic"] and not row["activities"]:
-        limit = fitted.refuse_below_named if row["named"] else fitted.refuse_below
-        if row["domain"] < limit:
-            action = "out_of_scope"
-    if action in ("answer", "escalate") and row["topic"]:
-        conf = fitted.confidence(raw=row["raw"], domain=row["domain"], checklist=row["activities"])
-        if conf < fitted.clarify_below and row["alternatives"] and not row["activities"]:
-            action = "clarify"
-    in_scope = row["label"] != "out_of_scope"
-    if action in ("out_of_scope", "invalid", "greeting"):
-        return (COST_REFUSED if in_scope else 0.0), "refused"
-    if action == "clarify":
-        return (COST_CLARIFY if in_scope else COST_CLARIFY), "clarify"
-    right = in_scope and row["topic"] in row["accepted"]
-    return (0.0 if right else COST_WRONG), ("right" if right else "wrong")
+def cost(row: dict, probability: float, answer_at: float, clarify_at: float) -> tuple[float, str]:
+    if probability >= answer_at:
+        return (0.0, "right") if row["right"] else (COST_WRONG, "wrong")
+    if probability >= clarify_at and row["alternatives"]:
+        return (COST_CLARIFY if row["in_scope"] else COST_CLARIFY_OFF_TOPIC), "clarify"
+    return (COST_REFUSED, "refused") if row["in_scope"] else (0.0, "refused")
 
 
-def fit_calibration(data: list[dict], fitted: Fitted) -> tuple[float, ...]:
-    from sklearn.linear_model import LogisticRegression
-
-    answered = [r for r in data if r["action"] in ("answer", "escalate") and r["topic"]
-                and cost(r, fitted)[1] in ("right", "wrong")]
-    x = [[_logit(r["raw"]), _logit(r["domain"]), float(r["activities"])] for r in answered]
-    y = [int(r["label"] != "out_of_scope" and r["topic"] in r["accepted"]) for r in answered]
-    model = LogisticRegression(C=1.0).fit(x, y)
-    return (float(model.intercept_[0]), *[float(w) for w in model.coef_[0]])
-
-
-def search(data: list[dict]) -> tuple[Fitted, float]:
+def thresholds(data: list[dict], probabilities: list[float]) -> tuple[float, float, float]:
     best = None
-    for refuse_below in [i / 20 for i in range(0, 20)]:
-        for refuse_named in [i / 20 for i in range(0, 20)]:
-            if refuse_named > refuse_below:
-                continue
-            fitted = Fitted(refuse_below, refuse_named, (0.0, 1.0, 0.0, 0.0), 0.0)
-            total = sum(cost(r, fitted)[0] for r in data)
-            if best is None or total < best[1]:
-                best = (fitted, total)
-    fitted = best[0]
-    calibration = fit_calibration(data, fitted)
-    best = None
-    for clarify_below in [i / 40 for i in range(0, 32)]:
-        candidate = Fitted(fitted.refuse_below, fitted.refuse_below_named, calibration, clarify_below)
-        total = sum(cost(r, candidate)[0] for r in data)
-        if best is None or total < best[1] - 1e-9:
-            best = (candidate, total)
+    grid = [i / 40 for i in range(2, 39)]
+    for answer_at in grid:
+        for clarify_at in [c for c in grid if c <= answer_at]:
+            total = sum(cost(r, p, answer_at, clarify_at)[0] for r, p in zip(data, probabilities))
+            if best is None or total < best[2] - 1e-9:
+                best = (answer_at, clarify_at, total)
     return best
 
 
 def main() -> None:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_predict
+
     knowledge = Path(sys.argv[sys.argv.index("--knowledge") + 1]) if "--knowledge" in sys.argv else ROOT / "knowledge"
     data = rows(knowledge, ROOT / "routing_rules.yaml")
-    fitted, total = search(data)
+    x = [r["features"] for r in data]
+    y = [int(r["right"]) for r in data]
+    model = LogisticRegression(C=REGULARISATION, max_iter=5000)
+    # Thresholds from out-of-fold probabilities, so that they are not chosen on answers the
+    # model has already seen; the weights from all of dev.
+    held_out = cross_val_predict(model, x, y, cv=5, method="predict_proba")[:, 1]
+    answer_at, clarify_at, total = thresholds(data, list(held_out))
+    model.fit(x, y)
+    fitted = Fitted(tuple(float(w) for w in model.coef_[0]), float(model.intercept_[0]), answer_at, clarify_at)
     outcomes: dict[str, int] = {}
-    for r in data:
-        kind = cost(r, fitted)[1]
+    for r, p in zip(data, held_out):
+        kind = cost(r, p, answer_at, clarify_at)[1]
         outcomes[kind] = outcomes.get(kind, 0) + 1
-    result = {"refuse_below": fitted.refuse_below, "refuse_below_named": fitted.refuse_below_named,
-              "calibration": [round(x, 4) for x in fitted.calibration], "clarify_below": fitted.clarify_below,
-              "costs": {"wrong": COST_WRONG, "clarify": COST_CLARIFY, "refused": COST_REFUSED},
-              "fitted_on": "tests/eval/dev", "dev_questions": len(data), "dev_cost": round(total, 1),
-              "dev_outcomes": outcomes, "date": date.today().isoformat()}
+    result = {"features": list(FEATURES), "weights": [round(w, 5) for w in fitted.weights],
+              "bias": round(fitted.bias, 5), "answer_at": answer_at, "clarify_at": clarify_at,
+              "costs": {"wrong": COST_WRONG, "clarify": COST_CLARIFY, "clarify_off_topic": COST_CLARIFY_OFF_TOPIC,
+                        "refused": COST_REFUSED},
+              "fitted_on": "tests/eval/dev", "dev_questions": len(data), "dev_cost_out_of_fold": round(total, 1),
+              "dev_outcomes_out_of_fold": outcomes, "date": date.today().isoformat()}
     print(json.dumps(result, indent=1))
     if "--write" in sys.argv:
         FITTED.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        print(f"written to {FITTED.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

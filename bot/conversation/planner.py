@@ -48,10 +48,15 @@ class Planner:
         return [*unique, self.coordinator]
 
     def plan(self, text: str, match: Match, *, findings: Findings | None = None,
-             unanswered_streak: int = 0) -> Plan | None:
+             unanswered_streak: int = 0, in_domain: bool = True) -> Plan | None:
+        """`in_domain`: whether the question is about the business service at all. A question
+        that is not goes to a person only after unanswered turns, never as a dispute or a plan."""
         findings = findings if findings is not None else self.finder.find(text)
         rules = self.rules
         person = rules.person_trigger(text=text, unanswered_streak=unanswered_streak) if rules else None
+        if not in_domain:
+            return (Plan(person.kind, None, [], [self.coordinator])
+                    if person is not None and person.kind == "unanswered" else None)
         plans = bool(rules and rules.describes_plans(text))
         named = list(dict.fromkeys(match.mentioned or ([match.topic] if match.topic else [])))
         checklist = None

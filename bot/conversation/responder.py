@@ -16,12 +16,15 @@ from bot.core.messages import Reply
 from bot.knowledge.activities import Guide
 from bot.knowledge.models import KnowledgeBase
 from bot.matching.checklist import GuideFinder
-from bot.matching.decision import Fitted, load_fitted
+from bot.matching.decision import CANDIDATES, Fitted, load_fitted, read
 from bot.matching.domain import DomainModel
 from bot.matching.matcher import Match, Matcher
 from bot.matching.smalltalk import smalltalk_kind
 from bot.matching.text import MAX_MATCH_CHARS, clean, has_letters, is_latin
 from bot.routing.rules import COORDINATOR
+
+
+IN_DOMAIN = 0.5  # domain probability that lets an unanswerable question still reach a person
 
 
 class EscalationRules(Protocol):
@@ -70,7 +73,8 @@ class Responder:
         findings = self.finder.find(cleaned)
         match = self._judge(cleaned, match, findings)
         streak = unanswered_streak + (1 if match.action == "out_of_scope" else 0)
-        plan = self.planner.plan(cleaned, match, findings=findings, unanswered_streak=streak)
+        plan = self.planner.plan(cleaned, match, findings=findings, unanswered_streak=streak,
+                                 in_domain=self._in_domain(cleaned, match, findings))
         if plan is not None:
             return self._from_plan(plan, match)
         if match.action == "out_of_scope" and findings.authorities:
@@ -79,24 +83,34 @@ class Responder:
         return self.render(match)
 
     def _judge(self, text: str, match: Match, findings) -> Match:
-        """Refuse what is not about the business service at all, however many known words it
-        has; report a calibrated confidence; ask back rather than risk a wrong answer."""
-        if self.domain is None or match.action == "out_of_scope":
-            return match
+        """Answer, ask back or refuse from all the evidence (bot.matching.decision): the matcher's
+        ranking, the domain classifier, the activities and authorities named. The confidence
+        reported is the fitted probability that the best article is right."""
         fitted = self.fitted
-        domain = self.domain.probability(text)
-        if not findings.activities:
-            limit = fitted.refuse_below_named if match.named else fitted.refuse_below
-            if domain < limit:
-                return replace(match, action="out_of_scope", topic=None, alternatives=[], mentioned=[],
-                               confidence=round(1.0 - domain, 3), reason="outside the domain")
-        if match.action != "answer":
+        if self.domain is None or not fitted.fitted or not match.scores:
             return match
-        confidence = fitted.confidence(raw=match.confidence, domain=domain, checklist=bool(findings.activities))
-        if confidence < fitted.clarify_below and match.alternatives and not findings.activities:
-            return replace(match, action="clarify", topic=None, confidence=confidence,
-                           alternatives=[match.topic, *match.alternatives[:2]])
-        return replace(match, confidence=confidence)
+        posterior = self.domain.posterior(text, [topic for topic, _ in match.scores[:CANDIDATES]])
+        reading = read(match, posterior, activity=bool(findings.activities), authority=bool(findings.authorities))
+        probability = round(fitted.probability(reading.features), 3)
+        best = reading.best
+        if probability >= fitted.answer_at:
+            mentioned = list(dict.fromkeys([best, *(t for t in match.mentioned if t != best)]))
+            return replace(match, action="answer", topic=best, confidence=probability, mentioned=mentioned,
+                           alternatives=reading.ranked[1:3])
+        alternatives = reading.ranked[:3]
+        if probability >= fitted.clarify_at and len(alternatives) >= 2:
+            return replace(match, action="clarify", topic=None, confidence=min(probability, 0.6),
+                           alternatives=alternatives[:3])
+        return replace(match, action="out_of_scope", topic=None, alternatives=[], mentioned=[],
+                       confidence=round(1.0 - probability, 3), reason="too little evidence")
+
+    def _in_domain(self, text: str, match: Match, findings) -> bool:
+        """Whether the question is about the business service at all: only then can it be a
+        dispute or a plan ("överklaga en dom i vårdnadstvisten" is neither)."""
+        if match.action != "out_of_scope" or findings.activities:
+            return True
+        candidates = [topic for topic, _ in match.scores[:CANDIDATES]]
+        return self.domain is not None and self.domain.probability(text, candidates) >= IN_DOMAIN
 
     def _from_plan(self, plan: Plan, match: Match) -> Reply:
         lang = match.lang

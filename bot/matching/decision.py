@@ -1,13 +1,15 @@
-"""The numbers that turn evidence into a decision, fitted on the dev split only
-(scripts/fit_understanding.py writes bot/matching/fitted.json; see docs/DEVELOPING.md):
+"""From evidence to a decision: answer, ask back, or say honestly that Lotsen does not know.
 
-- when a question that the matcher could answer is refused anyway, because the domain classifier
-  (bot.matching.domain) finds it is not about the municipality's business service at all;
-- the calibration that maps the matcher's evidence and the domain probability to the confidence
-  we report: answers given with confidence c are right about c of the time;
-- below which confidence Lotsen asks a clarifying question instead of answering. A wrong answer
-  costs more than a question back (the costs are in fitted.json), so the line sits where the
-  expected cost on dev is lowest.
+The matcher ranks the articles; the domain classifier (bot.matching.domain) says how much the
+question is about the municipality's business service at all. A logistic regression, fitted on the
+dev split only (scripts/fit_understanding.py writes bot/matching/fitted.json), turns that evidence
+into the probability that the best article is the right answer. That probability is the confidence
+Lotsen reports, so answers given with confidence c are right about c of the time.
+
+A wrong answer costs more than a question back, and a question back more than nothing, so the
+two lines (answer at or above `answer_at`; ask which topic was meant at or above `clarify_at`
+when the matcher saw close alternatives; otherwise refuse with the contact details) are where the
+expected cost on dev is lowest, with the costs written in fitted.json.
 """
 
 from __future__ import annotations
@@ -19,19 +21,35 @@ from functools import lru_cache
 from pathlib import Path
 
 FITTED = Path(__file__).with_name("fitted.json")
+FEATURES = ("domain", "combined", "combined_lead", "reader", "score", "evidence", "lead", "named", "agree",
+            "activity", "unknown", "known", "answered", "clarified", "authority", "example")
+READER_WEIGHT = 1.0  # how much the second reader's probability adds to the matcher's score (dev)
+CANDIDATES = 10
 
 
 @dataclass(frozen=True)
-class Fitted:
-    refuse_below: float = 0.0  # domain probability below which an answer is refused ...
-    refuse_below_named: float = 0.0  # ... or, when the question names the topic, below this
-    calibration: tuple[float, ...] = (0.0, 1.0, 0.0, 0.0)  # bias, logit(raw), logit(domain), checklist
-    clarify_below: float = 0.0  # calibrated confidence below which we ask instead of answering
+class Reading:
+    """The matcher's ranking and the second reader's, combined: the best topic and the evidence."""
 
-    def confidence(self, *, raw: float, domain: float, checklist: bool) -> float:
-        bias, w_raw, w_domain, w_checklist = (*self.calibration, 0.0, 0.0, 0.0, 0.0)[:4]
-        score = bias + w_raw * _logit(raw) + w_domain * _logit(domain) + w_checklist * checklist
-        return round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score)))), 3)
+    best: str
+    ranked: list[str]
+    features: list[float]
+
+
+def read(match, posterior: dict[str, float], *, activity: bool, authority: bool) -> Reading:
+    """Combine the matcher's scores with the domain classifier's posterior over the same
+    candidates; return the best topic and the features the decision is fitted on."""
+    scores = match.scores[:CANDIDATES]
+    combined = {topic: score + READER_WEIGHT * posterior.get(topic, 0.0) for topic, score in scores}
+    ranked = sorted(combined, key=lambda t: -combined[t])  # stable: equal totals keep the matcher's order
+    best = ranked[0]
+    runner = combined[ranked[1]] if len(ranked) > 1 else 0.0
+    score, evidence, lead = match.evidence
+    features = [_logit(1.0 - posterior.get("outside", 0.0)), combined[best], combined[best] - runner,
+                posterior.get(best, 0.0), score, math.log1p(evidence), lead, float(match.named and best == scores[0][0]),
+                float(best == scores[0][0]), float(activity), math.log1p(match.unknown), math.log1p(match.known),
+                float(match.action == "answer"), float(match.action == "clarify"), float(authority), match.example]
+    return Reading(best, ranked, features)
 
 
 def _logit(p: float) -> float:
@@ -39,12 +57,32 @@ def _logit(p: float) -> float:
     return math.log(p / (1.0 - p))
 
 
-@lru_cache(maxsize=1)
+@dataclass(frozen=True)
+class Fitted:
+    weights: tuple[float, ...] = ()
+    bias: float = 0.0
+    answer_at: float = 0.5
+    clarify_at: float = 0.5
+
+    @property
+    def fitted(self) -> bool:
+        return len(self.weights) == len(FEATURES)
+
+    def probability(self, features: list[float]) -> float:
+        score = self.bias + sum(w * x for w, x in zip(self.weights, features))
+        score = max(-30.0, min(30.0, score))
+        return 1.0 / (1.0 + math.exp(-score))
+
+
+@lru_cache(maxsize=4)
 def load_fitted(path: Path = FITTED) -> Fitted:
+    """The fitted numbers; without the file (or with one of another shape), an empty Fitted, and
+    the matcher's own decision stands."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if tuple(data["features"]) != FEATURES:
+            return Fitted()
+        return Fitted(weights=tuple(float(w) for w in data["weights"]), bias=float(data["bias"]),
+                      answer_at=float(data["answer_at"]), clarify_at=float(data["clarify_at"]))
+    except (OSError, ValueError, KeyError, TypeError):
         return Fitted()
-    return Fitted(refuse_below=float(data["refuse_below"]), refuse_below_named=float(data["refuse_below_named"]),
-                  calibration=tuple(float(x) for x in data["calibration"]),
-                  clarify_below=float(data["clarify_below"]))

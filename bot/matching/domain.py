@@ -1,20 +1,22 @@
-"""Is a question about running a business in the municipality at all? A linear classifier over
-words, word pairs and letter groups, learned when the knowledge base is built:
+"""A second reader of every question: which topic it is about, and whether it is about the
+municipality's business service at all. A multinomial naive Bayes classifier over words, word
+pairs and letter groups, learned when the knowledge base is built:
 
-- in the domain: every article's titles, keywords and example questions, and every activity's
-  names (knowledge/);
-- outside it: a corpus of more than a thousand everyday, other-authority, chit-chat, school,
-  health, programming and near-miss questions (bot/matching/out_of_domain.yaml, development data:
-  never the frozen test set).
+- one class per article: its titles, keywords, example questions, summary and body sentences;
+- one class `outside`: a corpus of everyday, other-authority, chit-chat, school, health,
+  programming and near-miss questions (bot/matching/out_of_domain.yaml, development data written
+  for this purpose: never the frozen test set).
 
-scikit-learn fits it (logistic regression) only when the bundle is built; answering needs no
-scikit-learn: the weights are a dictionary, and a question's score is a sum of look-ups. The
-bundle cache keeps the weights, so `lotsen ask` starts without importing scikit-learn.
+scikit-learn fits it (MultinomialNB, a fraction of a second) only when the bundle is built. Answering
+needs no scikit-learn: the model is kept as postings (feature -> the classes where it differs from
+the class's default), and a question is scored only against the matcher's candidates and
+`outside`, so the cost does not grow with the number of articles. The bundle cache keeps it.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +25,9 @@ import yaml
 from bot.matching.terms import tokens
 
 CORPUS = Path(__file__).with_name("out_of_domain.yaml")
-REGULARISATION = 1.0  # scikit-learn's C; fitted on the dev split
-MIN_WEIGHT = 1e-4
+OUTSIDE = "outside"
+SMOOTHING = 0.01  # MultinomialNB's alpha, chosen on dev
+_SENTENCES = re.compile(r"(?<=[.!?:])\s+|\n+")
 
 
 def features(text: str) -> set[str]:
@@ -48,53 +51,76 @@ def load_corpus(path: Path = CORPUS) -> list[str]:
 
 @dataclass(frozen=True)
 class DomainModel:
-    weights: dict[str, float]
-    bias: float
+    classes: tuple[str, ...]
+    prior: tuple[float, ...]  # log prior + nothing else, per class
+    default: tuple[float, ...]  # log probability of a feature never seen with the class
+    postings: dict[str, dict[int, float]]  # feature -> class index -> log probability minus default
 
-    def probability(self, text: str) -> float:
-        """How likely the text is a question for the municipality's business service."""
-        found = features(text)
-        if not found:
-            return 0.0
-        # Each question is a unit vector (like TF-IDF's normalisation): a long story is not
-        # pushed either way by the number of its words, only by what they are.
-        score = self.bias + sum(self.weights.get(feature, 0.0) for feature in found) / math.sqrt(len(found))
-        if score >= 0:
-            return 1.0 / (1.0 + math.exp(-score))
-        odds = math.exp(score)
-        return odds / (1.0 + odds)
+    def posterior(self, text: str, candidates: list[str]) -> dict[str, float]:
+        """P(class | text) over the candidate topics and `outside` (renormalised over them)."""
+        found = [f for f in features(text) if f in self.postings]
+        index = {name: i for i, name in enumerate(self.classes)}
+        wanted = [index[c] for c in dict.fromkeys([*candidates, OUTSIDE]) if c in index]
+        if not wanted:
+            return {}
+        value = 1.0 / math.sqrt(len(found)) if found else 0.0
+        scores = {}
+        for i in wanted:
+            total = self.prior[i] + self.default[i] * value * len(found)
+            for feature in found:
+                total += value * self.postings[feature].get(i, 0.0)
+            scores[i] = total
+        top = max(scores.values())
+        exp = {i: math.exp(s - top) for i, s in scores.items()}
+        norm = sum(exp.values())
+        return {self.classes[i]: e / norm for i, e in exp.items()}
+
+    def probability(self, text: str, candidates: list[str] = ()) -> float:
+        """How likely the text is about the business service (any candidate, not `outside`)."""
+        posterior = self.posterior(text, list(candidates) or [c for c in self.classes[:1]])
+        return 1.0 - posterior.get(OUTSIDE, 0.0)
 
 
-def domain_texts(kb, guide=None) -> list[str]:
+def training_texts(kb) -> tuple[list[str], list[str]]:
     texts: list[str] = []
+    labels: list[str] = []
     for article in kb.articles.values():
         for lang in ("sv", "en"):
-            texts.append(article.title.get(lang))
-            texts.extend(article.examples.get(lang, ()))
-            texts.extend(article.keywords.get(lang, ()))
-    for activity in getattr(guide, "activities", ()):
-        for lang in ("sv", "en"):
-            texts.append(activity.name.get(lang))
-            texts.extend(activity.terms.get(lang, ()))
-    return [t for t in texts if t and t.strip()]
+            found = [article.title.get(lang), *article.examples.get(lang, ()), *article.keywords.get(lang, ()),
+                     article.summary.get(lang)]
+            # The body's sentences: the topic's words as they are used in longer text.
+            found += [s for s in _SENTENCES.split(article.body.get(lang)) if len(s.split()) >= 4]
+            found = [t for t in found if t and t.strip()]
+            texts += found
+            labels += [article.id] * len(found)
+    return texts, labels
 
 
-def train(kb, guide=None, *, outside: list[str] | None = None, c: float = REGULARISATION) -> DomainModel:
-    """Fit the classifier on the knowledge base and the out-of-domain corpus."""
+def train(kb, guide=None, *, outside: list[str] | None = None, alpha: float = SMOOTHING) -> DomainModel:
+    """Fit the classifier on the articles and the out-of-domain corpus."""
     from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.naive_bayes import MultinomialNB
 
-    inside = domain_texts(kb, guide)
+    texts, labels = training_texts(kb)
     outside = load_corpus() if outside is None else outside
+    texts += outside
+    labels += [OUTSIDE] * len(outside)
     rows = []
-    for text in (*inside, *outside):
+    for text in texts:
         found = features(text)
         rows.append(dict.fromkeys(found, 1.0 / math.sqrt(len(found) or 1)))
-    labels = [1] * len(inside) + [0] * len(outside)
     vectorizer = DictVectorizer()
     matrix = vectorizer.fit_transform(rows)
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, solver="lbfgs")
-    model.fit(matrix, labels)
+    model = MultinomialNB(alpha=alpha).fit(matrix, labels)
     names = vectorizer.get_feature_names_out()
-    weights = {str(name): float(w) for name, w in zip(names, model.coef_[0]) if abs(w) >= MIN_WEIGHT}
-    return DomainModel(weights=weights, bias=float(model.intercept_[0]))
+    log_prob = model.feature_log_prob_  # classes x features
+    counts = model.feature_count_
+    default = [float(log_prob[c][counts[c] == 0].max()) if (counts[c] == 0).any() else float(log_prob[c].min())
+               for c in range(len(model.classes_))]
+    postings: dict[str, dict[int, float]] = {}
+    nonzero = counts.nonzero()
+    for c, f in zip(*nonzero):
+        postings.setdefault(str(names[f]), {})[int(c)] = float(log_prob[c, f] - default[c])
+    return DomainModel(classes=tuple(str(c) for c in model.classes_),
+                       prior=tuple(float(p) for p in model.class_log_prior_), default=tuple(default),
+                       postings=postings)

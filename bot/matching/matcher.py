@@ -74,6 +74,9 @@ class Match:
     # evidence (idf mass) and its lead over the runner-up (for calibration).
     evidence: tuple[float, float, float] = (0.0, 0.0, 0.0)
     named: bool = False  # the best article is named by one of its anchor words or its title
+    unknown: int = 0  # words the knowledge base has never seen
+    known: int = 0  # stems of the question the knowledge base knows
+    example: float = 0.0  # how closely the question reads like the best article's closest example
 
 
 class Matcher:
@@ -101,11 +104,15 @@ class Matcher:
             return Match("out_of_scope", lang, 0.0, reason="no known words")
         # Ties go to the article first in the knowledge base: the same answer whatever the hash seed.
         ranked = heapq.nlargest(CANDIDATES, evidence.items(), key=lambda item: (item[1], -item[0]))
-        ranked = self._rerank(ranked, total, query_terms)
+        ranked, closest = self._rerank(ranked, total, query_terms)
         scores = [(self.index.articles[pos].id, value / total, value) for pos, value in ranked]
-        return self._decide(scores, lang, named=self._named_apart(ranked[0][0], named),
-                            titled=self._titled([pos for pos, _ in ranked[:3]], query_terms),
-                            vague=scored.unknown == 0)
+        decided = self._decide(scores, lang, named=self._named_apart(ranked[0][0], named),
+                               titled=self._titled([pos for pos, _ in ranked[:3]], query_terms),
+                               vague=scored.unknown == 0)
+        decided.unknown = scored.unknown
+        decided.known = len(query_terms)
+        decided.example = round(closest.get(ranked[0][0], 0.0), 4)
+        return decided
 
     def _named_apart(self, top: int, named: dict[int, set[str]]) -> set[str]:
         """Articles the question names by an anchor word that the best article does not
@@ -174,12 +181,12 @@ class Matcher:
                 if any(title and title <= query_terms.keys() for title in self.index.titles[p])}
 
     def _rerank(self, ranked: list[tuple[int, float]], total: float,
-                query_terms: dict[str, float]) -> list[tuple[int, float]]:
+                query_terms: dict[str, float]) -> tuple[list[tuple[int, float]], dict[int, float]]:
         """Blend in how closely the question reads like one of the article's example questions:
         words that occur together in an example are stronger evidence than the same words
         scattered over the article."""
         if not ranked:
-            return ranked
+            return ranked, {}
         # Sum the question's weights per example that shares stems with it, through the
         # inverted example index: a few look-ups per stem instead of a pass over every example.
         shared: dict[tuple[int, int], float] = defaultdict(float)
@@ -202,7 +209,7 @@ class Matcher:
                 value += TITLE_BONUS * sum(query_terms[t] for t in max(self.index.titles[position], key=len)
                                            if t in query_terms)
             adjusted.append((position, value))
-        return sorted(adjusted, key=lambda item: (-item[1], item[0]))
+        return sorted(adjusted, key=lambda item: (-item[1], item[0])), closest
 
     def _decide(self, scores: list[tuple[str, float, float]], lang: str, *, named: set[str] = frozenset(),
                 titled: set[str] = frozenset(), vague: bool = False) -> Match:
