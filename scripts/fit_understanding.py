@@ -26,11 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.knowledge.bundle import KnowledgeBundle  # noqa: E402
-from bot.matching.decision import CANDIDATES, FEATURES, FITTED, Fitted, read  # noqa: E402
+from bot.matching.decision import (CANDIDATES, FEATURES, FITTED, MEETING_FEATURES, Fitted,  # noqa: E402
+                                   MeetingModel, load_fitted, load_meeting, read)
 from tests.knowledge_support import eval_escalation, eval_questions  # noqa: E402
 
 COST_WRONG, COST_CLARIFY, COST_REFUSED = 3.0, 1.0, 2.0
 COST_CLARIFY_OFF_TOPIC = 2.0  # "did you mean X or Y?" to a question about something else
+COST_MISSED_MEETING, COST_FALSE_MEETING = 2.0, 2.0  # a checklist instead of a meeting; a meeting for one question
 REGULARISATION = 1.0
 
 
@@ -75,6 +77,54 @@ def thresholds(data: list[dict], probabilities: list[float]) -> tuple[float, flo
     return best
 
 
+def meeting_rows(knowledge: Path, routing: Path) -> list[dict]:
+    """The evidence for a meeting of every dev question that brings up two or more authorities,
+    read with the fitted answer model: multi-authority cases (a meeting is right) and simple and
+    in-scope questions (it is not)."""
+    load_fitted.cache_clear()
+    bundle = KnowledgeBundle.load(knowledge, routing)
+    responder = bundle.responder()
+    cases = eval_escalation("dev")
+    items = [(c["q"], True) for c in cases["escalate"]]
+    items += [(c["q"], False) for c in cases.get("simple", ())]
+    items += [(q["q"], False) for q in eval_questions("dev")]
+    found = []
+    for text, wanted in items:
+        match = responder.matcher.match(text)
+        findings = responder.finder.find(text)
+        judged = responder._judge(text, match, findings)
+        if not responder._in_domain(text, judged, findings):
+            continue
+        undertaking = responder.planner.undertaking(text, judged, findings)
+        if undertaking is None or len(undertaking.roles) - 1 < 2:
+            continue
+        found.append({"features": undertaking.features, "meeting": wanted})
+    return found
+
+
+def fit_meeting(data: list[dict]) -> tuple[MeetingModel, dict]:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_predict
+
+    x = [r["features"] for r in data]
+    y = [int(r["meeting"]) for r in data]
+    model = LogisticRegression(C=REGULARISATION, max_iter=5000)
+    held_out = cross_val_predict(model, x, y, cv=5, method="predict_proba")[:, 1]
+    best = None
+    for offer_at in [i / 40 for i in range(1, 40)]:
+        total = sum(COST_MISSED_MEETING if (r["meeting"] and p < offer_at) else
+                    COST_FALSE_MEETING if (not r["meeting"] and p >= offer_at) else 0.0
+                    for r, p in zip(data, held_out))
+        if best is None or total < best[1] - 1e-9:
+            best = (offer_at, total)
+    model.fit(x, y)
+    fitted = MeetingModel(tuple(float(w) for w in model.coef_[0]), float(model.intercept_[0]), best[0])
+    summary = {"rows": len(data), "meetings": sum(y), "cost_out_of_fold": round(best[1], 1),
+               "missed_out_of_fold": sum(1 for r, p in zip(data, held_out) if r["meeting"] and p < best[0]),
+               "false_out_of_fold": sum(1 for r, p in zip(data, held_out) if not r["meeting"] and p >= best[0])}
+    return fitted, summary
+
+
 def main() -> None:
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import cross_val_predict
@@ -100,9 +150,17 @@ def main() -> None:
                         "refused": COST_REFUSED},
               "fitted_on": "tests/eval/dev", "dev_questions": len(data), "dev_cost_out_of_fold": round(total, 1),
               "dev_outcomes_out_of_fold": outcomes, "date": date.today().isoformat()}
+    if "--write" in sys.argv:
+        FITTED.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    # The meeting decision is fitted on questions read with the answer model just fitted.
+    meeting, summary = fit_meeting(meeting_rows(knowledge, ROOT / "routing_rules.yaml"))
+    result["meeting"] = {"features": list(MEETING_FEATURES), "weights": [round(w, 5) for w in meeting.weights],
+                         "bias": round(meeting.bias, 5), "offer_at": meeting.offer_at,
+                         "costs": {"missed": COST_MISSED_MEETING, "false": COST_FALSE_MEETING}, **summary}
     print(json.dumps(result, indent=1))
     if "--write" in sys.argv:
         FITTED.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        load_meeting.cache_clear()
         print(f"written to {FITTED.relative_to(ROOT)}")
 
 

@@ -17,6 +17,7 @@ from bot.cases.service import add_entrepreneur_message, answer_meeting, create_c
 from bot.core.actions import Actor, NavigatorAction
 from bot.outbox.dispatcher import OutboxDispatcher
 from bot.outbox.models import OutboxItem
+from bot.routing.rules import Trigger
 from bot.routing.loader import load_routing_rules
 from tests.cases_support import RULES_FILE, RecordingChannel, RecordingDesk, small_kb
 
@@ -51,8 +52,7 @@ def open_case(db, rules, kb, clock, *, user="4711", text=RESTAURANT, contact=Non
                            contact=contact or Contact(name="Kim Karlsson", company="Kims Pizza AB",
                                                       phone="070-123 45 67"),
                            consent_text=CONSENT, clock=clock,
-                           trigger=rules.escalation_trigger(text=text, topics=["serveringstillstand"],
-                                                            unanswered_streak=0))
+                           trigger=Trigger("multi_authority", "alkohol, gata"))
         return case.id, case.number
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.knowledge_support import eval_escalation, eval_questions, responder
+from tests.knowledge_support import responder
 
 
 def ask(text: str):
@@ -105,68 +105,3 @@ def test_other_scripts_are_told_which_languages_work():
     reply = ask("Привет, как дела?")
     assert reply.action == "invalid"
     assert "svenska" in reply.text and "English" in reply.text
-
-
-# -- quality on the evaluation set (written independently of the articles) -----------------------
-
-def _evaluate():
-    in_scope = correct = oos = oos_correct = 0
-    answered = []
-    for item in eval_questions():
-        reply = ask(item["q"])
-        if item["topic"] == "out_of_scope":
-            oos += 1
-            oos_correct += reply.action in ("out_of_scope", "invalid")
-        else:
-            in_scope += 1
-            correct += reply.action in ("answer", "escalate") and reply.topic == item["topic"]
-        if reply.action == "answer":
-            answered.append((reply.confidence, reply.topic == item["topic"]))
-    return correct / in_scope, oos_correct / oos, answered
-
-
-def test_evaluation_set_is_big_and_mixed():
-    questions = eval_questions()
-    assert len(questions) >= 200
-    swedish = sum(1 for q in questions if q["lang"] == "sv") / len(questions)
-    assert 0.5 <= swedish <= 0.7
-    assert sum(1 for q in questions if q["topic"] == "out_of_scope") >= 30
-
-
-def test_quality_holds_the_line():
-    topic_accuracy, oos_accuracy, _ = _evaluate()
-    print(f"topic accuracy {topic_accuracy:.3f}, out-of-scope accuracy {oos_accuracy:.3f}")
-    assert topic_accuracy >= 0.88
-    assert oos_accuracy >= 0.90
-
-
-def test_confidence_is_calibrated():
-    """Answers given with confidence c are right about c of the time: the expected calibration
-    error over confidence bins is small, and confident answers are nearly always right."""
-    _, _, answered = _evaluate()
-    assert all(0.0 <= conf <= 1.0 for conf, _ in answered)
-    bins: dict[int, list[tuple[float, bool]]] = {}
-    for conf, ok in answered:
-        bins.setdefault(min(9, int(conf * 10)), []).append((conf, ok))
-    error = sum(abs(sum(c for c, _ in items) / len(items) - sum(ok for _, ok in items) / len(items)) * len(items)
-                for items in bins.values()) / len(answered)
-    print(f"expected calibration error {error:.3f}")
-    assert error <= 0.08
-    confident = [ok for conf, ok in answered if conf >= 0.8]
-    assert len(confident) >= 50 and sum(confident) / len(confident) >= 0.95
-
-
-def test_escalation_decisions():
-    data = eval_escalation()
-    escalated, recalls = 0, []
-    for case in data["escalate"]:
-        reply = ask(case["q"])
-        if reply.action == "escalate":
-            escalated += 1
-            needed = set(case["roles"])
-            recalls.append(len(needed & set(reply.roles)) / len(needed))
-            assert "naringsliv" in reply.roles
-    false_alarms = [case["q"] for case in data["simple"] if ask(case["q"]).action == "escalate"]
-    assert escalated / len(data["escalate"]) >= 0.95
-    assert sum(recalls) / len(recalls) >= 0.9
-    assert len(false_alarms) <= 2, false_alarms

@@ -5,22 +5,29 @@ The roles to convene follow from the topics that apply: the steps of the activit
 names (knowledge/activities.yaml) whose condition holds, and the topics it names outright. Each
 topic brings its responsible role; the coordinator comes with every meeting. Only steps that need
 an authority's decision convene anyone, so a restaurant is not seven people.
+
+Whether to offer a joint meeting at all is a fitted decision (bot.matching.decision.MeetingModel,
+fitted on dev): a question about one thing from a business ("vi har en pizzeria, hur länge gäller
+kunskapsprovet?") is answered; an undertaking that needs two or more authorities ("pizzeria med
+öl och uteservering i en gammal butikslokal") is offered a meeting.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from bot.knowledge.models import KnowledgeBase
 from bot.matching.checklist import Checklist, Findings, GuideFinder, build_checklist
+from bot.matching.decision import MeetingModel
 from bot.matching.matcher import Match
 
-MIN_AUTHORITIES = 2  # a joint meeting is offered when this many authorities must decide
+MIN_AUTHORITIES = 2  # a joint meeting needs at least this many authorities that must decide
 
 
 @dataclass
 class Plan:
-    kind: str  # checklist | multi_authority | explicit_request | dispute | unanswered
+    kind: str  # checklist | multi_authority | explicit_request | unanswered
     topic: str | None
     topics: list[str]
     roles: list[str] = field(default_factory=list)
@@ -31,53 +38,96 @@ class Plan:
         return self.kind != "checklist"
 
 
+@dataclass
+class Undertaking:
+    """What a question brings up, before deciding whether it is a case for a meeting."""
+
+    checklist: Checklist | None
+    topic: str | None
+    topics: list[str]
+    roles: list[str]  # to convene, coordinator last
+    features: list[float]
+    context: bool = True  # the words speak of starting or running a business (or a topic answered it)
+
+
 class Planner:
-    def __init__(self, *, kb: KnowledgeBase, rules, finder: GuideFinder, coordinator: str) -> None:
+    def __init__(self, *, kb: KnowledgeBase, rules, finder: GuideFinder, coordinator: str,
+                 meeting: MeetingModel | None = None) -> None:
         self.kb = kb
         self.rules = rules
         self.finder = finder
         self.coordinator = coordinator
-
-    def _responsible(self, topic: str) -> str | None:
-        article = self.kb.articles.get(topic)
-        return article.role if article is not None else None
+        self.meeting = meeting or MeetingModel()
 
     def _roles(self, topics: list[str]) -> list[str]:
-        roles = [self._responsible(t) for t in topics]
-        unique = list(dict.fromkeys(r for r in roles if r and r != self.coordinator))
+        roles = [self.kb.articles[t].role for t in topics if t in self.kb.articles]
+        unique = list(dict.fromkeys(r for r in roles if r != self.coordinator))
         return [*unique, self.coordinator]
+
+    def _said(self, words, text: str) -> bool:
+        return bool(self.rules is not None and words(text))
+
+    def undertaking(self, text: str, match: Match, findings: Findings) -> Undertaking | None:
+        """The checklist and roles the question brings up, with the evidence for a meeting."""
+        rules = self.rules
+        plans = self._said(getattr(rules, "describes_plans", None), text)
+        running = self._said(getattr(rules, "describes_running", None), text) and not plans
+        broad = self._said(getattr(rules, "asks_broadly", None), text)
+        answered = match.action == "answer"
+        named = list(dict.fromkeys(match.mentioned or ([match.topic] if match.topic else [])))
+        checklist = None
+        # An activity with what it will be like ("nattklubb i en källare som varit gym, med bar")
+        # is about the business even when no single article answers it; an activity alone
+        # ("kan du rekommendera en restaurang?") is not.
+        general = bool(findings.stated) and (plans or running or answered)
+        if (findings.activities and (answered or match.action == "clarify" or running or plans or findings.stated)) \
+                or general:
+            # A business that already runs has done what every such business does: only what
+            # the question states or names applies to it.
+            checklist = build_checklist(findings, named=[match.topic] if answered else [], stated_only=running,
+                                        conditions=list(self.finder.guide.conditions.values()))
+        if checklist is not None and checklist.items:
+            every = self._roles(checklist.convened_topics())
+            stated = self._roles(checklist.convened_topics(stated_only=True))
+            topic = self._main_topic(checklist, match)
+            topics = [item.topic for item in checklist.applying()]
+        elif named and answered:
+            every = stated = self._roles(named)
+            topic, topics = match.topic, named
+        else:
+            return None
+        features = [len(every) - 1, len(stated) - 1, float(match.named), float(plans), float(broad),
+                    float(running), float(len(findings.stated)), float(len(findings.activities)),
+                    math.log1p(len(text.split())), match.confidence if answered else 0.0,
+                    float(checklist is not None)]
+        return Undertaking(checklist, topic, topics, every, features,
+                           context=match.action != "out_of_scope" or plans or running)
 
     def plan(self, text: str, match: Match, *, findings: Findings | None = None,
              unanswered_streak: int = 0, in_domain: bool = True) -> Plan | None:
         """`in_domain`: whether the question is about the business service at all. A question
-        that is not goes to a person only after unanswered turns, never as a dispute or a plan."""
+        that is not reaches a person only when it asks for one or after unanswered turns."""
         findings = findings if findings is not None else self.finder.find(text)
         rules = self.rules
         person = rules.person_trigger(text=text, unanswered_streak=unanswered_streak) if rules else None
+        if person is not None and person.kind == "dispute":
+            # A decision to challenge, or an urgent matter, is answered with the rule that
+            # protects the person and the offer of a navigator that ends every answer; it is not
+            # by itself a case for a joint meeting.
+            person = None
         if not in_domain:
-            return (Plan(person.kind, None, [], [self.coordinator])
-                    if person is not None and person.kind == "unanswered" else None)
-        plans = bool(rules and rules.describes_plans(text))
-        named = list(dict.fromkeys(match.mentioned or ([match.topic] if match.topic else [])))
-        checklist = None
-        if findings.activities and (plans or person or match.action == "clarify"
-                                    or (match.action == "answer" and match.topic not in named)):
-            checklist = build_checklist(findings, named=named if match.action == "answer" else [])
-        if checklist is not None and checklist.items:
-            convened = checklist.convened_topics()
-            roles = self._roles(convened)
-            topic = self._main_topic(checklist, match)
-            topics = [item.topic for item in checklist.applying()]
-            if person is not None:
-                return Plan(person.kind, topic, topics, roles, checklist)
-            if len(roles) - 1 >= MIN_AUTHORITIES:
-                return Plan("multi_authority", topic, topics, roles, checklist)
-            return Plan("checklist", topic, topics, roles, checklist)
+            return Plan(person.kind, None, [], [self.coordinator]) if person is not None else None
+        found = self.undertaking(text, match, findings)
+        if found is None:
+            return Plan(person.kind, None, [], [self.coordinator]) if person is not None else None
         if person is not None:
-            return Plan(person.kind, match.topic if match.action == "answer" else None, named, self._roles(named))
-        roles = self._roles(named)
-        if plans and len(roles) - 1 >= MIN_AUTHORITIES:
-            return Plan("multi_authority", match.topic if match.action == "answer" else None, named, roles)
+            return Plan(person.kind, found.topic, found.topics, found.roles, found.checklist)
+        if len(found.roles) - 1 >= MIN_AUTHORITIES and self.meeting.offers(found.features):
+            return Plan("multi_authority", found.topic, found.topics, found.roles, found.checklist)
+        if (found.checklist is not None and found.checklist.activities and found.context
+                and not (match.action == "answer" and match.named)):
+            # About the business as a whole, for one authority: the checklist is the answer.
+            return Plan("checklist", found.topic, found.topics, found.roles, found.checklist)
         return None
 
     @staticmethod

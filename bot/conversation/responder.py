@@ -16,7 +16,7 @@ from bot.core.messages import Reply
 from bot.knowledge.activities import Guide
 from bot.knowledge.models import KnowledgeBase
 from bot.matching.checklist import GuideFinder
-from bot.matching.decision import CANDIDATES, Fitted, load_fitted, read
+from bot.matching.decision import CANDIDATES, Fitted, MeetingModel, load_fitted, load_meeting, read
 from bot.matching.domain import DomainModel
 from bot.matching.matcher import Match, Matcher
 from bot.matching.smalltalk import smalltalk_kind
@@ -42,7 +42,8 @@ class EscalationRules(Protocol):
 class Responder:
     def __init__(self, kb: KnowledgeBase, *, matcher: Matcher | None = None,
                  rules: EscalationRules | None = None, guide: Guide | None = None,
-                 domain: DomainModel | None = None, fitted: Fitted | None = None) -> None:
+                 domain: DomainModel | None = None, fitted: Fitted | None = None,
+                 meeting: MeetingModel | None = None) -> None:
         self.kb = kb
         self.domain = domain
         self.fitted = fitted or load_fitted()
@@ -50,7 +51,8 @@ class Responder:
         self.rules = rules
         self.guide = guide or Guide()
         self.finder = GuideFinder(self.guide)
-        self.planner = Planner(kb=kb, rules=rules, finder=self.finder, coordinator=COORDINATOR)
+        self.planner = Planner(kb=kb, rules=rules, finder=self.finder, coordinator=COORDINATOR,
+                               meeting=meeting or load_meeting())
 
     def language(self, text: str, default: str = "sv") -> str:
         return self.matcher.language(clean(text, limit=MAX_MATCH_CHARS), default=default)
@@ -89,6 +91,8 @@ class Responder:
         fitted = self.fitted
         if self.domain is None or not fitted.fitted or not match.scores:
             return match
+        if match.action == "clarify" and match.unknown == 0 and match.known <= 2:
+            return match  # every word is the knowledge base's own ("lov?"): ask which one was meant
         posterior = self.domain.posterior(text, [topic for topic, _ in match.scores[:CANDIDATES]])
         reading = read(match, posterior, activity=bool(findings.activities), authority=bool(findings.authorities))
         probability = round(fitted.probability(reading.features), 3)

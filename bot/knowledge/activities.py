@@ -33,6 +33,10 @@ class Condition:
     id: str
     label: Bilingual
     words: dict[str, tuple[str, ...]]
+    # The topic the condition brings to any business that states it ("vi ska bygga ut och
+    # anställa 20 personer": bygglov, kompetensförsörjning), even one no activity describes.
+    topic: str | None = None
+    convene: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +140,7 @@ def load_guide(knowledge_dir: Path, *, topics: set[str]) -> tuple[Guide, list[Pr
     return Guide(tuple(activities), conditions, tuple(authorities)), problems
 
 
-def _activities(reader: _Reader, topics: set[str]) -> tuple[dict[str, Condition], list[Activity]]:
+def _activities(reader: _Reader, topics: set[str]) -> tuple[dict[str, Condition], list[Activity]]:  # noqa: C901
     data = reader.doc.data
     if not isinstance(data, dict):
         reader.add(1, "the file must be a mapping with `conditions` and `activities`")
@@ -156,8 +160,16 @@ def _activities(reader: _Reader, topics: set[str]) -> tuple[dict[str, Condition]
             continue
         label = reader.bilingual(body.get("label"), (*at, "label"), f"condition {cid}: label")
         words = reader.words(body.get("words"), (*at, "words"), f"condition {cid}: words")
+        topic = body.get("topic")
+        if topic is not None and topic not in topics:
+            reader.add((*at, "topic"), f"condition {cid}: unknown topic {topic!r} (no article with that id)")
+            topic = None
+        convene = body.get("convene", True)
+        if not isinstance(convene, bool):
+            reader.add((*at, "convene"), f"condition {cid}: convene must be true or false")
+            convene = True
         if label is not None and words:
-            conditions[cid] = Condition(cid, label, words)
+            conditions[cid] = Condition(cid, label, words, topic, convene)
     raw = data.get("activities")
     if not isinstance(raw, list) or not raw:
         reader.add(("activities",), "`activities` must be a non-empty list")

@@ -9,7 +9,7 @@ responsible roles of the applying items that need an authority's decision.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.knowledge.activities import Activity, Guide, OtherAuthority
 from bot.knowledge.models import Bilingual
@@ -31,6 +31,7 @@ class ChecklistItem:
     condition: str | None = None
     lead: Bilingual | None = None
     convene: bool = True
+    stated: bool = False  # it applies because the question states its condition or names it
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,11 @@ class Checklist:
     def applying(self) -> list[ChecklistItem]:
         return [item for item in self.items if item.applies]
 
-    def convened_topics(self) -> list[str]:
-        return [item.topic for item in self.items if item.applies and item.convene]
+    def convened_topics(self, *, stated_only: bool = False) -> list[str]:
+        """Topics that need an authority's decision; `stated_only`: only those the question
+        itself brings up (a condition it states, a topic it names)."""
+        return [item.topic for item in self.items if item.applies and item.convene
+                and (item.stated or not stated_only)]
 
 
 class GuideFinder:
@@ -63,7 +67,8 @@ class GuideFinder:
         words = tokens(text)
         if not words:
             return Findings()
-        activities = tuple(self._by_id[hit.key] for hit in self._activities.find(words) if not hit.denied)
+        activities = tuple(self._by_id[hit.key] for hit in self._activities.find(words)
+                           if not hit.denied and not _former(words, hit.start))
         conditions = self._conditions.find(words)
         authorities = tuple(self._authority_by_id[hit.key] for hit in self._authorities.find(words)
                             if not hit.denied)
@@ -73,30 +78,48 @@ class GuideFinder:
                         authorities=authorities)
 
 
-def build_checklist(findings: Findings, *, named: list[str] = ()) -> Checklist:
+FORMER = frozenset({"tidigare", "fd", "forut", "varit", "former", "formerly", "previously", "was"})
+
+
+def _former(words: list[str], start: int) -> bool:
+    """The business named is what the premises used to be ("lokalen var tidigare frisör", "en f.d.
+    bank", "used to be a bank"), not what the person starts."""
+    before = words[max(0, start - 3):start]
+    return any(w in FORMER for w in before) or ("detta" in before and "fore" in before) or (
+        "used" in before and "be" in before)
+
+
+def build_checklist(findings: Findings, *, named: list[str] = (), stated_only: bool = False,
+                    conditions: list = ()) -> Checklist:
     """The activities' steps in order (each topic once), with `named` topics (those the question
-    names outright) applying and added at the end when no activity lists them."""
+    names outright) applying and added at the end when no activity lists them. `stated_only`:
+    leave out the steps that apply to every such business (it already runs). `conditions`: the
+    guide's conditions, whose topics apply to any business that states them."""
     items: dict[str, ChecklistItem] = {}
     named_set = set(named)
     for activity in findings.activities:
         for step in activity.steps:
             if step.condition in findings.denied and step.topic not in named_set:
                 continue
-            applies = (step.condition is None or step.condition in findings.stated
-                       or step.topic in named_set)
+            stated = step.condition in findings.stated or step.topic in named_set
+            if stated_only and not stated:
+                continue
+            applies = step.condition is None or stated
             item = ChecklistItem(step.topic, applies, None if applies else step.condition, step.lead,
-                                 step.convene)
+                                 step.convene, stated)
             known = items.get(step.topic)
-            if known is None:
-                items[step.topic] = item
-            elif applies and not known.applies:
-                items[step.topic] = ChecklistItem(step.topic, True, None, known.lead or step.lead,
-                                                  known.convene or step.convene)
-            elif applies and step.convene and not known.convene:
-                items[step.topic] = ChecklistItem(step.topic, True, None, known.lead or step.lead, True)
+            if known is None or (applies and not known.applies):
+                items[step.topic] = item if known is None else replace(item, lead=known.lead or step.lead)
+            elif applies:
+                items[step.topic] = replace(known, convene=known.convene or step.convene,
+                                            stated=known.stated or stated)
+    for condition in conditions:
+        # What the question states brings its topic to any business, listed or not.
+        if condition.topic and condition.id in findings.stated and condition.topic not in items:
+            items[condition.topic] = ChecklistItem(condition.topic, True, None, None, condition.convene, True)
     for topic in named:
         if topic not in items:
-            items[topic] = ChecklistItem(topic, True)
+            items[topic] = ChecklistItem(topic, True, stated=True)
     # Applying items first (in their order), then those that depend on a condition.
     ordered = [i for i in items.values() if i.applies] + [i for i in items.values() if not i.applies]
     return Checklist(findings.activities, tuple(ordered))

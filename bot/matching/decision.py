@@ -74,6 +74,41 @@ class Fitted:
         return 1.0 / (1.0 + math.exp(-score))
 
 
+MEETING_FEATURES = ("authorities", "stated_authorities", "named", "plans", "broad", "running", "conditions",
+                    "activities", "length", "confidence", "checklist")
+
+
+@dataclass(frozen=True)
+class MeetingModel:
+    """Whether what a question brings up is a case for a joint meeting (an undertaking for two
+    or more authorities) rather than a question about one thing. Unfitted: whenever two or more
+    authorities are involved."""
+
+    weights: tuple[float, ...] = ()
+    bias: float = 0.0
+    offer_at: float = 0.5
+
+    def probability(self, features: list[float]) -> float:
+        if len(self.weights) != len(MEETING_FEATURES):
+            return 1.0
+        score = max(-30.0, min(30.0, self.bias + sum(w * x for w, x in zip(self.weights, features))))
+        return 1.0 / (1.0 + math.exp(-score))
+
+    def offers(self, features: list[float]) -> bool:
+        return self.probability(features) >= self.offer_at
+
+
+@lru_cache(maxsize=4)
+def load_meeting(path: Path = FITTED) -> MeetingModel:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))["meeting"]
+        if tuple(data["features"]) != MEETING_FEATURES:
+            return MeetingModel()
+        return MeetingModel(tuple(float(w) for w in data["weights"]), float(data["bias"]), float(data["offer_at"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return MeetingModel()
+
+
 @lru_cache(maxsize=4)
 def load_fitted(path: Path = FITTED) -> Fitted:
     """The fitted numbers; without the file (or with one of another shape), an empty Fitted, and

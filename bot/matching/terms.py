@@ -30,7 +30,8 @@ _AFTER_CONSONANT = ("en", "et", "er", "ar", "or", "erna", "arna", "orna", "ens",
 _ENDINGS = tuple(sorted(set(_AFTER_VOWEL + _AFTER_CONSONANT), key=len, reverse=True))
 NEGATIONS = frozenset({"utan", "ingen", "inget", "inga", "inte", "ej", "aldrig", "no", "not", "without",
                        "dont", "never", "nor"})
-NEGATION_REACH = 3  # words between a negation and what it denies
+NEGATION_REACH = 3  # words between a negation and what it denies ...
+CLAUSE_BREAKS = frozenset({"med", "och", "men", "samt", "plus", "with", "and", "but"})  # ... within its clause
 MIN_COMPOUND = 5  # a word must be this long to be found inside a compound
 MIN_FUZZY = 6  # ... or with a typo
 FUZZY_CUTOFF = 86.0
@@ -50,6 +51,17 @@ class Hit:
     start: int  # token positions in the question
     end: int
     denied: bool = False
+
+
+def _negated(words: list[str], start: int) -> bool:
+    """A negation shortly before `start`, in the same clause ("utan alkohol", not "utan alkohol
+    med uteservering" for the seating)."""
+    for position in range(start - 1, max(-1, start - 1 - NEGATION_REACH), -1):
+        if words[position] in CLAUSE_BREAKS:
+            return False
+        if words[position] in NEGATIONS:
+            return True
+    return False
 
 
 class TermSet:
@@ -88,6 +100,10 @@ class TermSet:
                 base = word[: -len(ending)]
                 if base in vocab and _inflection_fits(base, ending):
                     found.add(base)
+        if found:
+            # The word itself (or its inflected form) is known: its parts are not read apart,
+            # so `hunddagis` is not also `dagis`.
+            return frozenset(found)
         if len(word) >= MIN_COMPOUND + 3:
             for cut in range(3, len(word) - MIN_COMPOUND + 1):
                 head = word[cut:]
@@ -122,7 +138,7 @@ class TermSet:
                     end = start + len(phrase)
                     if end > len(words) or not all(phrase[i] in resolved[start + i] for i in range(1, len(phrase))):
                         continue
-                    denied = any(w in NEGATIONS for w in words[max(0, start - NEGATION_REACH):start])
+                    denied = _negated(words, start)
                     known = hits.get(key)
                     if known is None or (known.denied and not denied):
                         hits[key] = Hit(key, start, end, denied)

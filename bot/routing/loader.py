@@ -310,8 +310,13 @@ class _Checker:
                          "trigger multi_authority: min_roles_without_plans cannot be below min_roles")
             without_plans = min_roles
         plan_words = self.words(multi.get("plan_words"), (*where, "multi_authority", "plan_words"), "plan_words")
+        running = (self.words(multi.get("running_words"), (*where, "multi_authority", "running_words"), "running_words")
+                   if multi.get("running_words") is not None else None)
+        broad = (self.words(multi.get("broad_words"), (*where, "multi_authority", "broad_words"), "broad_words")
+                 if multi.get("broad_words") is not None else None)
         return Triggers(multi_authority=multi_on, min_roles=min_roles, min_roles_without_plans=without_plans,
-                        plan_words=plan_words or None, count_topics=count_topics,
+                        plan_words=plan_words or None, running_words=running or None, broad_words=broad or None,
+                        count_topics=count_topics,
                         explicit_request=phrases if explicit_on else None,
                         unanswered_turns=positive(unanswered, "turns", "unanswered", 2) if unanswered_on else None,
                         dispute=words if dispute_on else None)

