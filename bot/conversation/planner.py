@@ -48,6 +48,7 @@ class Undertaking:
     roles: list[str]  # to convene, coordinator last
     features: list[float]
     context: bool = True  # the words speak of starting or running a business (or a topic answered it)
+    plans: bool = False  # the words describe an undertaking
 
 
 class Planner:
@@ -101,7 +102,7 @@ class Planner:
                     math.log1p(len(text.split())), match.confidence if answered else 0.0,
                     float(checklist is not None)]
         return Undertaking(checklist, topic, topics, every, features,
-                           context=match.action != "out_of_scope" or plans or running)
+                           context=match.action != "out_of_scope" or plans or running, plans=plans)
 
     def plan(self, text: str, match: Match, *, findings: Findings | None = None,
              unanswered_streak: int = 0, in_domain: bool = True) -> Plan | None:
@@ -124,10 +125,13 @@ class Planner:
             return Plan(person.kind, found.topic, found.topics, found.roles, found.checklist)
         if len(found.roles) - 1 >= MIN_AUTHORITIES and self.meeting.offers(found.features):
             return Plan("multi_authority", found.topic, found.topics, found.roles, found.checklist)
-        if (found.checklist is not None and found.checklist.activities and found.context
-                and not (match.action == "answer" and match.named)):
-            # About the business as a whole, for one authority: the checklist is the answer.
-            return Plan("checklist", found.topic, found.topics, found.roles, found.checklist)
+        if found.checklist is not None and found.checklist.activities and found.context:
+            specific = match.action == "answer" and match.named
+            # About the business as a whole, for one authority: the checklist is the answer. A
+            # question that names its topic gets that answer, and the checklist with it when it
+            # describes an undertaking with more to it.
+            if not specific or (found.plans and len(found.checklist.applying()) >= 2):
+                return Plan("checklist", found.topic, found.topics, found.roles, found.checklist)
         return None
 
     @staticmethod

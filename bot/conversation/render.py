@@ -18,7 +18,7 @@ LABELS = {
 }
 
 
-def render_answer(article: Article, lang: str) -> str:
+def render_answer(article: Article, lang: str, *, offer: bool = True) -> str:
     label = LABELS[lang]
     lines = [article.title.get(lang), article.summary.get(lang), ""]
     if article.deadline is not None:
@@ -30,7 +30,8 @@ def render_answer(article: Article, lang: str) -> str:
         lines.append(f"{label['decides']}: {who}" + (f" ({article.authority.url})" if article.authority.url else ""))
     lines.append(f"{label['next']}: {article.next_step.get(lang)}")
     lines.append(f"{label['source']}: {article.sources[0]}")
-    lines += ["", NAVIGATOR_OFFER[lang]]
+    if offer:
+        lines += ["", NAVIGATOR_OFFER[lang]]
     return "\n".join(lines)
 
 

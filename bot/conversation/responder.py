@@ -121,6 +121,10 @@ class Responder:
         items = (checklist_items(plan.checklist, kb=self.kb, guide=self.guide, lang=lang)
                  if plan.checklist is not None else [])
         parts = []
+        if plan.kind == "checklist" and plan.topic == match.topic and match.action == "answer" and match.named:
+            # The question names its topic and describes an undertaking: the answer on that
+            # topic first, then the rest of what applies.
+            parts.append(render_answer(self.kb.articles[plan.topic], lang, offer=False))
         if items:
             names = [activity.name.get(lang) for activity in plan.checklist.activities]
             parts.append(render_checklist(items, names=names, lang=lang))

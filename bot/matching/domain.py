@@ -7,9 +7,9 @@ pairs and letter groups, learned when the knowledge base is built:
   programming and near-miss questions (bot/matching/out_of_domain.yaml, development data written
   for this purpose: never the frozen test set).
 
-scikit-learn fits it (MultinomialNB, a fraction of a second) only when the bundle is built. Answering
-needs no scikit-learn: the model is kept as postings (feature -> the classes where it differs from
-the class's default), and a question is scored only against the matcher's candidates and
+It is fitted (a fraction of a second) only when the bundle is built; answering needs no
+scikit-learn: the model is a sparse matrix (features x classes: how much more likely a feature is
+in a class than by default), and a question is scored only against the matcher's candidates and
 `outside`, so the cost does not grow with the number of articles. The bundle cache keeps it.
 """
 
@@ -49,36 +49,55 @@ def load_corpus(path: Path = CORPUS) -> list[str]:
     return [item["q"] for item in data if isinstance(item, dict) and isinstance(item.get("q"), str)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DomainModel:
     classes: tuple[str, ...]
-    prior: tuple[float, ...]  # log prior + nothing else, per class
-    default: tuple[float, ...]  # log probability of a feature never seen with the class
-    postings: dict[str, dict[int, float]]  # feature -> class index -> log probability minus default
+    prior: "object"  # numpy array: log prior per class
+    default: "object"  # numpy array: log probability of a feature never seen with the class
+    vocabulary: dict[str, int]  # feature -> column of `delta`
+    delta: "object"  # scipy CSR matrix, classes x features (sorted): log probability minus the default
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {name: i for i, name in enumerate(self.classes)})
 
     def posterior(self, text: str, candidates: list[str]) -> dict[str, float]:
         """P(class | text) over the candidate topics and `outside` (renormalised over them)."""
-        found = [f for f in features(text) if f in self.postings]
-        index = {name: i for i, name in enumerate(self.classes)}
+        index = self._index
         wanted = [index[c] for c in dict.fromkeys([*candidates, OUTSIDE]) if c in index]
         if not wanted:
             return {}
-        value = 1.0 / math.sqrt(len(found)) if found else 0.0
-        scores = {}
-        for i in wanted:
-            total = self.prior[i] + self.default[i] * value * len(found)
-            for feature in found:
-                total += value * self.postings[feature].get(i, 0.0)
-            scores[i] = total
-        top = max(scores.values())
-        exp = {i: math.exp(s - top) for i, s in scores.items()}
-        norm = sum(exp.values())
-        return {self.classes[i]: e / norm for i, e in exp.items()}
+        import numpy as np
+
+        rows = np.fromiter(sorted({self.vocabulary[f] for f in features(text) if f in self.vocabulary}),
+                           dtype=self.delta.indices.dtype)
+        value = 1.0 / math.sqrt(len(rows)) if len(rows) else 0.0
+        scores = [float(self.prior[c] + self.default[c] * value * len(rows) + value * self._sum(c, rows))
+                  for c in wanted]
+        top = max(scores)
+        exp = [math.exp(score - top) for score in scores]
+        norm = sum(exp)
+        return {self.classes[c]: e / norm for c, e in zip(wanted, exp)}
+
+    def _sum(self, klass: int, rows) -> float:
+        """The class's deltas over the question's features (sorted): a binary search in the
+        class's own sorted features, so the cost does not depend on how many classes there are."""
+        start, end = self.delta.indptr[klass], self.delta.indptr[klass + 1]
+        if not len(rows) or start == end:
+            return 0.0
+        own = self.delta.indices[start:end]
+        at = own.searchsorted(rows)
+        at[at == len(own)] = 0
+        return float(self.delta.data[start:end][at[own[at] == rows]].sum())
 
     def probability(self, text: str, candidates: list[str] = ()) -> float:
         """How likely the text is about the business service (any candidate, not `outside`)."""
-        posterior = self.posterior(text, list(candidates) or [c for c in self.classes[:1]])
+        posterior = self.posterior(text, list(candidates) or list(self.classes[:1]))
         return 1.0 - posterior.get(OUTSIDE, 0.0)
+
+
+def _sorted(matrix):
+    matrix.sort_indices()
+    return matrix
 
 
 def training_texts(kb) -> tuple[list[str], list[str]]:
@@ -97,9 +116,12 @@ def training_texts(kb) -> tuple[list[str], list[str]]:
 
 
 def train(kb, guide=None, *, outside: list[str] | None = None, alpha: float = SMOOTHING) -> DomainModel:
-    """Fit the classifier on the articles and the out-of-domain corpus."""
+    """Fit the classifier on the articles and the out-of-domain corpus: scikit-learn's
+    MultinomialNB, computed with sparse matrices (its dense per-class arrays would not fit a
+    base of thousands of articles)."""
+    import numpy as np
+    from scipy import sparse
     from sklearn.feature_extraction import DictVectorizer
-    from sklearn.naive_bayes import MultinomialNB
 
     texts, labels = training_texts(kb)
     outside = load_corpus() if outside is None else outside
@@ -110,17 +132,18 @@ def train(kb, guide=None, *, outside: list[str] | None = None, alpha: float = SM
         found = features(text)
         rows.append(dict.fromkeys(found, 1.0 / math.sqrt(len(found) or 1)))
     vectorizer = DictVectorizer()
-    matrix = vectorizer.fit_transform(rows)
-    model = MultinomialNB(alpha=alpha).fit(matrix, labels)
-    names = vectorizer.get_feature_names_out()
-    log_prob = model.feature_log_prob_  # classes x features
-    counts = model.feature_count_
-    default = [float(log_prob[c][counts[c] == 0].max()) if (counts[c] == 0).any() else float(log_prob[c].min())
-               for c in range(len(model.classes_))]
-    postings: dict[str, dict[int, float]] = {}
-    nonzero = counts.nonzero()
-    for c, f in zip(*nonzero):
-        postings.setdefault(str(names[f]), {})[int(c)] = float(log_prob[c, f] - default[c])
-    return DomainModel(classes=tuple(str(c) for c in model.classes_),
-                       prior=tuple(float(p) for p in model.class_log_prior_), default=tuple(default),
-                       postings=postings)
+    matrix = vectorizer.fit_transform(rows).tocsr()  # documents x features
+    classes = sorted(set(labels))
+    position = {name: i for i, name in enumerate(classes)}
+    label_rows = sparse.csr_matrix((np.ones(len(labels)), ([position[l] for l in labels], range(len(labels)))),
+                                   shape=(len(classes), len(labels)))
+    counts = (label_rows @ matrix).tocsr()  # classes x features
+    size = matrix.shape[1]
+    totals = np.asarray(counts.sum(axis=1)).ravel()
+    default = np.log(alpha / (totals + alpha * size))
+    counts.data = np.log1p(counts.data / alpha)  # log((count + alpha) / alpha): above the default
+    documents = np.bincount([position[l] for l in labels], minlength=len(classes))
+    prior = np.log(documents / documents.sum())
+    vocabulary = {str(name): i for i, name in enumerate(vectorizer.get_feature_names_out())}
+    return DomainModel(classes=tuple(classes), prior=prior, default=default, vocabulary=vocabulary,
+                       delta=_sorted(counts.astype(np.float32)))

@@ -1,0 +1,111 @@
+"""Understanding what entrepreneurs mean: checklists for activities, joint meetings only for
+undertakings that need several authorities, other authorities named, off-topic refused. The
+questions here are written for these tests, not taken from any evaluation set."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+
+from bot.matching.decision import Fitted, load_fitted, load_meeting
+from tests.knowledge_support import bundle, responder
+
+
+def ask(text: str):
+    return responder().respond(text)
+
+
+def test_an_activity_gets_an_ordered_checklist_with_lead_times():
+    reply = ask("Jag funderar på att starta en tatueringsstudio i en lokal som tidigare var frisörsalong")
+    assert reply.action in ("answer", "escalate")
+    topics = [item["topic"] for item in reply.checklist]
+    assert "halsoskydd" in topics and "bygglov" in topics
+    first = reply.checklist[0]
+    assert first["applies"] and first["title"] and first["deadline"]
+    assert reply.topic in topics
+    assert "halsoskydd" in reply.text or "Hälsoskydd" in reply.text
+
+
+def test_what_depends_on_a_condition_is_listed_with_it():
+    reply = ask("vi ska starta ett litet bageri, vad behöver vi?")
+    conditional = [item for item in reply.checklist if not item["applies"]]
+    assert conditional and all(item["condition"] for item in conditional)
+    assert any(item["topic"] == "livsmedelsregistrering" and item["applies"] for item in reply.checklist)
+
+
+def test_an_undertaking_for_several_authorities_convenes_only_those_needed():
+    reply = ask("Vi ska öppna en pizzeria med starköl och vin och några bord på trottoaren, "
+                "i en lokal som förut var en blomsteraffär")
+    assert reply.action == "escalate" and reply.reason == "multi_authority"
+    assert {"livsmedel", "alkohol", "gata", "bygg"} <= set(reply.roles)
+    assert reply.roles[-1] == "naringsliv"
+    assert not {"upphandling", "arbetsmarknad", "plan", "mark"} & set(reply.roles)
+    assert reply.checklist
+
+
+def test_a_running_business_asking_one_thing_gets_the_answer():
+    reply = ask("Vi har drivit vår pizzeria i tio år. Hur lång tid tar det att få serveringstillstånd?")
+    assert reply.action == "answer" and reply.topic == "serveringstillstand"
+
+
+def test_a_question_naming_its_permit_is_answered_on_it():
+    reply = ask("Måste jag göra en anmälan om miljöfarlig verksamhet för min nya biltvätt?")
+    assert reply.action == "answer" and reply.topic == "miljofarlig-verksamhet"
+
+
+def test_another_authoritys_question_is_referred_there():
+    reply = ask("Hur mycket moms ska jag lägga på fakturorna till mina kunder?")
+    assert reply.action == "out_of_scope"
+    assert "skatteverket.se" in reply.text.lower()
+
+
+@pytest.mark.parametrize("text", [
+    "Skriv en funktion i Python som sorterar en lista med namn",
+    "Vilket vin passar bäst till lax?",
+    "Kan du rekommendera en bra pizzeria i stan?",
+    "min dotter fick fel betyg i matte, hur överklagar man det?",
+    "what's a good recipe for sourdough bread",
+])
+def test_near_misses_are_refused(text):
+    reply = ask(text)
+    assert reply.action == "out_of_scope", (reply.action, reply.topic)
+
+
+def test_asking_for_a_person_reaches_one_even_without_a_topic():
+    reply = ask("Jag vill prata med en människa, ring mig gärna")
+    assert reply.action == "escalate" and reply.reason == "explicit_request"
+    assert reply.roles == ["naringsliv"]
+
+
+def test_confidence_is_a_probability_and_follows_the_evidence():
+    clear = ask("Hur lång tid tar det att få bygglov för en tillbyggnad av lagret?")
+    vague = ask("tillstånd för sånt där?")
+    assert clear.action == "answer" and 0.5 <= clear.confidence <= 1.0
+    assert vague.action != "answer" or vague.confidence < clear.confidence
+
+
+def test_the_domain_model_reads_topics_and_outside():
+    model = bundle().domain
+    posterior = model.posterior("Hur ansöker jag om bygglov för ett skärmtak?", ["bygglov", "skyltlov"])
+    assert abs(sum(posterior.values()) - 1.0) < 1e-9
+    assert max(posterior, key=posterior.get) == "bygglov"
+    assert model.probability("Hur gör man surdegsbröd hemma?", ["livsmedelsregistrering"]) < 0.5
+    assert pickle.loads(pickle.dumps(model)) == model  # kept by the bundle cache
+
+
+def test_without_fitted_numbers_the_matcher_decides(tmp_path: Path):
+    assert load_fitted(tmp_path / "missing.json") == Fitted()
+    (tmp_path / "old.json").write_text(json.dumps({"features": ["other"], "weights": [1.0]}), encoding="utf-8")
+    assert not load_fitted(tmp_path / "old.json").fitted
+    assert load_meeting(tmp_path / "missing.json").offers([0.0] * 11)
+
+
+def test_the_shipped_numbers_were_fitted_on_dev():
+    data = json.loads((Path(__file__).resolve().parent.parent / "bot" / "matching" / "fitted.json")
+                      .read_text(encoding="utf-8"))
+    assert data["fitted_on"] == "tests/eval/dev" and data["meeting"]["rows"] > 100
+    assert 0.0 < data["clarify_at"] <= data["answer_at"] < 1.0
+    assert load_fitted().fitted
