@@ -93,7 +93,8 @@ def test_the_domain_model_reads_topics_and_outside():
     assert abs(sum(posterior.values()) - 1.0) < 1e-9
     assert max(posterior, key=posterior.get) == "bygglov"
     assert model.probability("Hur gör man surdegsbröd hemma?", ["livsmedelsregistrering"]) < 0.5
-    assert pickle.loads(pickle.dumps(model)) == model  # kept by the bundle cache
+    copy = pickle.loads(pickle.dumps(model))  # kept by the bundle cache
+    assert copy.posterior("bygglov skärmtak", ["bygglov"]) == model.posterior("bygglov skärmtak", ["bygglov"])
 
 
 def test_without_fitted_numbers_the_matcher_decides(tmp_path: Path):
@@ -109,3 +110,40 @@ def test_the_shipped_numbers_were_fitted_on_dev():
     assert data["fitted_on"] == "tests/eval/dev" and data["meeting"]["rows"] > 100
     assert 0.0 < data["clarify_at"] <= data["answer_at"] < 1.0
     assert load_fitted().fitted
+
+
+def test_the_second_reader_is_multinomial_naive_bayes():
+    """The sparse counting gives what scikit-learn's MultinomialNB gives on the same data."""
+    import math
+
+    import numpy as np
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.naive_bayes import MultinomialNB
+
+    from bot.matching.domain import SMOOTHING, features, train, training_texts
+
+    kb = bundle().kb
+    outside = ["Vilket väder blir det i helgen?", "Skriv en dikt om hösten", "Hur lagar man köttbullar?"]
+    model = train(kb, outside=outside)
+    texts, labels = training_texts(kb)
+    texts, labels = texts + outside, labels + ["outside"] * len(outside)
+    rows = [dict.fromkeys(f, 1.0 / math.sqrt(len(f) or 1)) for f in map(features, texts)]
+    vectorizer = DictVectorizer()
+    reference = MultinomialNB(alpha=SMOOTHING).fit(vectorizer.fit_transform(rows), labels)
+    question = "Behöver jag bygglov för en ny entré till kaféet?"
+    found = features(question)
+    log_proba = reference.predict_log_proba(vectorizer.transform([dict.fromkeys(found, 1 / math.sqrt(len(found)))]))[0]
+    candidates = ["bygglov", "skyltlov", "uteservering"]
+    wanted = [list(reference.classes_).index(c) for c in [*candidates, "outside"]]
+    expected = np.exp(log_proba[wanted] - np.logaddexp.reduce(log_proba[wanted]))
+    got = model.posterior(question, candidates)
+    # The same up to float32 rounding of the kept deltas.
+    assert [got[c] for c in [*candidates, "outside"]] == pytest.approx([float(p) for p in expected], abs=1e-4)
+    # ... and on a question where the classes are close, not just the obvious one.
+    unsure = "mat"
+    found = features(unsure)
+    log_proba = reference.predict_log_proba(vectorizer.transform([dict.fromkeys(found, 1 / math.sqrt(len(found)))]))[0]
+    expected = np.exp(log_proba[wanted] - np.logaddexp.reduce(log_proba[wanted]))
+    got = model.posterior(unsure, candidates)
+    assert [got[c] for c in [*candidates, "outside"]] == pytest.approx([float(p) for p in expected], abs=1e-4)
+    assert max(expected) < 0.999

@@ -33,11 +33,11 @@ def _libraries() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        sklearn = version("scikit-learn")  # fits the domain classifier (not imported to answer)
+        numpy = version("numpy")  # the domain classifier's arrays are pickled with the bundle
     except PackageNotFoundError:
-        sklearn = "-"
+        numpy = "-"
     stemmer = type(snowballstemmer.stemmer("swedish"))
-    return f"{stemmer.__module__}.{stemmer.__name__}|{rapidfuzz.__version__}|{yaml.__version__}|{sklearn}"
+    return f"{stemmer.__module__}.{stemmer.__name__}|{rapidfuzz.__version__}|{yaml.__version__}|{numpy}"
 
 
 def _digest(knowledge_dir: Path, routing_file: Path | None) -> str:

@@ -7,8 +7,8 @@ pairs and letter groups, learned when the knowledge base is built:
   programming and near-miss questions (bot/matching/out_of_domain.yaml, development data written
   for this purpose: never the frozen test set).
 
-It is fitted (a fraction of a second) only when the bundle is built; answering needs no
-scikit-learn: the model is a sparse matrix (features x classes: how much more likely a feature is
+It is fitted (about a second) only when the bundle is built, with numpy alone: the model is a
+sparse matrix (features x classes: how much more likely a feature is
 in a class than by default), and a question is scored only against the matcher's candidates and
 `outside`, so the cost does not grow with the number of articles. The bundle cache keeps it.
 """
@@ -51,25 +51,31 @@ def load_corpus(path: Path = CORPUS) -> list[str]:
 
 @dataclass(frozen=True, eq=False)
 class DomainModel:
+    """Multinomial naive Bayes, as compressed sparse rows: for class c, `indices[indptr[c]:
+    indptr[c+1]]` are the (sorted) features seen with it and `data` the same slice of how much more
+    likely each is there than a feature never seen with the class (`default[c]`)."""
+
     classes: tuple[str, ...]
     prior: "object"  # numpy array: log prior per class
     default: "object"  # numpy array: log probability of a feature never seen with the class
-    vocabulary: dict[str, int]  # feature -> column of `delta`
-    delta: "object"  # scipy CSR matrix, classes x features (sorted): log probability minus the default
+    vocabulary: dict[str, int]  # feature -> its column
+    indptr: "object"
+    indices: "object"
+    data: "object"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {name: i for i, name in enumerate(self.classes)})
 
     def posterior(self, text: str, candidates: list[str]) -> dict[str, float]:
         """P(class | text) over the candidate topics and `outside` (renormalised over them)."""
+        import numpy as np
+
         index = self._index
         wanted = [index[c] for c in dict.fromkeys([*candidates, OUTSIDE]) if c in index]
         if not wanted:
             return {}
-        import numpy as np
-
         rows = np.fromiter(sorted({self.vocabulary[f] for f in features(text) if f in self.vocabulary}),
-                           dtype=self.delta.indices.dtype)
+                           dtype=self.indices.dtype)
         value = 1.0 / math.sqrt(len(rows)) if len(rows) else 0.0
         scores = [float(self.prior[c] + self.default[c] * value * len(rows) + value * self._sum(c, rows))
                   for c in wanted]
@@ -81,23 +87,18 @@ class DomainModel:
     def _sum(self, klass: int, rows) -> float:
         """The class's deltas over the question's features (sorted): a binary search in the
         class's own sorted features, so the cost does not depend on how many classes there are."""
-        start, end = self.delta.indptr[klass], self.delta.indptr[klass + 1]
+        start, end = self.indptr[klass], self.indptr[klass + 1]
         if not len(rows) or start == end:
             return 0.0
-        own = self.delta.indices[start:end]
+        own = self.indices[start:end]
         at = own.searchsorted(rows)
         at[at == len(own)] = 0
-        return float(self.delta.data[start:end][at[own[at] == rows]].sum())
+        return float(self.data[start:end][at[own[at] == rows]].sum())
 
     def probability(self, text: str, candidates: list[str] = ()) -> float:
         """How likely the text is about the business service (any candidate, not `outside`)."""
         posterior = self.posterior(text, list(candidates) or list(self.classes[:1]))
         return 1.0 - posterior.get(OUTSIDE, 0.0)
-
-
-def _sorted(matrix):
-    matrix.sort_indices()
-    return matrix
 
 
 def training_texts(kb) -> tuple[list[str], list[str]]:
@@ -116,34 +117,41 @@ def training_texts(kb) -> tuple[list[str], list[str]]:
 
 
 def train(kb, guide=None, *, outside: list[str] | None = None, alpha: float = SMOOTHING) -> DomainModel:
-    """Fit the classifier on the articles and the out-of-domain corpus: scikit-learn's
-    MultinomialNB, computed with sparse matrices (its dense per-class arrays would not fit a
-    base of thousands of articles)."""
+    """Fit the classifier on the articles and the out-of-domain corpus. The counting is
+    scikit-learn's MultinomialNB (fit_prior, alpha) done class by class into sparse rows: its
+    dense per-class arrays would not fit a base of thousands of articles, and answering then needs
+    nothing but numpy. Each question is a unit vector (like TF-IDF's normalisation)."""
     import numpy as np
-    from scipy import sparse
-    from sklearn.feature_extraction import DictVectorizer
 
     texts, labels = training_texts(kb)
     outside = load_corpus() if outside is None else outside
-    texts += outside
-    labels += [OUTSIDE] * len(outside)
-    rows = []
-    for text in texts:
-        found = features(text)
-        rows.append(dict.fromkeys(found, 1.0 / math.sqrt(len(found) or 1)))
-    vectorizer = DictVectorizer()
-    matrix = vectorizer.fit_transform(rows).tocsr()  # documents x features
-    classes = sorted(set(labels))
-    position = {name: i for i, name in enumerate(classes)}
-    label_rows = sparse.csr_matrix((np.ones(len(labels)), ([position[l] for l in labels], range(len(labels)))),
-                                   shape=(len(classes), len(labels)))
-    counts = (label_rows @ matrix).tocsr()  # classes x features
-    size = matrix.shape[1]
-    totals = np.asarray(counts.sum(axis=1)).ravel()
-    default = np.log(alpha / (totals + alpha * size))
-    counts.data = np.log1p(counts.data / alpha)  # log((count + alpha) / alpha): above the default
-    documents = np.bincount([position[l] for l in labels], minlength=len(classes))
-    prior = np.log(documents / documents.sum())
-    vocabulary = {str(name): i for i, name in enumerate(vectorizer.get_feature_names_out())}
-    return DomainModel(classes=tuple(classes), prior=prior, default=default, vocabulary=vocabulary,
-                       delta=_sorted(counts.astype(np.float32)))
+    by_class: dict[str, list[str]] = {}
+    for text, label in zip([*texts, *outside], [*labels, *([OUTSIDE] * len(outside))]):
+        by_class.setdefault(label, []).append(text)
+    classes = sorted(by_class)
+    vocabulary: dict[str, int] = {}
+    indptr, indices, counts, totals, documents = [0], [], [], [], []
+    cache: dict[str, tuple[str, ...]] = {}  # a text repeated in many articles is read once
+    for name in classes:
+        summed: dict[int, float] = {}
+        for text in by_class[name]:
+            found = cache.get(text)
+            if found is None:
+                found = cache[text] = tuple(features(text))
+            value = 1.0 / math.sqrt(len(found) or 1)
+            for feature in found:
+                column = vocabulary.setdefault(feature, len(vocabulary))
+                summed[column] = summed.get(column, 0.0) + value
+        columns = sorted(summed)
+        indices.extend(columns)
+        counts.extend(summed[c] for c in columns)
+        indptr.append(len(indices))
+        totals.append(sum(summed.values()))
+        documents.append(len(by_class[name]))
+    size = len(vocabulary)
+    default = np.log(alpha / (np.asarray(totals) + alpha * size))
+    data = np.log1p(np.asarray(counts, dtype=np.float64) / alpha).astype(np.float32)
+    documents_array = np.asarray(documents, dtype=np.float64)
+    return DomainModel(classes=tuple(classes), prior=np.log(documents_array / documents_array.sum()),
+                       default=default, vocabulary=vocabulary, indptr=np.asarray(indptr, dtype=np.int64),
+                       indices=np.asarray(indices, dtype=np.int32), data=data)
