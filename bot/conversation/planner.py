@@ -49,6 +49,7 @@ class Undertaking:
     features: list[float]
     context: bool = True  # the words speak of starting or running a business (or a topic answered it)
     plans: bool = False  # the words describe an undertaking
+    running: bool = False  # the words speak of a business that already runs
 
 
 class Planner:
@@ -102,7 +103,8 @@ class Planner:
                     math.log1p(len(text.split())), match.confidence if answered else 0.0,
                     float(checklist is not None)]
         return Undertaking(checklist, topic, topics, every, features,
-                           context=match.action != "out_of_scope" or plans or running, plans=plans)
+                           context=match.action != "out_of_scope" or plans or running, plans=plans,
+                           running=running)
 
     def plan(self, text: str, match: Match, *, findings: Findings | None = None,
              unanswered_streak: int = 0, in_domain: bool = True) -> Plan | None:
@@ -125,22 +127,30 @@ class Planner:
             return Plan(person.kind, found.topic, found.topics, found.roles, found.checklist)
         if len(found.roles) - 1 >= MIN_AUTHORITIES and self.meeting.offers(found.features):
             return Plan("multi_authority", found.topic, found.topics, found.roles, found.checklist)
-        if found.checklist is not None and found.checklist.activities and found.context:
+        if found.checklist is not None and found.checklist.activities and found.context and not found.running:
             specific = match.action == "answer" and match.named
             # About the business as a whole, for one authority: the checklist is the answer. A
             # question that names its topic gets that answer, and the checklist with it when it
-            # describes an undertaking with more to it.
+            # describes an undertaking with more to it. (A business that already runs asks about
+            # one thing: the matcher's answer, or question back, stands.)
             if not specific or (found.plans and len(found.checklist.applying()) >= 2):
                 return Plan("checklist", found.topic, found.topics, found.roles, found.checklist)
         return None
 
     @staticmethod
     def _main_topic(checklist: Checklist, match: Match) -> str | None:
-        """The item the question is most about: the matched topic when it is on the list,
-        otherwise the first item that needs a decision."""
+        """The item the question is most about: the matched topic (or the best-ranked one) when
+        it is on the list, otherwise the first item the question itself brings up, otherwise
+        the first that needs a decision."""
         topics = [item.topic for item in checklist.items]
         if match.action == "answer" and match.topic in topics:
             return match.topic
+        ranked = [topic for topic, _ in match.scores[:3] if topic in topics]
+        if ranked:
+            return ranked[0]
+        for item in checklist.applying():
+            if item.stated and item.convene:
+                return item.topic
         for item in checklist.applying():
             if item.convene:
                 return item.topic
