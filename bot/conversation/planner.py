@@ -109,7 +109,7 @@ class Planner:
     def plan(self, text: str, match: Match, *, findings: Findings | None = None,
              unanswered_streak: int = 0, in_domain: bool = True) -> Plan | None:
         """`in_domain`: whether the question is about the business service at all. A question
-        that is not reaches a person only when it asks for one or after unanswered turns."""
+        that is not reaches a person only when it asks for one."""
         findings = findings if findings is not None else self.finder.find(text)
         rules = self.rules
         person = rules.person_trigger(text=text, unanswered_streak=unanswered_streak) if rules else None
@@ -119,7 +119,10 @@ class Planner:
             # by itself a case for a joint meeting.
             person = None
         if not in_domain:
-            return Plan(person.kind, None, [], [self.coordinator]) if person is not None else None
+            # Off-topic messages reach a person only when they ask for one: a run of them is
+            # not a case the navigators could help with.
+            return (Plan(person.kind, None, [], [self.coordinator])
+                    if person is not None and person.kind == "explicit_request" else None)
         found = self.undertaking(text, match, findings)
         if found is None:
             return Plan(person.kind, None, [], [self.coordinator]) if person is not None else None
