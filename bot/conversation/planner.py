@@ -15,7 +15,7 @@ kunskapsprovet?") is answered; an undertaking that needs two or more authorities
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.knowledge.models import KnowledgeBase
 from bot.matching.checklist import Checklist, Findings, GuideFinder, build_checklist
@@ -88,6 +88,8 @@ class Planner:
             # the question states or names applies to it.
             checklist = build_checklist(findings, named=[match.topic] if answered else [], stated_only=running,
                                         conditions=list(self.finder.guide.conditions.values()))
+            # Only topics this knowledge base has (kb check ensures it for the files it checks).
+            checklist = replace(checklist, items=tuple(i for i in checklist.items if i.topic in self.kb.articles))
         if checklist is not None and checklist.items:
             every = self._roles(checklist.convened_topics())
             stated = self._roles(checklist.convened_topics(stated_only=True))
