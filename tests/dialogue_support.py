@@ -65,9 +65,11 @@ def make_lotsen(tmp_path, *, channels=None, clock=None):
     return lotsen
 
 
-def _quiet(fake, count_now, before, timeout=20.0, settle=0.35):
-    """Wait until more than `before` messages arrived, then until none came for `settle` s."""
-    fake.wait_for(lambda f: count_now() > before, timeout)
+def _quiet(fake, texts, before, timeout=20.0, settle=0.35):
+    """Wait until a text (not an empty file caption) came after the first `before`, then
+    until nothing more came for `settle` seconds."""
+    fake.wait_for(lambda f: any(texts()[before:]), timeout)
+    count_now = lambda: len(texts())  # noqa: E731
     last, since = count_now(), time.monotonic()
     while time.monotonic() - since < settle:
         time.sleep(0.05)
@@ -141,7 +143,7 @@ class TelegramDriver:
     def _wait(self, action) -> str:
         before = len(self._texts())
         action()
-        _quiet(self.fake, lambda: len(self._texts()), before)
+        _quiet(self.fake, self._texts, before)
         return "\n".join(self._texts()[before:])
 
     def say(self, text: str) -> str:
@@ -171,7 +173,7 @@ class TelegramDriver:
         before = len(self._texts())
         sent = self.lotsen.dispatch_outbox()
         if sent:
-            _quiet(self.fake, lambda: len(self._texts()), before)
+            _quiet(self.fake, self._texts, before)
         return "\n".join(self._texts()[before:])
 
     def close(self):
@@ -223,7 +225,7 @@ class SlackDriver:
     def _wait(self, action) -> str:
         before = len(self._texts())
         action()
-        _quiet(self.fake, lambda: len(self._texts()), before)
+        _quiet(self.fake, self._texts, before)
         return "\n".join(self._texts()[before:])
 
     def say(self, text: str) -> str:
@@ -261,7 +263,7 @@ class SlackDriver:
     def outbox(self) -> str:
         before = len(self._texts())
         if self.lotsen.dispatch_outbox():
-            _quiet(self.fake, lambda: len(self._texts()), before)
+            _quiet(self.fake, self._texts, before)
         return "\n".join(self._texts()[before:])
 
     def close(self):

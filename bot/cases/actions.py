@@ -1,4 +1,4 @@
-"""Navigator actions: claim, note, reply, propose_meeting, close.
+"""Navigator actions: claim, note, reply, meeting (propose a time; "propose_meeting" is its alias), close.
 
 Only people listed in routing_rules.yaml (members or deputies) may act; anyone else is refused
 and the refusal is audited. Every action is a timeline event; messages to the entrepreneur
@@ -44,9 +44,11 @@ def perform_action(session: Session, *, action: NavigatorAction, rules: RoutingR
         return ActionResult(ok=False, message=t("not_found", lang, number=action.case_number))
     if session.get_bind().dialect.name != "sqlite":  # SQLite: db.writer() already holds the lock
         session.refresh(case, with_for_update=True)  # two navigators pressing claim at once: one wins
-    handler = _VERBS.get(action.verb)
-    if handler is None:
-        return ActionResult(ok=False, message=t("unknown_verb", lang))
+    verb = canonical_verb(action.verb)
+    if verb is None:
+        return ActionResult(ok=False, message=t("unknown_verb", lang, verb=str(action.verb)[:40],
+                                                verbs=", ".join(VERBS)))
+    handler = _VERBS[verb]
     try:
         message = handler(session, case, action, member, actor, now, lang)
     except CaseError as exc:
@@ -155,4 +157,16 @@ def _close(session, case: Case, action, member, actor, now, lang) -> str:
     return t("ok_close", lang, number=case.number, outcome=outcome_name(action.outcome, lang))
 
 
-_VERBS = {"claim": _claim, "note": _note, "reply": _reply, "propose_meeting": _propose, "close": _close}
+# The one set of navigator verbs, named the same in /lotse, the CLI, Slack and Telegram.
+# "propose_meeting" is kept as an alias of "meeting" (its old name).
+VERBS = ("claim", "note", "reply", "meeting", "close")
+ALIASES = {"propose_meeting": "meeting", "propose": "meeting", "mote": "meeting", "möte": "meeting",
+           "ta": "claim", "svara": "reply", "anteckning": "note", "avsluta": "close"}
+_VERBS = {"claim": _claim, "note": _note, "reply": _reply, "meeting": _propose, "close": _close}
+
+
+def canonical_verb(verb: str | None) -> str | None:
+    """The verb's documented name ("propose_meeting" -> "meeting"), or None if unknown."""
+    name = (verb or "").strip().casefold()
+    name = ALIASES.get(name, name)
+    return name if name in _VERBS else None

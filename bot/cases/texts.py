@@ -58,7 +58,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                  "Write the time as 2026-12-01 10:00 (Swedish time), and in the future."),
     "erased_person": ("Företagaren har bett att bli glömd; det går inte att skicka något till hen.",
                       "The business owner asked to be forgotten; nothing can be sent to them."),
-    "unknown_verb": ("Okänd åtgärd.", "Unknown action."),
+    "unknown_verb": ("Okänd åtgärd ”{verb}”. Åtgärderna är: {verbs}.",
+                     "Unknown action '{verb}'. The actions are: {verbs}."),
 }
 
 OUTCOME_NAMES: dict[str, tuple[str, str]] = {

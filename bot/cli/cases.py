@@ -140,4 +140,4 @@ def meeting_command(number: str,
                     at: str = typer.Option(..., "--at", help="2026-12-03 10:00 (Swedish time) or ISO 8601 with offset"),
                     navigator: Optional[str] = AS_OPTION) -> None:
     """Föreslå en mötestid / propose a meeting time (the business owner accepts or declines)."""
-    _act("propose_meeting", number, navigator, text=at)
+    _act("meeting", number, navigator, text=at)
