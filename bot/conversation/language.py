@@ -41,6 +41,8 @@ def keep_language(text: str, *, detected: str, current: str, fresh: bool) -> str
     """The language to answer in: the detected one for a new conversation; otherwise the
     conversation's own, unless the message clearly is in the other language (at least two of
     its function words, and more of them than of the current language's)."""
+    if text.lstrip().startswith("/"):  # a command's name says nothing about the language
+        return current
     if fresh or detected == current or not text:
         return detected
     sv, en, _, _ = _counts(text)
