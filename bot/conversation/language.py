@@ -16,7 +16,7 @@ _EN_ONLY = frozenset(EN_STOP - SV_STOP)
 # Function words of languages people write to a Swedish municipality in, which Lotsen does
 # not speak: enough of them (and no Swedish or English) and the message is not ours to read.
 _FOREIGN = frozenset("""
-ich du möchte moechte mochte brauche eine einen einem ist und nicht wie kann für fuer mit bitte der die das
+ich möchte moechte mochte brauche ein eine einen einem ist und nicht wie kann für fuer mit bitte der die das
 haben habe wir sie meine mein danke guten
 haluan olen minä mina minun meidän teidän ja että etta kuinka miten tarvitsen voiko voinko onko mitä mita
 kiitos hei yrityksen luvan ravintolan perustaa avata
@@ -25,6 +25,7 @@ je suis voudrais une des est pour avec bonjour merci
 quiero una para con hola gracias necesito
 chcę jest dla dzień dobry
 """.split())
+_CODE = re.compile(r"[;<>{}=|\\]|--|\w\(")
 _DIGITS = re.compile(r"^[\d\s.,:;/+\-#()]+$")
 
 
@@ -63,6 +64,8 @@ def is_foreign(text: str, *, vocabulary: frozenset[str] = frozenset()) -> bool:
     known = sum(1 for t in words(text) if fold(t) in vocabulary)
     if foreign >= 2 and foreign > sv + en:
         return True
+    if _CODE.search(text):  # markup, SQL and the like are not a language
+        return False
     return total >= 3 and sv + en == 0 and known / total < 0.34
 
 
