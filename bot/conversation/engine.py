@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.cases.errors import CaseError
-from bot.conversation import followups, store, texts
+from bot.conversation import erasure_guard, followups, store, texts
 from bot.conversation.case_gateway import CaseGateway
 from bot.conversation.contact import parse_contact, reachable
 from bot.conversation.flows import Flow, Turn
@@ -61,6 +61,9 @@ class ConversationEngine:
         with self.db.unit() as unit:  # one writer at a time on SQLite: no "database is locked"
             connection = unit.connection
             conversation = self._conversation(connection, incoming, now)
+            if conversation.pending and erasure_guard.PENDING_KEY in conversation.pending:
+                # An erasure question is answered by the next message only (bot.app reads it first).
+                conversation.pending = {k: v for k, v in conversation.pending.items() if k != erasure_guard.PENDING_KEY}
             fresh = conversation.updated_at is not None  # created by this turn (see store.load_or_create)
             lang = conversation.lang
             if text:
