@@ -21,7 +21,7 @@ from bot.cases.states import ensure_open, transition
 from bot.cases.texts import format_when, outcome_name, t
 from bot.core.actions import OUTCOMES, ActionResult, NavigatorAction
 from bot.core.clock import STOCKHOLM, Clock
-from bot.routing.rules import Member, RoutingRules
+from bot.routing.rules import COORDINATOR, Member, RoutingRules
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,10 @@ def perform_action(session: Session, *, action: NavigatorAction, rules: RoutingR
                                                 verbs=", ".join(VERBS)))
     handler = _VERBS[verb]
     try:
-        message = handler(session, case, action, member, actor, now, lang)
+        if verb == "claim":
+            message = _claim(session, case, action, member, actor, now, lang, rules)
+        else:
+            message = handler(session, case, action, member, actor, now, lang)
     except CaseError as exc:
         record_event(session, case=case, kind="refused", actor=actor, actor_name=member.name, now=now,
                      data={"verb": action.verb, "reason": exc.en, "status": case.status})
@@ -79,7 +82,22 @@ def _text(action: NavigatorAction) -> str:
     return text
 
 
-def _claim(session, case: Case, action, member, actor, now, lang) -> str:
+def may_claim(rules: RoutingRules, case: Case, member: Member) -> bool:
+    """Claiming is for the members and deputies of the roles convened on the case, and of the
+    coordinator's role (who may take any case and bring in others)."""
+    for role_id in {*(case.roles or []), COORDINATOR}:
+        role = rules.roles.get(role_id)
+        if role is not None and (member in role.members or member == role.deputy):
+            return True
+    return False
+
+
+def _claim(session, case: Case, action, member, actor, now, lang, rules) -> str:
+    if not may_claim(rules, case, member):
+        names = ", ".join(rules.role_name(r, "sv") for r in case.roles or [])
+        names_en = ", ".join(rules.role_name(r, "en") for r in case.roles or [])
+        raise CaseError(t("not_convened", "sv", number=case.number, roles=names),
+                        t("not_convened", "en", number=case.number, roles=names_en))
     case.status = transition(case.status, "claimed")
     case.claimed_by, case.claimed_by_name = _member_key(member), member.name
     event = record_event(session, case=case, kind="claimed", actor=actor, actor_name=member.name, now=now)

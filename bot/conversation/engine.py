@@ -20,6 +20,7 @@ from bot.conversation.case_gateway import CaseGateway
 from bot.conversation.contact import parse_contact, reachable
 from bot.conversation.flows import Flow, Turn
 from bot.conversation.language import keep_language
+from bot.conversation.service_level import service_level_due
 from bot.conversation.render import render_answer
 from bot.conversation.responder import Responder
 from bot.conversation.states import State, check_transition
@@ -259,7 +260,8 @@ class ConversationEngine:
         self._move(conversation, State.IN_CASE)
         rules = self.responder.rules
         role_names = [rules.role_name(role, lang) for role in opened.roles] if rules else opened.roles
-        return Reply(action="case_opened", text=texts.case_opened(opened.number, role_names, lang), lang=lang,
+        due = service_level_due(rules, turn.now, lang) if rules else None
+        return Reply(action="case_opened", text=texts.case_opened(opened.number, role_names, lang, due), lang=lang,
                      case_number=opened.number, roles=list(opened.roles), topics=list(pending.get("topics", [])))
 
     def _on_case_message(self, unit: Unit, conversation: ConversationRecord, turn: Turn) -> Reply | None:
