@@ -197,7 +197,7 @@ class SlackDriver:
 
         self.fake = FakeSlack().start()
         client = make_web_client(token=self.fake.token, base_url=self.fake.api_url)
-        listeners = SlackListeners(None, client)
+        self.listeners = listeners = SlackListeners(None, client)
         self.lotsen = make_lotsen(tmp_path, channels={"slack": SlackEntrepreneurChannel(client, keys=listeners.keys)})
         listeners.service = self.lotsen
         listeners.meetings.service = self.lotsen
