@@ -18,7 +18,7 @@ from bot.cases.gateway import CasesGateway
 from bot.cases.ladder import sweep_ladder
 from bot.cases.outbox_handlers import make_case_outbox
 from bot.config import Settings, load_settings
-from bot.conversation import texts
+from bot.conversation import erasure_guard, texts
 from bot.conversation.engine import ConversationEngine
 from bot.conversation.texts import is_erasure_request
 from bot.conversation.render import render_privacy, render_smalltalk
@@ -75,6 +75,10 @@ class Lotsen:
 
     # -- entrepreneurs -------------------------------------------------------------------------
     def handle(self, incoming: Incoming) -> Reply:
+        if erasure_guard.might_answer(incoming.text, incoming.choice):
+            reply = self._safely(lambda: self._erasure_answer(incoming), incoming.text)
+            if reply is not None:
+                return reply
         if is_erasure_request(incoming.text):
             # The privacy notice promises: write "glöm mig" / "forget me" and we erase your data.
             return self._safely(lambda: self.erase(channel=incoming.channel, user_id=incoming.user_id,
@@ -98,8 +102,29 @@ class Lotsen:
             cases = gateway.open_cases(session, channel=channel, user_id=str(user_id))
         return Reply(action="case_message", text=texts.open_cases(cases, lang), lang=lang)
 
-    def erase(self, *, channel: str, user_id: str, lang: str | None = None) -> Reply:
-        """Erase the person's personal data in every domain in one unit of work."""
+    def _erasure_answer(self, incoming: Incoming) -> Reply | None:
+        decision, lang = erasure_guard.answer(self.db, channel=incoming.channel, user_id=str(incoming.user_id),
+                                              text=incoming.text, choice=incoming.choice)
+        if decision is None:
+            return None
+        if lang not in ("sv", "en"):
+            with self.db.session() as session:
+                lang = self.engine.language_of(session, channel=incoming.channel, user_id=str(incoming.user_id))
+        if decision:
+            return self.erase(channel=incoming.channel, user_id=incoming.user_id, lang=lang, confirmed=True)
+        return erasure_guard.kept(lang)
+
+    def erase(self, *, channel: str, user_id: str, lang: str | None = None, confirmed: bool = False) -> Reply:
+        """Erase the person's personal data in every domain in one unit of work. When that
+        would close an open case, ask first (once); `confirmed` is the answer."""
+        if not confirmed:
+            with self.db.session() as session:
+                if lang not in ("sv", "en"):
+                    lang = self.engine.language_of(session, channel=channel, user_id=str(user_id))
+                open_cases = self.engine.cases.open_cases(session, channel=channel, user_id=str(user_id))
+            if open_cases:
+                return erasure_guard.ask(self.db, channel=channel, user_id=str(user_id), lang=lang,
+                                         numbers=[case.number for case in open_cases], now=self.clock.now())
         with self.db.writer() as session:
             if lang not in ("sv", "en"):
                 lang = self.engine.language_of(session, channel=channel, user_id=str(user_id))

@@ -13,7 +13,10 @@ from bot.cases.gateway import CasesGateway
 from bot.cases.models import Case, Consent
 from bot.cases.queries import timeline
 from bot.conversation.models import Conversation
-from tests.test_cases_flow import PETRA, act, kb, rules  # noqa: F401
+from bot.core.actions import Actor
+from tests.test_cases_flow import act, kb, rules  # noqa: F401
+
+JOHAN = Actor("slack", "U0SJ0ALKO1")  # alkohol: convened on the case below
 
 
 def conversation(session, now):
@@ -39,12 +42,12 @@ def test_gateway_opens_follows_and_answers(db, clock, rules, kb):
         assert session.exec(select(Consent)).one().given_at == consent_at
         info = gateway.open_case_info(session, case_id=opened.case_id)
         assert info.status == "new" and info.contact_name is None
-    assert act(db, rules, clock, PETRA, "claim", opened.number).ok
-    assert act(db, rules, clock, PETRA, "propose_meeting", opened.number, text="2026-12-01 10:00").ok
+    assert act(db, rules, clock, JOHAN, "claim", opened.number).ok
+    assert act(db, rules, clock, JOHAN, "propose_meeting", opened.number, text="2026-12-01 10:00").ok
     with db.writer() as session:
         conv = session.exec(select(Conversation)).one()
         [mine] = gateway.open_cases(session, channel="telegram", user_id="900")
-        assert mine.contact_name == "Petra Lundqvist"
+        assert mine.contact_name == "Johan Wik"
         gateway.add_entrepreneur_message(session, case_id=opened.case_id, text="Tack!", now=clock.now())
         assert gateway.answer_choice(session, conversation=conv, choice="topic:bygglov", now=clock.now()) is None
         text = gateway.answer_choice(session, conversation=conv, choice=f"case:{opened.number}:meeting:accept",
@@ -54,7 +57,7 @@ def test_gateway_opens_follows_and_answers(db, clock, rules, kb):
         conv = session.exec(select(Conversation)).one()
         gateway.answer_choice(session, conversation=conv, choice=f"case:{opened.number}:meeting:accept",
                               now=clock.now())
-    assert act(db, rules, clock, PETRA, "close", opened.number, outcome="meeting_held").ok
+    assert act(db, rules, clock, JOHAN, "close", opened.number, outcome="meeting_held").ok
     with db.session() as session:
         assert gateway.open_case_info(session, case_id=opened.case_id) is None
         assert [e.kind for e in timeline(session, case_id=opened.case_id)][-3:] == [

@@ -237,7 +237,9 @@ def test_my_cases_and_erasure(world):
     lotsen, _, _ = world
     opened = _open_case(lotsen)
     assert opened.case_number in lotsen.my_cases(channel="test", user_id="u1").text
-    report = lotsen.erase(channel="test", user_id="u1")
+    question = lotsen.erase(channel="test", user_id="u1")  # an open case would be closed: ask first
+    assert opened.case_number in question.text and [b.key for b in question.buttons] == ["erase:confirm", "erase:keep"]
+    report = say(lotsen, "Ja, radera", choice="erase:confirm")
     assert report.action == "erased" and "arkivlagen" in report.text
     with lotsen.db.session() as session:
         case = session.exec(select(Case)).one()
@@ -279,7 +281,9 @@ def test_navigators_create_and_cancel_meetings_through_the_service(world):
 def test_writing_forget_me_erases_as_the_privacy_notice_promises(world, words, lang):
     lotsen, _, _ = world
     opened = _open_case(lotsen)
-    reply = say(lotsen, words)
+    question = say(lotsen, words)
+    assert question.lang == lang and opened.case_number in question.text and question.action == "consent"
+    reply = say(lotsen, "ja" if lang == "sv" else "yes")
     assert reply.action == "erased" and reply.lang == lang
     with lotsen.db.session() as session:
         case = session.exec(select(Case)).one()

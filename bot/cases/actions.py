@@ -1,4 +1,4 @@
-"""Navigator actions: claim, note, reply, propose_meeting, close.
+"""Navigator actions: claim, note, reply, meeting (propose a time; "propose_meeting" is its alias), close.
 
 Only people listed in routing_rules.yaml (members or deputies) may act; anyone else is refused
 and the refusal is audited. Every action is a timeline event; messages to the entrepreneur
@@ -21,7 +21,7 @@ from bot.cases.states import ensure_open, transition
 from bot.cases.texts import format_when, outcome_name, t
 from bot.core.actions import OUTCOMES, ActionResult, NavigatorAction
 from bot.core.clock import STOCKHOLM, Clock
-from bot.routing.rules import Member, RoutingRules
+from bot.routing.rules import COORDINATOR, Member, RoutingRules
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -44,11 +44,16 @@ def perform_action(session: Session, *, action: NavigatorAction, rules: RoutingR
         return ActionResult(ok=False, message=t("not_found", lang, number=action.case_number))
     if session.get_bind().dialect.name != "sqlite":  # SQLite: db.writer() already holds the lock
         session.refresh(case, with_for_update=True)  # two navigators pressing claim at once: one wins
-    handler = _VERBS.get(action.verb)
-    if handler is None:
-        return ActionResult(ok=False, message=t("unknown_verb", lang))
+    verb = canonical_verb(action.verb)
+    if verb is None:
+        return ActionResult(ok=False, message=t("unknown_verb", lang, verb=str(action.verb)[:40],
+                                                verbs=", ".join(VERBS)))
+    handler = _VERBS[verb]
     try:
-        message = handler(session, case, action, member, actor, now, lang)
+        if verb == "claim":
+            message = _claim(session, case, action, member, actor, now, lang, rules)
+        else:
+            message = handler(session, case, action, member, actor, now, lang)
     except CaseError as exc:
         record_event(session, case=case, kind="refused", actor=actor, actor_name=member.name, now=now,
                      data={"verb": action.verb, "reason": exc.en, "status": case.status})
@@ -77,7 +82,22 @@ def _text(action: NavigatorAction) -> str:
     return text
 
 
-def _claim(session, case: Case, action, member, actor, now, lang) -> str:
+def may_claim(rules: RoutingRules, case: Case, member: Member) -> bool:
+    """Claiming is for the members and deputies of the roles convened on the case, and of the
+    coordinator's role (who may take any case and bring in others)."""
+    for role_id in {*(case.roles or []), COORDINATOR}:
+        role = rules.roles.get(role_id)
+        if role is not None and (member in role.members or member == role.deputy):
+            return True
+    return False
+
+
+def _claim(session, case: Case, action, member, actor, now, lang, rules) -> str:
+    if not may_claim(rules, case, member):
+        names = ", ".join(rules.role_name(r, "sv") for r in case.roles or [])
+        names_en = ", ".join(rules.role_name(r, "en") for r in case.roles or [])
+        raise CaseError(t("not_convened", "sv", number=case.number, roles=names),
+                        t("not_convened", "en", number=case.number, roles=names_en))
     case.status = transition(case.status, "claimed")
     case.claimed_by, case.claimed_by_name = _member_key(member), member.name
     event = record_event(session, case=case, kind="claimed", actor=actor, actor_name=member.name, now=now)
@@ -155,4 +175,16 @@ def _close(session, case: Case, action, member, actor, now, lang) -> str:
     return t("ok_close", lang, number=case.number, outcome=outcome_name(action.outcome, lang))
 
 
-_VERBS = {"claim": _claim, "note": _note, "reply": _reply, "propose_meeting": _propose, "close": _close}
+# The one set of navigator verbs, named the same in /lotse, the CLI, Slack and Telegram.
+# "propose_meeting" is kept as an alias of "meeting" (its old name).
+VERBS = ("claim", "note", "reply", "meeting", "close")
+ALIASES = {"propose_meeting": "meeting", "propose": "meeting", "mote": "meeting", "möte": "meeting",
+           "ta": "claim", "svara": "reply", "anteckning": "note", "avsluta": "close"}
+_VERBS = {"claim": _claim, "note": _note, "reply": _reply, "meeting": _propose, "close": _close}
+
+
+def canonical_verb(verb: str | None) -> str | None:
+    """The verb's documented name ("propose_meeting" -> "meeting"), or None if unknown."""
+    name = (verb or "").strip().casefold()
+    name = ALIASES.get(name, name)
+    return name if name in _VERBS else None

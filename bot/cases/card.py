@@ -13,7 +13,7 @@ _ACTIONS = {
     "claim": ("Ta ärendet", "Claim"),
     "reply": ("Svara", "Reply"),
     "note": ("Anteckning", "Note"),
-    "propose_meeting": ("Föreslå möte", "Propose meeting"),
+    "meeting": ("Föreslå möte", "Propose meeting"),
     "close": ("Avsluta", "Close"),
 }
 _TRIGGERS = {
@@ -28,7 +28,7 @@ def action_buttons(case: Case, lang: str = "sv") -> list[Button]:
     if case.status not in OPEN_STATUSES:
         return []
     verbs = ["claim"] if case.status in ("new", "convened") else []
-    verbs += ["reply", "note", "propose_meeting", "close"]
+    verbs += ["reply", "note", "meeting", "close"]
     return [Button(key=f"case:{case.number}:{verb}", label=_ACTIONS[verb][lang == "en"]) for verb in verbs]
 
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from bot.cases.models import Case
-from bot.cases.service import SYSTEM, post_to_desk, record_event
+from bot.cases.service import SYSTEM, message_entrepreneur, post_to_desk, record_event
+from bot.cases.texts import t
 from bot.cases.states import UNCLAIMED
 from bot.core.clock import Clock
 from bot.routing.rules import COORDINATOR, Member, RoutingRules
@@ -63,6 +64,10 @@ def sweep_ladder(db: Database, *, rules: RoutingRules, clock: Clock) -> list[Pin
                                        "mentions": [m.name for m in people]})
             post_to_desk(session, case=case, event=event, text_key="desk_ping", mentions=mentions, now=now,
                          dedupe_key=f"case:{case.id}:ladder:{step}")
+            if step == len(level.ladder):  # the ladder has run out: tell the entrepreneur who takes over
+                message_entrepreneur(session, case=case, event=event, now=now,
+                                     text=t("ladder_out", case.lang, number=case.number,
+                                            who=rules.role_name(COORDINATOR, case.lang)))
             case.ladder_step, case.last_ping_at, case.updated_at = step, now, now
             session.add(case)
             pings.append(Ping(case.number, step, target, tuple(m.name for m in people)))

@@ -1,6 +1,6 @@
 """The case's state machine, in one place.
 
-new ──(posted to the desk)──▶ convened ──claim──▶ claimed ──propose_meeting──▶ meeting_proposed
+new ──(posted to the desk)──▶ convened ──claim──▶ claimed ──────meeting──────▶ meeting_proposed
   └──────────claim────────────────────────────────▲   ▲                     │accept     │decline
                                                   │   └─────────────────────┼───────────┘
                                                   │          meeting_agreed ◀┘

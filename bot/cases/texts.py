@@ -18,6 +18,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "Thank you for letting us know. {name} will come back with another time."),
     "no_meeting": ("Det finns inget mötesförslag att svara på i ärende {number}.",
                    "There is no meeting proposal to answer in case {number}."),
+    "ladder_out": ("Ingen har hunnit ta ditt ärende {number} inom kommunens servicenivå, och det beklagar vi. "
+                   "{who} tar nu över ärendet och hör av sig till dig.",
+                   "Nobody has taken your case {number} within the municipality's service level, and we are "
+                   "sorry about that. {who} now takes over the case and will get in touch with you."),
     "closed": ("Ärende {number} är nu avslutat. Skriv gärna igen om du har fler frågor.",
                "Case {number} is now closed. You are welcome to write again if you have more questions."),
     # To the navigators.
@@ -51,6 +55,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                 "Be näringslivsenheten lägga till dig.",
                 "You are not listed as a navigator in routing_rules.yaml and cannot handle cases. "
                 "Ask the business development office to add you."),
+    "not_convened": ("Ärende {number} gäller {roles}. Bara de rollernas lotsar, deras ersättare och "
+                     "näringslivsenheten kan ta det; be näringslivsenheten om du ska in i ärendet.",
+                     "Case {number} is for {roles}. Only those roles' navigators, their deputies and the business "
+                     "development office can claim it; ask the business development office to bring you in."),
     "not_found": ("Det finns inget ärende {number}.", "There is no case {number}."),
     "need_text": ("Skriv en text.", "Please write a text."),
     "bad_outcome": ("Välj ett utfall: {outcomes}.", "Choose an outcome: {outcomes}."),
@@ -58,7 +66,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                  "Write the time as 2026-12-01 10:00 (Swedish time), and in the future."),
     "erased_person": ("Företagaren har bett att bli glömd; det går inte att skicka något till hen.",
                       "The business owner asked to be forgotten; nothing can be sent to them."),
-    "unknown_verb": ("Okänd åtgärd.", "Unknown action."),
+    "unknown_verb": ("Okänd åtgärd ”{verb}”. Åtgärderna är: {verbs}.",
+                     "Unknown action '{verb}'. The actions are: {verbs}."),
 }
 
 OUTCOME_NAMES: dict[str, tuple[str, str]] = {

@@ -46,6 +46,7 @@ def list_command(status: Optional[str] = typer.Option(None, help="new, convened,
     """Lista ärenden / list cases, newest first."""
     from bot.cases.queries import list_cases
     from bot.cases.states import status_name
+    from bot.core.clock import STOCKHOLM
 
     db, _ = _context()
     with db.session() as session:
@@ -55,7 +56,8 @@ def list_command(status: Optional[str] = typer.Option(None, help="new, convened,
         for case in cases:
             topics = ", ".join(t.get("title") or t.get("id") for t in case.topics or [])
             who = case.claimed_by_name or "-"
-            typer.echo(f"{case.number}  {case.created_at:%Y-%m-%d}  {status_name(case.status):22}  {who:18}  "
+            created = case.created_at.astimezone(STOCKHOLM)
+            typer.echo(f"{case.number}  {created:%Y-%m-%d}  {status_name(case.status):22}  {who:18}  "
                        f"{','.join(case.roles)}  {topics}")
     db.dispose()
 
@@ -67,7 +69,11 @@ def show_command(number: str) -> None:
 
     from bot.adapters.console_desk import ConsoleDesk
     from bot.cases.card import build_card
+    from datetime import datetime
+
     from bot.cases.queries import find_case, timeline
+    from bot.cases.texts import format_when
+    from bot.core.clock import STOCKHOLM
 
     db, rules = _context()
     with db.session() as session:
@@ -83,7 +89,10 @@ def show_command(number: str) -> None:
             detail = f" — {event.text}" if event.text else ""
             extra = {k: v for k, v in (event.data or {}).items() if k in ("outcome", "step", "target", "reason",
                                                                           "meeting_at", "verb")}
-            typer.echo(f"{event.created_at:%Y-%m-%d %H:%M}Z  {event.kind:20} {who}{detail}"
+            when = event.created_at.astimezone(STOCKHOLM)  # navigators read local time
+            if "meeting_at" in extra:
+                extra["meeting_at"] = format_when(datetime.fromisoformat(extra["meeting_at"]))
+            typer.echo(f"{when:%Y-%m-%d %H:%M}  {event.kind:20} {who}{detail}"
                        + (f"  {extra}" if extra else ""))
     db.dispose()
 
@@ -140,4 +149,4 @@ def meeting_command(number: str,
                     at: str = typer.Option(..., "--at", help="2026-12-03 10:00 (Swedish time) or ISO 8601 with offset"),
                     navigator: Optional[str] = AS_OPTION) -> None:
     """Föreslå en mötestid / propose a meeting time (the business owner accepts or declines)."""
-    _act("propose_meeting", number, navigator, text=at)
+    _act("meeting", number, navigator, text=at)

@@ -15,17 +15,20 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.cases.errors import CaseError
-from bot.conversation import store, texts
+from bot.conversation import erasure_guard, followups, store, texts
 from bot.conversation.case_gateway import CaseGateway
 from bot.conversation.contact import parse_contact, reachable
 from bot.conversation.flows import Flow, Turn
+from bot.conversation.language import keep_language
+from bot.conversation.service_level import service_level_due
 from bot.conversation.render import render_answer
 from bot.conversation.responder import Responder
 from bot.conversation.states import State, check_transition
 from bot.conversation.store import STORED_TEXT_LIMIT, ConversationRecord
+from bot.conversation.turns import FollowUpTurns
 from bot.core.clock import Clock
 from bot.core.messages import Incoming, Reply
-from bot.matching.text import MAX_MATCH_CHARS, clean, fold
+from bot.matching.text import clean, fold
 from bot.storage.db import Unit
 
 log = logging.getLogger(__name__)
@@ -50,6 +53,7 @@ class ConversationEngine:
         self.clock = clock
         self.cases = cases
         self.flows = list(flows or [])
+        self.turns = FollowUpTurns(self)
 
     # -- entry point ---------------------------------------------------------------------------
     def handle(self, incoming: Incoming) -> Reply:
@@ -58,7 +62,14 @@ class ConversationEngine:
         with self.db.unit() as unit:  # one writer at a time on SQLite: no "database is locked"
             connection = unit.connection
             conversation = self._conversation(connection, incoming, now)
-            lang = self.responder.language(text, default=conversation.lang) if text else conversation.lang
+            if conversation.pending and erasure_guard.PENDING_KEY in conversation.pending:
+                # An erasure question is answered by the next message only (bot.app reads it first).
+                conversation.pending = {k: v for k, v in conversation.pending.items() if k != erasure_guard.PENDING_KEY}
+            fresh = conversation.updated_at is not None  # created by this turn (see store.load_or_create)
+            lang = conversation.lang
+            if text:
+                lang = keep_language(text, detected=self.responder.language(text, default=conversation.lang),
+                                     current=conversation.lang, fresh=fresh)
             turn = Turn(incoming=incoming, text=text, lang=lang, now=now)
             reply = self._dispatch(unit, conversation, turn)
             conversation.lang = reply.lang or lang
@@ -84,6 +95,9 @@ class ConversationEngine:
                 return Reply(action="case_message", text=exc.text(turn.lang), lang=turn.lang)
             if text is not None:
                 return Reply(action="case_message", text=text, lang=turn.lang)
+        reply = self.turns.before(unit, conversation, turn)  # commands, /avbryt, the answer's buttons
+        if reply is not None:
+            return reply
         state = State(conversation.state)
         if state is State.CONSENTING:
             reply = self._on_consent(conversation, turn)
@@ -103,7 +117,10 @@ class ConversationEngine:
             reply = self._on_case_message(unit, conversation, turn)
             if reply is not None:
                 return reply
-        return self._answer(unit, conversation, turn)
+        reply = self.turns.after(unit, conversation, turn)  # yes to the offer, a person, more, a complaint
+        if reply is not None:
+            return reply
+        return self.turns.finish(conversation, turn, self._answer(unit, conversation, turn))
 
     def _move(self, conversation: ConversationRecord, new: State, pending: dict | None = None) -> None:
         conversation.state = check_transition(conversation.state, new).value
@@ -115,14 +132,6 @@ class ConversationEngine:
 
     # -- answering ------------------------------------------------------------------------------
     def _answer(self, unit: Unit, conversation: ConversationRecord, turn: Turn) -> Reply:
-        key = " ".join(_PUNCT.sub(" ", fold(turn.text)).split())
-        if key in texts.NAVIGATOR_WORDS and self.cases is not None and conversation.case_id is None:
-            # The answer texts say: write "lots" to be contacted by a navigator. The case is
-            # about what the person asked just before.
-            previous = store.previous_question(unit.connection, conversation_id=conversation.id)
-            reply = self.responder.navigator_request(previous, lang=turn.lang)
-            self._offer_case(conversation, reply, words=previous or turn.text)
-            return reply
         reply = self.responder.respond(turn.text, lang=turn.lang,
                                        unanswered_streak=conversation.unanswered_streak)
         if reply.action in ("out_of_scope", "invalid"):
@@ -148,27 +157,27 @@ class ConversationEngine:
         reply.buttons = texts.consent_buttons(reply.lang)
 
     def request_navigator(self, incoming: Incoming) -> Reply:
-        """The person asked for a navigator outright (Telegram /lots): straight to the offer."""
+        """The person asked for a navigator outright (/lots): straight to the offer, about the
+        words given with the command or else the question asked before."""
         now = self.clock.now()
         with self.db.unit() as unit:  # one writer at a time on SQLite: no "database is locked"
             connection = unit.connection
             conversation = self._conversation(connection, incoming, now)
-            lang = self.responder.language(incoming.text, default=conversation.lang) if incoming.text else conversation.lang
-            open_case = (self.cases.open_case_info(unit.session, case_id=conversation.case_id)
-                         if self.cases is not None and conversation.case_id is not None else None)
-            if open_case is not None:
-                reply = Reply(action="case_message", text=texts.already_in_case(open_case.number, lang), lang=lang,
-                              case_number=open_case.number)
-            else:
-                words = clean(incoming.text or "", limit=STORED_TEXT_LIMIT)
-                reply = self.responder.navigator_request(words, lang=lang)
-                if self.cases is not None:
-                    self._offer_case(conversation, reply, words=words or reply.text)
-            conversation.lang = lang
+            words = clean(incoming.text or "", limit=STORED_TEXT_LIMIT)
+            lang = conversation.lang
+            if words:
+                lang = keep_language(words, detected=self.responder.language(words, default=lang), current=lang,
+                                     fresh=conversation.updated_at is not None)
+            turn = Turn(incoming=incoming, text=words, lang=lang, now=now)
+            reply = self.turns.navigator(unit, conversation, turn, words=words or None)
+            conversation.lang = reply.lang or lang
             conversation.updated_at = now
             store.save(connection, record=conversation)
-            store.append_messages(connection, [store.message_row(conversation, direction="out", text=reply.text,
-                                                                 action=reply.action, topic=None, now=now)])
+            rows = [store.message_row(conversation, direction="in", text="/lots " + words, action=None, topic=None,
+                                      now=now)] if words else []
+            rows.append(store.message_row(conversation, direction="out", text=reply.text, action=reply.action,
+                                          topic=None, now=now))
+            store.append_messages(connection, rows)
         return reply
 
     def _answer_topic(self, conversation: ConversationRecord, topic: str, lang: str) -> Reply:
@@ -231,7 +240,8 @@ class ConversationEngine:
         if key in texts.CANCEL or turn.incoming.choice == "consent:no":
             self._settle(conversation)
             return Reply(action="declined", text=texts.declined(lang), lang=lang)
-        contact = parse_contact(turn.text[:MAX_MATCH_CHARS])
+        # The whole message (up to what is stored): an e-mail at the end of a long message counts.
+        contact = parse_contact(turn.text[:STORED_TEXT_LIMIT])
         if not reachable(contact):
             return Reply(action="contact", text=texts.contact_missing(lang), lang=lang)
         pending = conversation.pending
@@ -250,7 +260,8 @@ class ConversationEngine:
         self._move(conversation, State.IN_CASE)
         rules = self.responder.rules
         role_names = [rules.role_name(role, lang) for role in opened.roles] if rules else opened.roles
-        return Reply(action="case_opened", text=texts.case_opened(opened.number, role_names, lang), lang=lang,
+        due = service_level_due(rules, turn.now, lang) if rules else None
+        return Reply(action="case_opened", text=texts.case_opened(opened.number, role_names, lang, due), lang=lang,
                      case_number=opened.number, roles=list(opened.roles), topics=list(pending.get("topics", [])))
 
     def _on_case_message(self, unit: Unit, conversation: ConversationRecord, turn: Turn) -> Reply | None:
@@ -262,6 +273,16 @@ class ConversationEngine:
             return None
         if not turn.text:
             return None
+        if case.status == "meeting_proposed" and not turn.incoming.choice:
+            answer = followups.meeting_answer(turn.text)  # "Ja, det passar", "1", "nej", "2"
+            if answer is not None:
+                choice = f"case:{case.number}:meeting:{'accept' if answer else 'decline'}"
+                try:
+                    text = self.cases.answer_choice(unit.session, conversation=conversation, choice=choice,
+                                                    now=turn.now)
+                except CaseError as exc:
+                    text = exc.text(turn.lang)
+                return Reply(action="case_message", text=text or "", lang=turn.lang, case_number=case.number)
         # A clear new question is answered; everything else belongs to the case.
         match = self.responder.matcher.match(turn.text, lang=turn.lang)
         if match.action == "answer" and match.confidence >= 0.6 and "?" in turn.text:

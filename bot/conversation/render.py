@@ -110,7 +110,7 @@ def render_unreadable(profile: Profile, lang: str, reason: str) -> str:
                 if lang == "sv" else
                 "I received an empty message. Please write your question, for example \"Do I need a building permit?\".")
     if lang == "sv":
-        return ("Jag förstår tyvärr bara svenska och engelska text. Skriv gärna din fråga med ord.\n"
+        return ("Jag förstår tyvärr bara text på svenska och engelska. Skriv gärna din fråga med ord.\n"
                 + contact_line(profile, lang) + "\nI understand Swedish and English.")
     return ("I am sorry, I only understand text in Swedish and English. Please write your question in words.\n"
             + contact_line(profile, lang))

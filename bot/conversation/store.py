@@ -133,3 +133,11 @@ def previous_question(connection: Connection, *, conversation_id: int) -> str:
         MESSAGE.c.conversation_id == conversation_id, MESSAGE.c.direction == "in")
         .order_by(MESSAGE.c.id.desc()).limit(1)).scalar()
     return text or ""
+
+
+def recent_messages(connection: Connection, *, conversation_id: int, limit: int = 12) -> list[dict[str, Any]]:
+    """The conversation's latest messages, newest first (this turn's are stored at its end):
+    direction, text, action and topic. Read only for the turns that refer back."""
+    rows = connection.execute(select(MESSAGE.c.direction, MESSAGE.c.text, MESSAGE.c.action, MESSAGE.c.topic).where(
+        MESSAGE.c.conversation_id == conversation_id).order_by(MESSAGE.c.id.desc()).limit(limit))
+    return [dict(row._mapping) for row in rows]

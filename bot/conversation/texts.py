@@ -43,14 +43,18 @@ def declined(lang: str) -> str:
     return "All right, I will not open a case or keep any contact details. You can keep asking questions here, or contact the municipality directly."
 
 
-def case_opened(number: str, role_names: list[str], lang: str) -> str:
+def case_opened(number: str, role_names: list[str], lang: str, due: str | None = None) -> str:
+    """`due`: when a navigator should have taken the case at the latest (local time, from the
+    service level)."""
     who = ", ".join(role_names)
     if lang == "sv":
+        when = f"senast {due}" if due else "senast inom kommunens servicenivå"
         return (f"Klart! Ditt ärendenummer är {number}. Jag har kallat {who}. Du får veta namnet på din "
-                "kontaktperson så snart någon har tagit ärendet, senast inom kommunens servicenivå. "
+                f"kontaktperson så snart någon har tagit ärendet, {when}. "
                 "Skriv här om du vill lägga till något i ärendet.")
+    when = f"by {due} at the latest" if due else "within the municipality's service level"
     return (f"Done! Your case number is {number}. I have brought in {who}. You will get the name of your "
-            "contact as soon as someone takes the case, within the municipality's service level. Write "
+            f"contact as soon as someone takes the case, {when}. Write "
             "here if you want to add anything to the case.")
 
 

@@ -11,7 +11,9 @@ from typing import Literal
 
 from bot.core.ports import CaseCard
 
-NavigatorVerb = Literal["claim", "note", "reply", "propose_meeting", "close"]
+# One set of verbs on every desk (/lotse, the CLI, Slack, Telegram); "propose_meeting" is the
+# old name of "meeting" and still accepted.
+NavigatorVerb = Literal["claim", "note", "reply", "meeting", "propose_meeting", "close"]
 OUTCOMES: tuple[str, ...] = ("answered", "meeting_held", "permit_applied", "referred", "withdrawn")
 
 
@@ -29,7 +31,7 @@ class NavigatorAction:
     actor: Actor
     verb: NavigatorVerb
     case_number: str
-    text: str | None = None  # note, reply, or a proposed time in ISO 8601 for propose_meeting
+    text: str | None = None  # note, reply, or a proposed time in ISO 8601 for meeting
     outcome: str | None = None  # for close: one of OUTCOMES
 
 

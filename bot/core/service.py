@@ -38,8 +38,10 @@ class LotsenService(Protocol):
         """The person's open cases (Telegram /mina_arenden)."""
         ...
 
-    def erase(self, *, channel: str, user_id: str, lang: str | None = None) -> Reply:
-        """Erase the person's data (Telegram /glom_mig) and say what was kept and why."""
+    def erase(self, *, channel: str, user_id: str, lang: str | None = None, confirmed: bool = False) -> Reply:
+        """Erase the person's data (Telegram /glom_mig) and say what was kept and why. When that
+        would close an open case, the reply first asks (buttons erase:confirm / erase:keep, or
+        "ja"/"nej" as the next message); `confirmed=True` erases without asking."""
         ...
 
     def navigator_action(self, action: NavigatorAction) -> ActionResult:

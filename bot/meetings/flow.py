@@ -23,7 +23,7 @@ from bot.conversation.store import ConversationRecord
 from bot.core.clock import ManualClock
 from bot.core.messages import Attachment, Button, Reply
 from bot.matching.text import fold
-from bot.meetings import service, texts
+from bot.meetings import search, service, texts
 from bot.meetings.errors import MeetingError
 from bot.meetings.ics import build_ics, ics_filename
 from bot.meetings.models import Meeting, Signup
@@ -31,6 +31,7 @@ from bot.meetings.validation import known_tags as default_known_tags
 from bot.storage.db import Unit
 
 PENDING_KEY = "meetings_listed"
+QUERY_KEY = "meetings_query"  # what the last listing showed: kind, tag, month and how far
 LIST_SIZE = 5
 _LIST_PHRASES = re.compile(
     r"\b(vilka|kommande|nasta|alla|lista)\s+(moten|traffar|evenemang|aktiviteter)\b"
@@ -99,8 +100,17 @@ class MeetingsFlow:
         tags = self._tags_in(text)
         if _FOLLOW.search(text) and tags:
             return lambda session: self._subscribe(session, turn, lang, tags)
-        if self._is_listing(text):
-            return lambda session: self._list(session, conversation, turn, lang, tags[0] if tags else None)
+        query = search.parse(text)
+        if query.more and (conversation.pending or {}).get(QUERY_KEY):
+            return lambda session: self._page(session, conversation, turn, lang)
+        if query.signup:
+            return lambda session: self._sign_up_next(session, conversation, turn, lang, query)
+        if query.asked and (query.kind or query.month):
+            return lambda session: self._list(session, conversation, turn, lang, tags[0] if tags else None,
+                                              kind=query.kind, month=query.month)
+        if self._is_listing(text) or query.more:
+            return lambda session: self._list(session, conversation, turn, lang, tags[0] if tags else None,
+                                              month=query.month)
         return None
 
     def _is_listing(self, text: str) -> bool:
@@ -132,13 +142,33 @@ class MeetingsFlow:
             return self._answer_invitation(session, turn, lang, meeting_id, verb == "accept")
         return None
 
-    def _list(self, session, conversation, turn, lang, tag) -> Reply:
-        meetings = service.list_meetings(session, now=turn.now, tag=tag, limit=LIST_SIZE)
-        conversation.pending = {**(conversation.pending or {}), PENDING_KEY: [m.id for m in meetings]}
-        buttons = texts.signup_buttons(meetings, lang)
+    def _list(self, session, conversation, turn, lang, tag, *, kind=None, month=None, offset=0) -> Reply:
+        meetings, more = search.find(session, now=turn.now, tag=tag, kind=kind, month=month, offset=offset,
+                                     limit=LIST_SIZE)
+        listed = list((conversation.pending or {}).get(PENDING_KEY, [])) if offset else []
+        conversation.pending = {**(conversation.pending or {}), PENDING_KEY: listed + [m.id for m in meetings],
+                                QUERY_KEY: {"tag": tag, "kind": kind, "month": month, "offset": offset,
+                                            "more": more}}
+        buttons = texts.signup_buttons(meetings, lang, start=offset + 1)
         if not meetings and tag:
             buttons = [texts.subscribe_button(tag, lang)]
-        return self._reply(texts.listing(meetings, lang, tag=tag), lang, buttons)
+        if offset and not meetings:
+            return self._reply(texts.no_more(lang), lang)
+        return self._reply(texts.listing(meetings, lang, tag=tag, start=offset + 1, more=more,
+                                         named=bool(kind or month)), lang, buttons)
+
+    def _page(self, session, conversation, turn, lang) -> Reply:
+        """"Visa fler möten": the next page of the last listing, numbered on from it."""
+        last = conversation.pending[QUERY_KEY]
+        return self._list(session, conversation, turn, lang, last.get("tag"), kind=last.get("kind"),
+                          month=last.get("month"), offset=int(last.get("offset") or 0) + LIST_SIZE)
+
+    def _sign_up_next(self, session, conversation, turn, lang, query) -> Reply:
+        """"Anmäla mig till upphandlingsdialogen": the next meeting of that kind (in that month)."""
+        meetings, _ = search.find(session, now=turn.now, kind=query.kind, month=query.month, limit=1)
+        if not meetings:
+            return self._reply(texts.none_of_kind(lang), lang)
+        return self._sign_up(session, turn, lang, meetings[0].id)
 
     def _sign_up(self, session, turn, lang, meeting_id) -> Reply:
         incoming = turn.incoming

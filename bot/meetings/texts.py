@@ -31,22 +31,41 @@ def details(meeting: Meeting, lang: str) -> str:
     return "\n".join(lines)
 
 
-def listing(meetings: list[Meeting], lang: str, *, tag: str | None = None) -> str:
+def listing(meetings: list[Meeting], lang: str, *, tag: str | None = None, start: int = 1, more: bool = False,
+            named: bool = False) -> str:
     if not meetings:
         if tag:
             return _t(lang, f"Just nu finns inga kommande möten om {tag}. Vill du få besked när det kommer ett?",
                       f"There are no upcoming meetings about {tag} right now. Would you like to hear when one comes up?")
+        if named:
+            return none_of_kind(lang)
         return _t(lang, "Just nu finns inga kommande möten.", "There are no upcoming meetings right now.")
-    head = _t(lang, "Kommande möten för företagare:", "Upcoming meetings for businesses:")
-    lines = [summary(m, lang, number=i) for i, m in enumerate(meetings, 1)]
-    tail = _t(lang, "Tryck på ett möte eller skriv t.ex. \"anmäl mig till 1\".",
-              "Press a meeting or write e.g. \"sign me up for 1\".")
+    if named and start == 1:
+        head = _t(lang, f"Nästa: {summary(meetings[0], 'sv')}", f"Next: {summary(meetings[0], 'en')}")
+        head += "\n" + _t(lang, "Kommande tillfällen:", "Upcoming dates:")
+    else:
+        head = _t(lang, "Kommande möten för företagare:", "Upcoming meetings for businesses:")
+    lines = [summary(m, lang, number=i) for i, m in enumerate(meetings, start)]
+    tail = _t(lang, f"Tryck på ett möte eller skriv t.ex. \"anmäl mig till {start}\".",
+              f"Press a meeting or write e.g. \"sign me up for {start}\".")
+    if more:
+        tail += _t(lang, " Skriv \"visa fler möten\" för fler.", " Write \"show more meetings\" for more.")
     return "\n".join([head, *lines, tail])
 
 
-def signup_buttons(meetings: list[Meeting], lang: str) -> list[Button]:
+def no_more(lang: str) -> str:
+    return _t(lang, "Det finns inga fler kommande möten i listan.", "There are no more upcoming meetings in the list.")
+
+
+def none_of_kind(lang: str) -> str:
+    return _t(lang, "Jag hittar inget sådant möte i kalendern just nu. Skriv \"vilka möten finns?\" för alla "
+                    "kommande möten.",
+              "I cannot find such a meeting in the calendar just now. Write \"upcoming meetings\" for all of them.")
+
+
+def signup_buttons(meetings: list[Meeting], lang: str, start: int = 1) -> list[Button]:
     return [Button(key=f"meeting:signup:{m.id}",
-                   label=_t(lang, f"Anmäl mig: {i}", f"Sign me up: {i}")) for i, m in enumerate(meetings, 1)]
+                   label=_t(lang, f"Anmäl mig: {i}", f"Sign me up: {i}")) for i, m in enumerate(meetings, start)]
 
 
 def cancel_button(meeting: Meeting, lang: str) -> Button:

@@ -135,7 +135,7 @@ class SlackListeners:
         else:
             when = values["when"]["value"].get("selected_date_time")
             iso = datetime.fromtimestamp(int(when), timezone.utc).isoformat() if when else None
-            action = NavigatorAction(actor, "propose_meeting", number, text=iso)
+            action = NavigatorAction(actor, "meeting", number, text=iso)
         self._act(body, action, channel, ts)
 
     # --- entrepreneurs (optional: direct messages to the bot) ------------------------------------

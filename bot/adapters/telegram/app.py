@@ -27,7 +27,8 @@ from bot.core.service import LotsenService
 log = logging.getLogger(__name__)
 
 COMMANDS = [("start", "Börja här / start here"), ("lots", "Få kontakt med en företagslots / talk to a navigator"),
-            ("mina_arenden", "Mina ärenden / my cases"), ("glom_mig", "Radera mina uppgifter / erase my data")]
+            ("mina_arenden", "Mina ärenden / my cases"), ("avbryt", "Avbryt / cancel"),
+            ("glom_mig", "Radera mina uppgifter / erase my data")]
 
 
 def file_url_for(api_url: str) -> str:
@@ -63,6 +64,9 @@ def build_application(*, token: str, service: LotsenService, api_url: str = "htt
     application.add_handler(CommandHandler("glom_mig", handlers.on_forget_me, filters=private))
     application.add_handler(CommandHandler(meetings.COMMANDS, meetings.on_private_meeting_command, filters=private))
     application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, handlers.on_text))
+    # Any other command (/avbryt, /foo, /meny): the core answers it, with the list of commands
+    # when it does not know it.
+    application.add_handler(MessageHandler(private & filters.COMMAND, handlers.on_text))
     application.add_handler(CallbackQueryHandler(handlers.on_choice, pattern=r"^[ce]:"))
     if navigator_chat_id is not None:
         group = filters.Chat(chat_id=navigator_chat_id)
@@ -70,6 +74,8 @@ def build_application(*, token: str, service: LotsenService, api_url: str = "htt
         application.add_handler(CommandHandler(meetings.COMMANDS, meetings.on_meeting_command, filters=group))
         application.add_handler(MessageHandler(group & filters.REPLY & filters.TEXT & ~filters.COMMAND,
                                                navigators.on_group_reply))
+    # Every press is answered, even one no handler above takes: the spinner never keeps turning.
+    application.add_handler(CallbackQueryHandler(handlers.on_unknown_button))
     application.add_error_handler(handlers.on_error)
     return application
 

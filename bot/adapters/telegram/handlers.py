@@ -125,3 +125,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     update_id = getattr(update, "update_id", None)
     log.error("telegram: error while handling update %s: %s", update_id, type(context.error).__name__,
               exc_info=context.error)
+
+
+async def on_unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A press no other handler takes (made up, or a desk button outside the desk): answered,
+    so the client's spinner stops, with a short note only the presser sees."""
+    query = update.callback_query
+    lang = lang_of(update.effective_user.language_code if update.effective_user else None) or "sv"
+    await query.answer(EXPIRED[lang], show_alert=True)

@@ -1,0 +1,103 @@
+"""The navigators' side as the entrepreneur and the navigators meet it: one set of verbs on
+every desk, claiming only for the convened roles (and the coordinator), times in Stockholm
+time, the entrepreneur told when a navigator should have answered and when the ladder ran out."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from bot.adapters.slack import render as slack_render
+from bot.adapters.telegram.keys import NAV_VERBS
+from bot.cases.actions import VERBS
+from bot.cases.models import Case
+from bot.cli.main import app
+from bot.core.actions import Actor, NavigatorAction
+from tests.dialogue_support import CHANNELS, DRIVERS, ConsoleDriver
+from tests.test_dialogue_navigator import QUESTION
+
+PETRA = Actor("slack", "U0SJ0LIVS1")  # livsmedel: not convened on a serveringstillstånd case
+JOHAN = Actor("slack", "U0SJ0ALKO1")  # alkohol
+MAJA = Actor("cli", "maja.forsberg@sjovik.example")  # naringsliv, the coordinator
+
+
+@pytest.fixture(params=CHANNELS)
+def driver(request, tmp_path):
+    made = DRIVERS[request.param](tmp_path)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def console(tmp_path):
+    made = ConsoleDriver(tmp_path)
+    yield made
+    made.close()
+
+
+def _open(driver) -> str:
+    driver.say(QUESTION)
+    driver.say("lots")
+    driver.say("ja")
+    return driver.say("Anna Svensson, Vinbaren AB, 070-123 45 67")
+
+
+def test_the_verbs_are_one_set_on_every_desk(console):
+    commands = {c.name for group in app.registered_groups if group.name == "cases"
+                for c in group.typer_instance.registered_commands}
+    assert set(VERBS) <= commands  # lotsen cases claim|note|reply|meeting|close
+    assert set(slack_render.VERBS) == set(VERBS) and set(NAV_VERBS) <= set(VERBS)
+    _open(console)
+    assert "desk (ok)" in console.say("/lotse johan.wik@sjovik.example claim L-2026-0001")
+    proposed = console.say("/lotse johan.wik@sjovik.example meeting L-2026-0001 2026-12-03 10:00")
+    assert "desk (ok)" in proposed and "2026-12-03 10:00" in proposed
+    again = console.say("/lotse johan.wik@sjovik.example propose_meeting L-2026-0001 2026-12-04 10:00")
+    assert "desk (ok)" in again  # the old name still works
+    unknown = console.say("/lotse johan.wik@sjovik.example boka L-2026-0001")
+    assert "desk (nej)" in unknown and "claim, note, reply, meeting, close" in unknown
+
+
+def test_claiming_is_for_the_convened_roles_and_the_coordinator(console):
+    _open(console)
+    lotsen = console.lotsen
+    refused = lotsen.navigator_action(NavigatorAction(PETRA, "claim", "L-2026-0001"))
+    assert not refused.ok and "Alkohol" in refused.message and "näringslivsenheten" in refused.message
+    with lotsen.db.session() as session:
+        assert session.exec(select(Case)).one().status != "claimed"
+    assert lotsen.navigator_action(NavigatorAction(JOHAN, "claim", "L-2026-0001")).ok
+    console.say("/lotse johan.wik@sjovik.example close L-2026-0001 answered")
+    _open(console)  # a second case: the coordinator may take it
+    assert lotsen.navigator_action(NavigatorAction(MAJA, "claim", "L-2026-0002")).ok
+
+
+def test_the_entrepreneur_is_told_when_a_navigator_should_have_answered(driver):
+    # The clock stands at Monday 23 November 2026, 10.00 in Stockholm; 4 working hours on.
+    opened = _open(driver)
+    assert "L-2026-0001" in opened and "senast måndag 23 november kl. 14.00" in opened
+
+
+def test_the_entrepreneur_hears_when_the_ladder_has_run_out(driver):
+    _open(driver)
+    lotsen = driver.lotsen
+    lotsen.dispatch_outbox()
+    driver.outbox()
+    for _ in range(3):  # members, deputies, the coordinator
+        lotsen.clock.advance(timedelta(days=1))
+        assert lotsen.sweep_ladder() == 1
+    told = driver.outbox()
+    assert "Ingen har hunnit ta ditt ärende L-2026-0001" in told and "Näringsliv" in told
+    lotsen.clock.advance(timedelta(days=1))
+    assert lotsen.sweep_ladder() == 0 and driver.outbox() == ""  # told once
+
+
+def test_the_timeline_is_in_stockholm_time(console, monkeypatch):
+    _open(console)
+    console.lotsen.navigator_action(NavigatorAction(JOHAN, "claim", "L-2026-0001"))
+    monkeypatch.setenv("LOTSEN_DATABASE_URL", str(console.lotsen.db.engine.url))
+    shown = CliRunner().invoke(app, ["cases", "show", "L-2026-0001"])
+    assert shown.exit_code == 0, shown.output
+    assert "2026-11-23 10:00  claimed" in shown.output  # 09:00 UTC
+    assert "09:00Z" not in shown.output

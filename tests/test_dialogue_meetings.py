@@ -1,0 +1,108 @@
+"""Scripted dialogues on the console, Telegram and Slack: complaints, meetings found by name,
+kind and date with paging, and a navigator's proposed meeting time accepted or declined in free
+text and by button."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from bot.cases.models import Case
+from bot.core.actions import Actor, NavigatorAction
+from bot.meetings.models import Signup
+from tests.dialogue_support import CHANNELS, DRIVERS
+from tests.test_dialogue_navigator import QUESTION, conversation
+
+JOHAN = Actor("slack", "U0SJ0ALKO1")  # Johan Wik, alkohol, in routing_rules.yaml
+
+
+@pytest.fixture(params=CHANNELS)
+def driver(request, tmp_path):
+    made = DRIVERS[request.param](tmp_path)
+    yield made
+    made.close()
+
+
+def test_a_complaint_is_acknowledged_answered_with_the_protecting_rule_and_offered_a_case(driver):
+    text = driver.say("4 månader utan bygglov! Vad håller ni på med??")
+    assert "Jag förstår att du är besviken" in text
+    assert "Kommunen ska besluta inom 10 veckor" in text  # the deadline
+    assert "femtedel för varje påbörjad vecka" in text  # the fee reduction
+    assert "12 kap. 8 a §" in text and "Plan- och bygglagen (2010:900)" in text
+    assert "samtycke" in text and driver.buttons() == ["Ja, gärna", "Nej tack"]
+    record = conversation(driver)
+    assert record.state == "consenting" and record.pending["reason"] == "dispute"
+    assert record.pending["words"] == "4 månader utan bygglov! Vad håller ni på med??"
+    assert "bygg" in record.pending["roles"] and record.pending["topics"] == ["bygglov"]
+
+
+def test_meetings_found_by_name_kind_and_date(driver):
+    breakfast = driver.say("När är nästa företagsfrukost?")
+    assert "Nästa: Företagsfrukost – tor 21 jan 2027" in breakfast
+    assert "Näringslivsrådet" not in breakfast and "Nätverk och träffar för företagare" not in breakfast
+    council = driver.say("näringslivsrådet")
+    assert "Nästa: Näringslivsrådet – tor 4 mar 2027" in council
+    february = driver.say("Vilka möten finns i februari?")
+    assert "11 feb 2027" in february and "18 feb 2027" in february and "21 jan" not in february
+    signed = driver.say("Jag vill anmäla mig till upphandlingsdialogen")
+    assert "Du är anmäld till Upphandlingsdialog med Företagarna Sjövik" in signed
+    assert "Miljöfarlig" not in signed and "tatuering" not in signed
+    with driver.lotsen.db.session() as session:
+        assert session.exec(select(Signup)).one().status == "confirmed"
+    # A question about what it is still gets the article.
+    assert "Dialog med kommunen inför upphandlingar" in driver.say("Vad är en upphandlingsdialog?")
+
+
+def test_show_more_meetings_pages_on(driver):
+    first = driver.say("vilka möten finns?")
+    assert "\n1. " in first and "\n5. " in first and "visa fler möten" in first
+    second = driver.say("visa fler möten")
+    assert "\n6. " in second and "\n1. " not in second
+    firsts = {line.split(" – ")[1] for line in first.splitlines() if line[:2] in ("1.", "2.", "3.", "4.", "5.")}
+    seconds = {line.split(" – ")[1] for line in second.splitlines() if line[:2] in ("6.", "7.", "8.", "9.", "10")}
+    assert firsts.isdisjoint(seconds) and len(seconds) == 5
+    signed = driver.say("anmäl mig till 7")  # numbers go on from the first page
+    title = next(line for line in second.splitlines() if line.startswith("7. ")).split(" – ")[0][3:]
+    assert f"Du är anmäld till {title}" in signed
+
+
+def _case_with_a_proposed_time(driver) -> str:
+    driver.say(QUESTION)
+    driver.say("lots")
+    driver.say("ja")
+    opened = driver.say("Anna Svensson, Vinbaren AB, 070-123 45 67")
+    number = opened.split("ärendenummer är ")[1][:11]
+    assert driver.lotsen.navigator_action(NavigatorAction(JOHAN, "claim", number)).ok
+    result = driver.lotsen.navigator_action(NavigatorAction(JOHAN, "meeting", number, text="2026-12-03 10:00"))
+    assert result.ok, result.message
+    proposal = driver.outbox()
+    assert "föreslår ett möte om ärende" in proposal and "2026-12-03 10:00" in proposal
+    return number
+
+
+def _status(driver, number) -> str:
+    with driver.lotsen.db.session() as session:
+        return session.exec(select(Case).where(Case.number == number)).one().status
+
+
+@pytest.mark.parametrize("answer", ["Ja, det passar", "1"])
+def test_a_proposed_time_accepted_in_free_text(driver, answer):
+    number = _case_with_a_proposed_time(driver)
+    text = driver.say(answer)
+    assert "Mötet 2026-12-03 10:00 är bokat" in text
+    assert _status(driver, number) == "meeting_agreed"
+
+
+@pytest.mark.parametrize("answer", ["Nej, det passar inte", "2"])
+def test_a_proposed_time_declined_in_free_text(driver, answer):
+    number = _case_with_a_proposed_time(driver)
+    assert "återkommer med ett nytt förslag" in driver.say(answer)
+    assert _status(driver, number) == "claimed"
+
+
+@pytest.mark.parametrize("driver", ["telegram", "slack"], indirect=True)  # the terminal has numbers: "1" above
+def test_a_proposed_time_accepted_by_button(driver):
+    number = _case_with_a_proposed_time(driver)
+    assert driver.buttons() == ["Ja, det passar", "Nej, föreslå en annan tid"]
+    assert "är bokat" in driver.press("Ja, det passar")
+    assert _status(driver, number) == "meeting_agreed"
