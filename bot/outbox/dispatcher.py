@@ -90,6 +90,7 @@ class OutboxDispatcher:
     lease: timedelta = DEFAULT_LEASE
     heartbeat: timedelta = DEFAULT_HEARTBEAT
     max_attempts: int = 8
+    batch: int = 10  # rows claimed at once
     owner: str = field(default_factory=worker_id)
     # Called in the transaction that makes a row `unknown`; by default a report to the desk.
     on_unknown: OnUnknown | None = _report_unknown
@@ -136,13 +137,19 @@ class OutboxDispatcher:
         return claimed
 
     def run_once(self, *, limit: int = 50) -> SweepResult:
-        """One sweep: recover stale leases, claim what is due, send each while the heartbeat
-        keeps the claim, record outcomes. Never raises for a failing handler; a database error
-        propagates (the scheduler logs it and the next sweep starts over from the rows'
-        committed state)."""
-        result = self.recover_expired_leases()
-        items = self.claim_due(limit=limit, result=result)
-        if items:
+        """One sweep of up to `limit` rows, `batch` at a time: recover stale leases, claim what
+        is due, send each while the heartbeat keeps the claim, record outcomes. Small batches
+        keep few rows waiting behind a slow send where another process could take them. Never
+        raises for a failing handler; a database error propagates (the scheduler logs it and
+        the next sweep starts over from the rows' committed state)."""
+        result = SweepResult()
+        remaining = limit
+        while remaining > 0:
+            result.add(self.recover_expired_leases())
+            items = self.claim_due(limit=min(self.batch, remaining), result=result)
+            if not items:
+                break
+            remaining -= len(items)
             with Heartbeat(db=self.db, clock=self.clock, owner=self.owner, lease=self.lease,
                            interval=self.heartbeat):
                 for item in items:
