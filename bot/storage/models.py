@@ -7,3 +7,4 @@ from bot.conversation.models import Conversation, Message  # noqa: F401
 from bot.outbox.models import OutboxAudit, OutboxItem  # noqa: F401
 from bot.meetings.models import Meeting, Signup, Subscription  # noqa: F401
 from bot.cases.models import Case, CaseCounter, CaseEvent, Consent  # noqa: F401
+from bot.shared.models import KeptValue, SeenEvent  # noqa: F401
