@@ -38,6 +38,8 @@ from bot.meetings.validation import known_tags
 from bot.outbox.dispatcher import OutboxDispatcher, message_handler
 from bot.outbox.unknown import NOTICE_KIND as UNKNOWN_REPORT
 from bot.outbox.unknown import make_notice_handler as make_unknown_report_handler
+from bot.shared.service import purge_expired
+from bot.shared.stores import SharedStores, shared_stores
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
 
@@ -163,10 +165,19 @@ class Lotsen:
     def sweep_ladder(self) -> int:
         return len(sweep_ladder(self.db, rules=self.rules, clock=self.clock))
 
+    def purge_shared(self) -> int:
+        return purge_expired(self.db, now=self.clock.now())
+
     def periodic(self) -> list[tuple[str, Callable[[], object]]]:
         """The jobs the scheduler runs in every process."""
         upkeep = self.upkeep.jobs() if self.upkeep is not None else []
-        return [("outbox", self.dispatch_outbox), ("ladder", self.sweep_ladder), *upkeep]
+        return [("outbox", self.dispatch_outbox), ("ladder", self.sweep_ladder), ("shared", self.purge_shared),
+                *upkeep]
+
+    def shared_stores(self, channel: str) -> SharedStores:
+        """What a channel's adapter must share with the other replicas (events seen, kept
+        forms), in the database (bot.shared)."""
+        return shared_stores(self.db, clock=self.clock, channel=channel)
 
     def seed_meetings(self, path: Path) -> None:
         """Load the recurring meetings of the knowledge folder (idempotent); a missing file is fine."""
