@@ -168,3 +168,33 @@ def test_the_heartbeat_must_be_shorter_than_the_lease(db, clock):
 
     with pytest.raises(ValueError, match="heartbeat"):
         OutboxDispatcher(db=db, clock=clock, handlers={}, lease=timedelta(seconds=5), heartbeat=timedelta(seconds=5))
+
+
+def test_the_core_reports_an_unknown_outcome_on_the_deployments_desk(tmp_path, clock):
+    """Wired in the composition root: a reminder cut off mid-flight on Telegram is reported on
+    the desk routing_rules.yaml names (Slack here) and on no other."""
+    from bot.app import build_lotsen
+    from tests.knowledge_support import bundle
+
+    class CutOff:
+        name = "telegram"
+
+        def send(self, message):
+            raise SendError("connection reset mid-request", outcome_unknown=True)
+
+    desk, other = NoticeDesk(), NoticeDesk()
+    lotsen = build_lotsen(settings=load_settings(), database_url=f"sqlite:///{tmp_path / 'l.db'}", bundle=bundle(),
+                          clock=clock, channels={"telegram": CutOff()}, desks={"slack": desk, "telegram": other})
+    try:
+        row_id = _add(lotsen.db, clock, "meeting:2:s0:signup:1.0:remind:10m")
+        with lotsen.db.session() as session:
+            row = session.get(OutboxItem, row_id)
+            row.channel = "telegram"
+            session.add(row)
+        for _ in range(3):
+            lotsen.dispatch_outbox()
+        assert _row(lotsen.db, row_id).status == "unknown"
+        assert len(desk.notices) == 1 and other.notices == []
+        assert f"lotsen outbox resend {row_id}" in desk.notices[0]
+    finally:
+        lotsen.close()
