@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from contextlib import contextmanager
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -179,15 +180,15 @@ def test_a_killed_processs_rows_are_sent_by_a_live_one_within_30_seconds(any_url
     sending is not repeated and is reported to the desk once."""
     reminders = _seed(any_url, 20, offset="4m", due_ago=timedelta(minutes=2), expires_in=timedelta(minutes=4))
     messages = _seed_messages(any_url, 20)
-    with Receiver(block_on=3) as receiver:
-        doomed = _child(any_url, receiver, *SERVE)
+    with Receiver(block_on=3) as receiver, _reaped() as children:
+        doomed = children(_child(any_url, receiver, *SERVE))
         assert receiver.blocked.wait(WAIT), "the first process never reached its third message"
         in_flight = receiver.received[2]["key"]
         held = {row.dedupe_key: row for row in _rows(any_url) if row.status in ("claimed", "sending")}
         assert len(held) == 8 and set(held) <= set(reminders)
         [owner] = {row.lease_owner for row in held.values()}
         first_lease = max(row.lease_until for row in held.values())
-        live = _child(any_url, receiver, *SERVE)
+        live = children(_child(any_url, receiver, *SERVE))
         # The live process sends everything not held, and the holder's heartbeat keeps its rows
         # well past the lease they were claimed with (the live one sweeps every 0.2 s).
         _wait(lambda: set(receiver.keys()) >= set(reminders + messages) - set(held), what="the free rows")
@@ -218,6 +219,19 @@ def test_a_killed_processs_rows_are_sent_by_a_live_one_within_30_seconds(any_url
     assert all(statuses[key] == "sent" for key in expected - {in_flight} if not key.startswith("desk:"))
     [report] = [row for row in _rows(any_url) if row.kind == "desk.unknown"]
     assert report.status == "sent"
+
+
+@contextmanager
+def _reaped():
+    """Children that keep serving are killed however the test ends."""
+    started: list[subprocess.Popen] = []
+    try:
+        yield lambda proc: started.append(proc) or proc
+    finally:
+        for proc in started:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(WAIT)
 
 
 def _seed_messages(url: str, count: int) -> list[str]:

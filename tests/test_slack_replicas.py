@@ -74,14 +74,40 @@ def dm(text: str, event_id: str) -> dict:
     return json.loads(event_body(event, event_id=event_id))
 
 
-def test_a_retry_reaching_the_other_replica_is_handled_once(slack):
+def test_two_replicas_act_as_one(slack):
     socket, fake, (first, second) = slack
+    # 1. An event handled by the first replica; Slack did not get the acknowledgement in time and
+    #    retries, and the load balancer hands the retry to the second: it is not handled again.
     socket.wait_ack(socket.deliver(0, payload=dm("Behöver jag bygglov för ett skärmtak?", "Ev1")))
-    # Slack did not get the acknowledgement in time and retries; the load lands on the other replica.
     retried = socket.deliver(1, payload=dm("Behöver jag bygglov för ett skärmtak?", "Ev1"),
                              retry_attempt=1, retry_reason="timeout")
     socket.wait_ack(retried)
     socket.wait_ack(socket.deliver(1, payload=dm("Behöver jag bygglov för en altan?", "Ev2")))
+
+    # 2. A meeting form refused on the first replica; its "open again" button pressed on the second.
+    command = {"command": "/lotsen-mote", "text": "", "user_id": ANNA, "channel_id": "CNAV", "team_id": "T1",
+               "trigger_id": "trig-1", "response_url": f"http://127.0.0.1:{fake.port}/hooks/response"}
+    socket.wait_ack(socket.deliver(0, kind="slash_commands", payload=command))
+    [opened] = fake.wait_calls("views.open")
+    view = as_obj(opened.params["view"])
+    values = {block["block_id"]: {"value": {"type": "plain_text_input", "value": FORM.get(block["block_id"])}}
+              for block in view["blocks"] if block["type"] == "input"}
+    submission = view_submission(user=ANNA, callback_id=view["callback_id"],
+                                 private_metadata=view["private_metadata"], values=values)
+    socket.wait_ack(socket.deliver(0, kind="interactive", payload=submission))
+    [refused] = fake.wait_calls("chat.postEphemeral")
+    button = as_obj(refused.params["blocks"])[-1]["elements"][0]
+    press = block_action(user=ANNA, action_id=button["action_id"], value=button["value"], channel="CNAV",
+                         trigger_id="trig-again")
+    socket.wait_ack(socket.deliver(1, kind="interactive", payload=press))
+    again = fake.wait_calls("views.open", 2)[1]
+    assert again.params["trigger_id"] == "trig-again"
+    typed = {b["block_id"]: b["element"].get("initial_value") for b in as_obj(again.params["view"])["blocks"]
+             if b["type"] == "input"}
+    assert typed["end"] == "2026-12-03 07:00" and typed["title_sv"] == FORM["title_sv"]
+    # The draft is taken once: a second press (on either replica) finds it gone.
+    socket.wait_ack(socket.deliver(0, kind="interactive", payload={**press, "trigger_id": "trig-3"}))
+
     first.settle()
     second.settle()
     answers = [call.params["text"] for call in fake.calls_to("chat.postMessage")]
@@ -93,35 +119,9 @@ def test_a_retry_reaching_the_other_replica_is_handled_once(slack):
 
         asked = [m.text for m in session.exec(select(Message).where(Message.direction == "in"))]
     assert sorted(asked) == ["Behöver jag bygglov för en altan?", "Behöver jag bygglov för ett skärmtak?"]
-
-
-def test_a_refused_form_opens_again_on_the_other_replica(slack):
-    socket, fake, (first, second) = slack
-    command = {"command": "/lotsen-mote", "text": "", "user_id": ANNA, "channel_id": "CNAV", "team_id": "T1",
-               "trigger_id": "trig-1", "response_url": f"http://127.0.0.1:{fake.port}/hooks/response"}
-    socket.wait_ack(socket.deliver(0, kind="slash_commands", payload=command))
-    [opened] = fake.wait_calls("views.open")
-    view = opened.params["view"] if isinstance(opened.params["view"], dict) else json.loads(opened.params["view"])
-    values = {block["block_id"]: {"value": {"type": "plain_text_input", "value": FORM.get(block["block_id"])}}
-              for block in view["blocks"] if block["type"] == "input"}
-    submission = view_submission(user=ANNA, callback_id=view["callback_id"],
-                                 private_metadata=view["private_metadata"], values=values)
-    socket.wait_ack(socket.deliver(0, kind="interactive", payload=submission))
-    [refused] = fake.wait_calls("chat.postEphemeral")
-    blocks = refused.params["blocks"]
-    button = (blocks if isinstance(blocks, list) else json.loads(blocks))[-1]["elements"][0]
-    # The navigator presses "open the form again"; the press reaches the other replica.
-    press = block_action(user=ANNA, action_id=button["action_id"], value=button["value"], channel="CNAV",
-                         trigger_id="trig-again")
-    socket.wait_ack(socket.deliver(1, kind="interactive", payload=press))
-    again = fake.wait_calls("views.open", 2)[1]
-    assert again.params["trigger_id"] == "trig-again"
-    view = again.params["view"] if isinstance(again.params["view"], dict) else json.loads(again.params["view"])
-    typed = {b["block_id"]: b["element"].get("initial_value") for b in view["blocks"] if b["type"] == "input"}
-    assert typed["end"] == "2026-12-03 07:00" and typed["title_sv"] == FORM["title_sv"]
-    # The draft is taken once: a second press (on either replica) finds it gone.
-    socket.wait_ack(socket.deliver(0, kind="interactive", payload={**press, "trigger_id": "trig-3"}))
-    first.settle()
-    second.settle()
     assert len(fake.calls_to("views.open")) == 2
     assert "finns inte längre" in fake.calls_to("chat.postEphemeral")[-1].params["text"]
+
+
+def as_obj(value):
+    return value if isinstance(value, (dict, list)) else json.loads(value)
