@@ -172,7 +172,7 @@ def test_sigkill_mid_sweep_then_restart_sends_each_once(any_url):
 SERVE = ("--serve", "0.2", "--lease", "2", "--heartbeat", "0.3", "--limit", "10")
 
 
-def test_a_killed_processs_rows_are_sent_by_a_live_one_within_30_seconds(any_url):
+def test_a_killed_process_rows_are_sent_by_a_live_one_within_30_seconds(any_url):
     """Two processes sweep like `lotsen serve` (short leases, set as a deployment would). One
     holds a claim of ten reminders whose meeting starts in four minutes; while it lives, its
     heartbeat keeps them from the other, long past the first lease. Killed with SIGKILL, its

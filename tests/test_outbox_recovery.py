@@ -198,3 +198,19 @@ def test_the_core_reports_an_unknown_outcome_on_the_deployments_desk(tmp_path, c
         assert f"lotsen outbox resend {row_id}" in desk.notices[0]
     finally:
         lotsen.close()
+
+
+def test_lease_settings_name_the_variable_when_wrong(monkeypatch):
+    import pytest
+
+    from bot.config import ConfigError
+
+    monkeypatch.setenv("LOTSEN_OUTBOX_LEASE_SECONDS", "8")
+    monkeypatch.setenv("LOTSEN_OUTBOX_HEARTBEAT_SECONDS", "2")
+    assert load_settings().outbox_heartbeat == 2.0
+    for name, value in (("LOTSEN_OUTBOX_HEARTBEAT_SECONDS", "5"), ("LOTSEN_OUTBOX_LEASE_SECONDS", "0")):
+        monkeypatch.setenv(name, value)
+        with pytest.raises(ConfigError) as caught:
+            load_settings()
+        assert str(caught.value).startswith(f"{name}:") and "\n" not in str(caught.value)
+        monkeypatch.setenv(name, {"LOTSEN_OUTBOX_HEARTBEAT_SECONDS": "2", "LOTSEN_OUTBOX_LEASE_SECONDS": "8"}[name])
