@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from bot.cases.actions import navigator_action as perform_navigator_action
@@ -17,6 +18,7 @@ from bot.cases.erasure import erase_person as erase_case_data
 from bot.cases.gateway import CasesGateway
 from bot.cases.ladder import sweep_ladder
 from bot.cases.outbox_handlers import make_case_outbox
+from bot.cases.queries import case_number_of
 from bot.config import Settings, load_settings
 from bot.conversation import erasure_guard, texts
 from bot.conversation.engine import ConversationEngine
@@ -34,6 +36,10 @@ from bot.meetings.models import Meeting
 from bot.meetings.service import erase_person as erase_meeting_data
 from bot.meetings.validation import known_tags
 from bot.outbox.dispatcher import OutboxDispatcher, message_handler
+from bot.outbox.unknown import NOTICE_KIND as UNKNOWN_REPORT
+from bot.outbox.unknown import make_notice_handler as make_unknown_report_handler
+from bot.shared.service import purge_expired
+from bot.shared.stores import SharedStores, shared_stores
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
 
@@ -184,10 +190,19 @@ class Lotsen:
     def sweep_ladder(self) -> int:
         return len(sweep_ladder(self.db, rules=self.rules, clock=self.clock))
 
+    def purge_shared(self) -> int:
+        return purge_expired(self.db, now=self.clock.now())
+
     def periodic(self) -> list[tuple[str, Callable[[], object]]]:
         """The jobs the scheduler runs in every process."""
         upkeep = self.upkeep.jobs() if self.upkeep is not None else []
-        return [("outbox", self.dispatch_outbox), ("ladder", self.sweep_ladder), *upkeep]
+        return [("outbox", self.dispatch_outbox), ("ladder", self.sweep_ladder), ("shared", self.purge_shared),
+                *upkeep]
+
+    def shared_stores(self, channel: str) -> SharedStores:
+        """What a channel's adapter must share with the other replicas (events seen, kept
+        forms), in the database (bot.shared)."""
+        return shared_stores(self.db, clock=self.clock, channel=channel)
 
     def seed_meetings(self, path: Path) -> None:
         """Load the recurring meetings of the knowledge folder (idempotent); a missing file is fine."""
@@ -237,6 +252,10 @@ def build_lotsen(*, settings: Settings | None = None, channels: dict[str, Entrep
     case_outbox = make_case_outbox(desks=desks, db=db, rules=bundle.rules, channels=channels)
     handlers = {**case_outbox.handlers, "message": message_handler(channels),
                 **upkeep_handlers(db=db, bundle=bundle, desks=desks)}
-    dispatcher = OutboxDispatcher(db=db, clock=clock, handlers=handlers, after_sent=case_outbox.after_sent)
+    handlers[UNKNOWN_REPORT] = make_unknown_report_handler(db=db, desks=desks, default_desk=bundle.rules.desk,
+                                                           case_label=case_number_of(db))
+    dispatcher = OutboxDispatcher(db=db, clock=clock, handlers=handlers, after_sent=case_outbox.after_sent,
+                                  lease=timedelta(seconds=settings.outbox_lease_seconds),
+                                  heartbeat=timedelta(seconds=settings.outbox_heartbeat))
     return Lotsen(db=db, bundle=bundle, clock=clock, engine=engine, dispatcher=dispatcher,
                   upkeep=Upkeep(db=db, bundle=bundle, clock=clock))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_core.core_schema import ValidationInfo
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -53,12 +54,32 @@ class Settings(BaseSettings):
 
     http_port: int = Field(8080, validation_alias=AliasChoices("LOTSEN_HTTP_PORT"), ge=1, le=65535)
 
+    # The outbox's claims (bot.outbox.leases): a dead process's rows go out again this long
+    # after its last heartbeat (plus one sweep); the heartbeat must be well inside the lease.
+    outbox_lease_seconds: float = Field(20.0, validation_alias=AliasChoices("LOTSEN_OUTBOX_LEASE_SECONDS"),
+                                        gt=0, le=600)
+    outbox_heartbeat_seconds: float | None = Field(
+        None, validation_alias=AliasChoices("LOTSEN_OUTBOX_HEARTBEAT_SECONDS"), gt=0)
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
         if not value.startswith(("sqlite", "postgresql")):
             raise ValueError("must start with sqlite:/// or postgresql+psycopg://")
         return value
+
+    @field_validator("outbox_heartbeat_seconds")
+    @classmethod
+    def _heartbeat_inside_lease(cls, value: float | None, info: ValidationInfo) -> float | None:
+        lease = info.data.get("outbox_lease_seconds")
+        if value is not None and lease is not None and value * 2 > lease:
+            raise ValueError("must be at most half of LOTSEN_OUTBOX_LEASE_SECONDS")
+        return value
+
+    @property
+    def outbox_heartbeat(self) -> float:
+        """Seconds between two renewals of the outbox leases (a quarter of the lease by default)."""
+        return self.outbox_heartbeat_seconds or self.outbox_lease_seconds / 4
 
     @property
     def resolved_routing_file(self) -> Path:

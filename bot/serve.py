@@ -130,6 +130,9 @@ class LotsenServer:
             self.telegram.context.service = self.service
         if self.slack_app is not None:
             self.slack_app.lotsen_listeners.service = self.service
+            shared = getattr(self.service, "shared_stores", None)  # the real core: in the database
+            if callable(shared):
+                self.slack_app.lotsen_listeners.share(shared("slack"))
         self.http.add_health_check("service", lambda: self.service is not None)
         self.http.start()
         if self.telegram is not None:
@@ -175,7 +178,7 @@ class LotsenServer:
             self.desks["telegram"] = TelegramNavigatorDesk(self.telegram, s.telegram_navigator_chat_id)
 
     def _setup_slack(self) -> None:
-        from bot.adapters.choices import ChoiceKeys, derive_secret
+        from bot.adapters.choices import SLACK_VALUE_CHARS, ChoiceKeys, derive_secret
         from bot.adapters.slack.app import SlackListeners, build_slack_app
         from bot.adapters.slack.client import make_web_client
         from bot.adapters.slack.http import SlackHttpRoute
@@ -184,7 +187,7 @@ class LotsenServer:
         s = self.settings
         client = make_web_client(token=_secret(s.slack_bot_token), base_url=s.slack_api_url)
         # Buttons signed with a key derived from the bot token: they keep working after a restart.
-        keys = ChoiceKeys(derive_secret("slack buttons", _secret(s.slack_bot_token) or ""))
+        keys = ChoiceKeys(derive_secret("slack buttons", _secret(s.slack_bot_token) or ""), max_bytes=SLACK_VALUE_CHARS)
         listeners = SlackListeners(None, client, keys=keys)
         self.slack_app = build_slack_app(service=None, client=client, listeners=listeners,
                                          signing_secret=_secret(s.slack_signing_secret) or "socket-mode-unused")

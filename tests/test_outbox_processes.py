@@ -1,10 +1,12 @@
 """Exactly once across processes: a dispatcher killed with SIGKILL mid-sweep and restarted,
-and two dispatcher processes on one PostgreSQL database.
+a killed dispatcher's rows taken over by a live one within 30 seconds, and two dispatcher
+processes on one database.
 
 Each child (tests/outbox_child.py) runs the real dispatcher; its handler POSTs every message
 to a recording HTTP server in this test process. "Exactly once" for the message in flight
-when the child is killed: the receiver got it once, the row is `unknown`, and no later sweep
-sends it again. Every other message is received exactly once and ends `sent`.
+when the child is killed: the receiver got it once, the row is `unknown`, no later sweep
+sends it again, and the navigators' desk is told about it once. Every other message is
+received exactly once and ends `sent`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
+from contextlib import contextmanager
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -81,25 +85,41 @@ class Receiver:
             return Counter(body["key"] for body in self.received)
 
 
-def _seed(url: str, count: int) -> list[str]:
+def _seed(url: str, count: int, *, offset: str = "1d", due_ago: timedelta = timedelta(minutes=1),
+          expires_in: timedelta = timedelta(days=1)) -> list[str]:
+    """`count` reminders due `due_ago`, whose meeting starts (and which expire) in `expires_in`."""
     db = Database.from_url(url)
     upgrade(db.engine)
     now = SystemClock().now()
-    keys = [f"meeting:1:signup:{n}:remind:1d" for n in range(count)]
+    keys = [f"meeting:1:signup:{n}:remind:{offset}" for n in range(count)]
     with db.session() as session:
         for key in keys:
             enqueue(session, kind="message", channel="console", address="x", payload={"text": key},
-                    due_at=now - timedelta(minutes=1), expires_at=now + timedelta(days=1), dedupe_key=key)
+                    due_at=now - due_ago, expires_at=now + expires_in, dedupe_key=key)
     db.dispose()
     return keys
 
 
-def _statuses(url: str) -> dict[str, str]:
+def _rows(url: str) -> list[OutboxItem]:
     db = Database.from_url(url)
     with db.session() as session:
-        rows = {row.dedupe_key: row.status for row in session.exec(select(OutboxItem))}
+        rows = list(session.exec(select(OutboxItem)))
     db.dispose()
     return rows
+
+
+def _statuses(url: str) -> dict[str, str]:
+    return {row.dedupe_key: row.status for row in _rows(url)}
+
+
+def _wait(predicate, timeout: float = WAIT, what: str = "the condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _child(url: str, receiver: Receiver, *extra: str) -> subprocess.Popen:
@@ -141,11 +161,89 @@ def test_sigkill_mid_sweep_then_restart_sends_each_once(any_url):
         # And a further sweep finds nothing left to send.
         _finish(_child(any_url, receiver, "--clock-offset", "1200"))
         received = receiver.keys()
-    assert set(received) == set(keys)
+    # Every message once; the one in flight never again, and the desk told about it once.
+    assert set(received) == {*keys, f"desk:{in_flight}"}
     assert all(count == 1 for count in received.values()), received
     after = _statuses(any_url)
     assert after[in_flight] == "unknown"
     assert all(status == "sent" for key, status in after.items() if key != in_flight)
+
+
+SERVE = ("--serve", "0.2", "--lease", "2", "--heartbeat", "0.3", "--limit", "10")
+
+
+def test_a_killed_process_rows_are_sent_by_a_live_one_within_30_seconds(any_url):
+    """Two processes sweep like `lotsen serve` (short leases, set as a deployment would). One
+    holds a claim of ten reminders whose meeting starts in four minutes; while it lives, its
+    heartbeat keeps them from the other, long past the first lease. Killed with SIGKILL, its
+    reminders are sent by the other within 30 seconds, each once, none expired; the one it was
+    sending is not repeated and is reported to the desk once."""
+    reminders = _seed(any_url, 20, offset="4m", due_ago=timedelta(minutes=2), expires_in=timedelta(minutes=4))
+    messages = _seed_messages(any_url, 20)
+    with Receiver(block_on=3) as receiver, _reaped() as children:
+        doomed = children(_child(any_url, receiver, *SERVE))
+        assert receiver.blocked.wait(WAIT), "the first process never reached its third message"
+        in_flight = receiver.received[2]["key"]
+        held = {row.dedupe_key: row for row in _rows(any_url) if row.status in ("claimed", "sending")}
+        assert len(held) == 8 and set(held) <= set(reminders)
+        [owner] = {row.lease_owner for row in held.values()}
+        first_lease = max(row.lease_until for row in held.values())
+        live = children(_child(any_url, receiver, *SERVE))
+        # The live process sends everything not held, and the holder's heartbeat keeps its rows
+        # well past the lease they were claimed with (the live one sweeps every 0.2 s).
+        _wait(lambda: set(receiver.keys()) >= set(reminders + messages) - set(held), what="the free rows")
+        def renewed_past_the_first_lease() -> bool:
+            rows = [row for row in _rows(any_url) if row.dedupe_key in held]
+            taken = [row.dedupe_key for row in rows if (row.status, row.lease_owner) not in held_states]
+            assert not taken, f"rows taken from an owner that lives: {taken}"
+            return all(row.lease_until > first_lease + timedelta(seconds=2) for row in rows)
+
+        held_states = {("claimed", owner), ("sending", owner)}
+        _wait(renewed_past_the_first_lease, what="the leases renewed")
+        assert not set(receiver.keys()) & (set(held) - {in_flight})
+
+        os.kill(doomed.pid, signal.SIGKILL)
+        killed_at = time.monotonic()
+        doomed.wait(WAIT)
+        receiver.release.set()
+        expected = {*reminders, *messages, f"desk:{in_flight}"}
+        _wait(lambda: set(receiver.keys()) >= expected, timeout=30, what="the killed process's rows")
+        taken_over_in = time.monotonic() - killed_at
+        live.send_signal(signal.SIGTERM)
+        _finish(live)
+        received = receiver.keys()
+    assert taken_over_in < 30
+    assert set(received) == expected and max(received.values()) == 1, received
+    statuses = _statuses(any_url)
+    assert statuses[in_flight] == "unknown"
+    assert all(statuses[key] == "sent" for key in expected - {in_flight} if not key.startswith("desk:"))
+    [report] = [row for row in _rows(any_url) if row.kind == "desk.unknown"]
+    assert report.status == "sent"
+
+
+@contextmanager
+def _reaped():
+    """Children that keep serving are killed however the test ends."""
+    started: list[subprocess.Popen] = []
+    try:
+        yield lambda proc: started.append(proc) or proc
+    finally:
+        for proc in started:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(WAIT)
+
+
+def _seed_messages(url: str, count: int) -> list[str]:
+    db = Database.from_url(url)
+    now = SystemClock().now()
+    keys = [f"case:{n}:event:1:message" for n in range(count)]
+    with db.session() as session:
+        for key in keys:
+            enqueue(session, kind="message", channel="console", address="x", payload={"text": key},
+                    due_at=now - timedelta(seconds=30), dedupe_key=key)
+    db.dispose()
+    return keys
 
 
 @pytest.mark.postgres

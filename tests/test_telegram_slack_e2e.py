@@ -60,7 +60,11 @@ def as_obj(value):
 
 
 def test_question_answered_end_to_end(world):
-    _, tg, _ = world
+    server, tg, _ = world
+    from bot.shared.stores import SharedSeenIds
+
+    # Slack's event ids are remembered in the database, shared with any other replica.
+    assert isinstance(server.slack_app.lotsen_listeners.seen, SharedSeenIds)
     tg.message_update(chat_id=ENTREPRENEUR, text="Behöver jag bygglov för att sätta upp en skylt?")
     [answer] = tg.wait_for(lambda f: f.sent_texts(ENTREPRENEUR), 20)
     assert re.search(r"skylt|bygglov", answer, re.IGNORECASE)

@@ -4,7 +4,9 @@ A button's data is the core's `Button.key` with a signature (HMAC-SHA256) over t
 sent to and the key. Nothing a client sends is taken unless we made it for that chat, and with
 a stable secret (derived from the channel's own token, see `derive_secret`) a button still
 works after a restart or in another process. A key too long for Telegram's 64 bytes gets a
-random token remembered in this process instead (it expires politely on restart).
+random token remembered in this process instead (it expires politely on restart). Slack's
+buttons take 2,000 characters, so every Slack key is signed and nothing of Slack's is remembered:
+any replica resolves any Slack button.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import secrets
 import threading
 from collections import OrderedDict
 
-MAX_DATA_BYTES = 64  # Telegram's limit for callback data (Slack allows more)
+MAX_DATA_BYTES = 64  # Telegram's limit for callback data
+SLACK_VALUE_CHARS = 2000  # Slack's limit for a button's value: every key fits signed, nothing is remembered
 _SIGNED = "c:"
 _REMEMBERED = "e:"
 
@@ -32,8 +35,10 @@ class ChoiceKeys:
     """Issue and check button data for one channel. Without a secret, one is made for this
     process (buttons then expire when it restarts)."""
 
-    def __init__(self, secret: bytes | None = None, *, max_remembered: int = 50_000) -> None:
+    def __init__(self, secret: bytes | None = None, *, max_remembered: int = 50_000,
+                 max_bytes: int = MAX_DATA_BYTES) -> None:
         self._secret = secret or secrets.token_bytes(32)
+        self._max_bytes = max_bytes
         self._remembered: OrderedDict[str, tuple[str, str]] = OrderedDict()
         self._max = max_remembered
         self._lock = threading.Lock()
@@ -44,7 +49,7 @@ class ChoiceKeys:
 
     def issue(self, chat_id: str, key: str) -> str:
         token = f"{_SIGNED}{key}:{self._signature(str(chat_id), key)}"
-        if len(token.encode()) <= MAX_DATA_BYTES:
+        if len(token.encode()) <= self._max_bytes:
             return token
         token = _REMEMBERED + secrets.token_urlsafe(9)
         with self._lock:

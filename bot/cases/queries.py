@@ -46,3 +46,15 @@ def list_cases(session: Session, *, status: str | None = None, open_only: bool =
 def timeline(session: Session, *, case_id: int) -> list[CaseEvent]:
     """Every event of a case, oldest first."""
     return list(session.exec(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)))
+
+
+def case_number_of(db):
+    """A function from a case id to its number (L-2026-0042), for texts outside the cases
+    domain that mention a case (e.g. the desk's report about an unknown send)."""
+
+    def number(case_id: int) -> str | None:
+        with db.session() as session:
+            case = session.get(Case, case_id)
+            return case.number if case is not None else None
+
+    return number

@@ -16,15 +16,17 @@ from sqlmodel import Field, SQLModel
 from bot.storage.types import json_column, utc_column
 
 # pending -> claimed (leased) -> sending (request about to go out) -> sent | failed | unknown
-# pending -> skipped (expired). A lease that runs out while "claimed" returns the row to
-# pending (nothing went out); one that runs out while "sending" becomes "unknown" (it may
-# have gone out) and is never repeated blindly.
+# pending -> skipped (expired). A lease is short and renewed by its owner's heartbeat while
+# the owner lives; one that runs out while "claimed" returns the row to pending (nothing went
+# out), one that runs out while "sending" becomes "unknown" (it may have gone out) and is
+# never repeated blindly: a person is told and decides (bot.outbox.unknown).
 OUTBOX_STATUSES = ("pending", "claimed", "sending", "sent", "failed", "skipped", "unknown")
 
 
 class OutboxItem(SQLModel, table=True):
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_due", "status", "due_at"),)
+    __table_args__ = (Index("ix_outbox_status_due", "status", "due_at"),
+                      Index("ix_outbox_lease_owner", "lease_owner"))
 
     id: int | None = Field(default=None, primary_key=True)
     # What kind of send: "message" (to a person on a channel), "desk.convene", "desk.post",
@@ -39,10 +41,30 @@ class OutboxItem(SQLModel, table=True):
     expires_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     attempts: int = Field(default=0)
     lease_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # Who holds the lease (a dispatcher: host, process, instance) and which claim it is: only
+    # the holder of this claim may mark the row sending or record its outcome.
+    lease_owner: str | None = Field(default=None, max_length=64)
+    claim_token: str | None = Field(default=None, max_length=32)
     last_error: str | None = Field(default=None, max_length=500)
     ref: str | None = Field(default=None, max_length=200)
     sent_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     # Idempotency: enqueueing the same key twice keeps one row.
     dedupe_key: str | None = Field(default=None, max_length=200, unique=True)
     case_id: int | None = Field(default=None, index=True)
+    created_at: datetime = Field(sa_column=utc_column())
+
+
+class OutboxAudit(SQLModel, table=True):
+    """What people did to outbox rows (resolve, resend) and what they were refused: the audit
+    log of `lotsen outbox`, like a case's timeline is for the case actions."""
+
+    __tablename__ = "outbox_audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    outbox_id: int | None = Field(default=None, index=True)
+    action: str = Field(max_length=16)  # resolve | resend | refused
+    actor_channel: str = Field(max_length=32)
+    actor_id: str = Field(max_length=200)
+    actor_name: str | None = Field(default=None, max_length=200)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
     created_at: datetime = Field(sa_column=utc_column())

@@ -56,9 +56,12 @@ def view_submission(*, user: str, callback_id: str, private_metadata: str, value
 
 
 class FakeSlack(FakeServer):
-    def __init__(self, *, token: str = "xoxb-test-token") -> None:
+    def __init__(self, *, token: str = "xoxb-test-token", app_token: str = "xapp-1-test-token",
+                 socket=None) -> None:
         super().__init__()
         self.token = token
+        self.app_token = app_token
+        self.socket = socket  # a tests.fakes.slack_socket.FakeSocketMode for apps.connections.open
         self._ts = itertools.count(100)
         self._channels = itertools.count(1)
         self._failures: dict[str, list[tuple[int, dict, dict]]] = defaultdict(list)
@@ -76,7 +79,9 @@ class FakeSlack(FakeServer):
             self._failures[method].extend([(status, headers, {"ok": False, "error": error})] * times)
 
     def respond(self, path: str, call: Call):
-        if call.headers.get("authorization") != f"Bearer {self.token}":
+        # Socket Mode URLs are issued for the app-level token only, everything else for the bot's.
+        token = self.app_token if call.method == "apps.connections.open" else self.token
+        if call.headers.get("authorization") != f"Bearer {token}":
             return 200, {}, {"ok": False, "error": "invalid_auth"}
         with self.lock:
             if self._failures.get(call.method):
@@ -86,6 +91,11 @@ class FakeSlack(FakeServer):
 
     def _next_ts(self) -> str:
         return f"{int(time.time())}.{next(self._ts):06d}"
+
+    def _m_apps_connections_open(self, params):
+        if self.socket is None:
+            return {"ok": False, "error": "not_allowed_token_type"}
+        return {"url": self.socket.url}
 
     def _m_auth_test(self, params):
         return {"url": "https://kommun.slack.com/", "team": "Kommun", "user": "lotsen", "team_id": "T1",

@@ -3,8 +3,11 @@ slash commands. Every listener acknowledges at once (in the request's own thread
 the slow work — the core, Web API calls — afterwards on a worker pool, so
 Slack's 3-second limit holds however busy the workers are.
 
-Retried events are recognised by `event_id` (a bounded memory), never by dropping every
-request that carries X-Slack-Retry-Num: a retry of an event that was never handled is handled.
+Retried events are recognised by `event_id`, never by dropping every request that carries
+X-Slack-Retry-Num: a retry of an event that was never handled is handled. The memory of event
+ids and of refused forms is in process unless the core shares its own (`share`, from
+`LotsenService.shared_stores`: in the database), which `lotsen serve` does, so that a retry or
+a button press reaching another replica behind the same load balancer is handled as one.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from datetime import datetime, timezone
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
-from bot.adapters.choices import ChoiceKeys, valid_case_number
+from bot.adapters.choices import SLACK_VALUE_CHARS, ChoiceKeys, valid_case_number
 from bot.adapters.dedupe import SeenIds
 from bot.adapters.slack import meetings, render
 from bot.core.actions import OUTCOMES, Actor, NavigatorAction
@@ -37,10 +40,15 @@ class SlackListeners:
                  seen: SeenIds | None = None) -> None:
         self.service = service
         self.client = client
-        self.keys = keys or ChoiceKeys()
+        self.keys = keys or ChoiceKeys(max_bytes=SLACK_VALUE_CHARS)
         self.seen = seen or SeenIds(max_size=50_000, ttl=3600)
         self.pool: ThreadPoolExecutor | None = None  # set by build_slack_app
         self.meetings = meetings.MeetingCommands(service, client)
+
+    def share(self, stores) -> None:
+        """Use the core's shared stores (events seen, kept forms) instead of process memory."""
+        self.seen = stores.seen
+        self.meetings.drafts = stores.drafts
 
     def submit(self, work, *args, event_id: str | None = None) -> None:
         """Run `work` after the acknowledgement, on the worker pool. A failure is logged (no

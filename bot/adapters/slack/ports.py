@@ -16,7 +16,7 @@ import urllib.error
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.adapters.choices import ChoiceKeys
+from bot.adapters.choices import SLACK_VALUE_CHARS, ChoiceKeys
 from bot.adapters.slack import render
 from bot.core.ports import CaseCard, Delivery, OutboundMessage, SendError
 
@@ -136,7 +136,7 @@ class SlackEntrepreneurChannel:
 
     def __init__(self, client: WebClient, keys: ChoiceKeys | None = None) -> None:
         self.client = client
-        self.keys = keys or ChoiceKeys()
+        self.keys = keys or ChoiceKeys(max_bytes=SLACK_VALUE_CHARS)
 
     def send(self, message: OutboundMessage) -> Delivery:
         channel = message.address

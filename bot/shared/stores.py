@@ -1,0 +1,71 @@
+"""The shared state as the adapters use it: the same small interfaces as the in-process stores
+they replace (`bot.adapters.dedupe.SeenIds`, the Slack meeting form's `Drafts`), backed by the
+database. The composition root hands them to the adapters (`Lotsen.shared_stores`).
+
+The event memory fails open: should the database not answer, the event is handled (and a
+warning logged) rather than dropped; a rare repeat is better than a lost message.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from bot.core.clock import Clock
+from bot.shared import service
+from bot.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+EVENT_MEMORY = timedelta(hours=1)  # Slack retries within minutes; Telegram within hours at most
+DRAFT_MEMORY = timedelta(days=1)
+
+
+class SharedSeenIds:
+    """Event ids already received, in every replica: `claim` is True once per id."""
+
+    def __init__(self, db: Database, *, clock: Clock, scope: str, ttl: timedelta = EVENT_MEMORY) -> None:
+        self.db, self.clock, self.scope, self.ttl = db, clock, scope, ttl
+
+    def claim(self, key: Any) -> bool:
+        try:
+            return service.claim_once(self.db, scope=self.scope, key=str(key), now=self.clock.now(), ttl=self.ttl)
+        except Exception as exc:
+            log.warning("shared: could not record event (%s); handling it", type(exc).__name__)
+            return True
+
+    def release(self, key: Any) -> None:
+        try:
+            service.forget(self.db, scope=self.scope, key=str(key))
+        except Exception as exc:
+            log.warning("shared: could not forget event (%s)", type(exc).__name__)
+
+
+class SharedDrafts:
+    """Forms kept for their owner (a refused meeting form, so nothing typed is lost), taken once
+    by whichever replica the owner's button press reaches."""
+
+    def __init__(self, db: Database, *, clock: Clock, scope: str, ttl: timedelta = DRAFT_MEMORY) -> None:
+        self.db, self.clock, self.scope, self.ttl = db, clock, scope, ttl
+
+    def keep(self, *, user: str, **draft: Any) -> str:
+        return service.keep(self.db, scope=self.scope, owner=user, data=draft, now=self.clock.now(), ttl=self.ttl)
+
+    def take(self, token: str, *, user: str) -> dict | None:
+        draft = service.take(self.db, scope=self.scope, token=token, owner=user, now=self.clock.now())
+        return {"user": user, **draft} if draft is not None else None
+
+
+@dataclass(frozen=True)
+class SharedStores:
+    """What one channel's adapter keeps in the database."""
+
+    seen: SharedSeenIds
+    drafts: SharedDrafts
+
+
+def shared_stores(db: Database, *, clock: Clock, channel: str) -> SharedStores:
+    return SharedStores(seen=SharedSeenIds(db, clock=clock, scope=f"{channel}:event"),
+                        drafts=SharedDrafts(db, clock=clock, scope=f"{channel}:draft"))
