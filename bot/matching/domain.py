@@ -66,9 +66,19 @@ class DomainModel:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {name: i for i, name in enumerate(self.classes)})
+        object.__setattr__(self, "_last", None)
 
     def posterior(self, text: str, candidates: list[str]) -> dict[str, float]:
         """P(class | text) over the candidate topics and `outside` (renormalised over them)."""
+        key = (text, tuple(candidates))
+        last = self.__dict__.get("_last")
+        if last is not None and last[0] == key:  # one question asks twice (answer, then whether in domain)
+            return dict(last[1])
+        result = self._posterior(text, candidates)
+        object.__setattr__(self, "_last", (key, result))  # one tuple: safe across threads
+        return dict(result)
+
+    def _posterior(self, text: str, candidates: list[str]) -> dict[str, float]:
         import numpy as np
 
         index = self._index

@@ -78,7 +78,10 @@ class TermSet:
                 self._by_first[words[0]].append((words, key))
                 vocabulary.update(words)
         self._vocabulary = frozenset(vocabulary)
-        self._long = sorted(w for w in vocabulary if len(w) >= MIN_FUZZY)
+        # Long words by first letter: a misspelling is looked for among words that start alike.
+        self._long: dict[str, list[str]] = defaultdict(list)
+        for word in sorted(w for w in vocabulary if len(w) >= MIN_FUZZY):
+            self._long[word[0]].append(word)
         self._cache: dict[str, frozenset[str]] = {}
 
     def resolve(self, word: str) -> frozenset[str]:
@@ -105,25 +108,24 @@ class TermSet:
             # so `hunddagis` is not also `dagis`.
             return frozenset(found)
         if len(word) >= MIN_COMPOUND + 3:
-            for cut in range(3, len(word) - MIN_COMPOUND + 1):
-                head = word[cut:]
-                if head in vocab and len(head) >= MIN_COMPOUND:
-                    found.add(head)
-                    continue
-                for ending in _ENDINGS:
-                    if head.endswith(ending) and len(head) - len(ending) >= MIN_COMPOUND:
-                        base = head[: -len(ending)]
-                        if base in vocab and _inflection_fits(base, ending):
-                            found.add(base)
+            # The word and its stems without an inflection ending, each read as modifier + head.
+            forms = [word] + [word[: -len(e)] for e in _ENDINGS
+                              if word.endswith(e) and len(word) - len(e) >= MIN_COMPOUND + 3]
+            for number, form in enumerate(forms):
+                ending = word[len(form):]
+                for cut in range(3, len(form) - MIN_COMPOUND + 1):
+                    head = form[cut:]
+                    if head in vocab and (not number or _inflection_fits(head, ending)):
+                        found.add(head)
             for cut in range(MIN_COMPOUND, len(word) - 2):
                 modifier = word[:cut]
                 if modifier in vocab:
                     found.add(modifier)
                 elif modifier.endswith("s") and modifier[:-1] in vocab and cut - 1 >= MIN_COMPOUND:
                     found.add(modifier[:-1])
-        if not found and len(word) >= MIN_FUZZY and self._long:
-            best = process.extractOne(word, self._long, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-            if best is not None and best[0][0] == word[0]:
+        if not found and len(word) >= MIN_FUZZY and self._long.get(word[0]):
+            best = process.extractOne(word, self._long[word[0]], scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+            if best is not None:
                 found.add(best[0])
         return frozenset(found)
 
