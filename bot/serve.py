@@ -3,7 +3,7 @@
 What runs follows the environment (bot.config): Telegram when TELEGRAM_BOT_TOKEN is set (long
 polling, or a webhook when TELEGRAM_WEBHOOK_URL is set), Slack when SLACK_BOT_TOKEN is set
 (Socket Mode with SLACK_APP_TOKEN, HTTP mode otherwise), and always the HTTP server with
-/healthz on LOTSEN_HTTP_PORT. Shutting down (SIGTERM) stops taking new work, finishes what is
+/healthz and /readyz on LOTSEN_HTTP_PORT. Shutting down (SIGTERM) stops taking new work, finishes what is
 in flight, lets the scheduler finish its sweep while the channels can still send, then closes.
 """
 
@@ -133,20 +133,20 @@ class LotsenServer:
             shared = getattr(self.service, "shared_stores", None)  # the real core: in the database
             if callable(shared):
                 self.slack_app.lotsen_listeners.share(shared("slack"))
-        self.http.add_health_check("service", lambda: self.service is not None)
+        self.http.add_readiness_check("service", lambda: self.service is not None)
         self.http.start()
         if self.telegram is not None:
             self.telegram.start()
-            self.http.add_health_check("telegram", lambda: self.telegram.running)
+            self.http.add_readiness_check("telegram", lambda: self.telegram.running)
         if self.slack_socket is not None:
             self.slack_socket.start()
-            self.http.add_health_check("slack_socket", lambda: self.slack_socket.connected)
+            self.http.add_readiness_check("slack_socket", lambda: self.slack_socket.connected)
         from bot.scheduler import build_scheduler
         periodic = getattr(self.service, "periodic", None)  # the real core: outbox + ladder sweeps
         jobs = periodic() if callable(periodic) else [("outbox", self.service.dispatch_outbox)]
         self.scheduler = build_scheduler(periodic=jobs, interval_seconds=self.scheduler_interval)
         self.scheduler.start()
-        self.http.add_health_check("scheduler", lambda: bool(self.scheduler.running))
+        self.http.add_readiness_check("scheduler", lambda: bool(self.scheduler.running))
         log.info("lotsen serve: running (telegram=%s, slack=%s, http port %d)",
                  self._telegram_mode(), self._slack_mode(), self.http.port)
 
@@ -172,7 +172,8 @@ class LotsenServer:
         self.telegram = TelegramRunner(application, webhook_url=s.telegram_webhook_url,
                                        webhook_secret=_secret(s.telegram_webhook_secret))
         if webhook:
-            self.http.add_route(TELEGRAM_WEBHOOK_PATH, TelegramWebhookRoute(self.telegram, _secret(s.telegram_webhook_secret)))
+            self.http.add_route(TELEGRAM_WEBHOOK_PATH, TelegramWebhookRoute(self.telegram, _secret(s.telegram_webhook_secret)),
+                                methods=["POST"])
         self.channels["telegram"] = TelegramEntrepreneurChannel(self.telegram)
         if s.telegram_navigator_chat_id is not None:
             self.desks["telegram"] = TelegramNavigatorDesk(self.telegram, s.telegram_navigator_chat_id)
@@ -196,7 +197,7 @@ class LotsenServer:
             from bot.adapters.slack.socket import SlackSocket
             self.slack_socket = SlackSocket(self.slack_app, app_token)
         else:
-            self.http.add_route(SLACK_EVENTS_PATH, SlackHttpRoute(self.slack_app))
+            self.http.add_route(SLACK_EVENTS_PATH, SlackHttpRoute(self.slack_app), methods=["POST"])
         self.desks["slack"] = SlackNavigatorDesk(client, navigator_channel=s.slack_navigator_channel)
         self.channels["slack"] = SlackEntrepreneurChannel(client, keys=listeners.keys)
 

@@ -41,6 +41,23 @@ def test_only_adapters_import_channel_libraries():
     assert offenders == []
 
 
+WEB_LIBRARIES = {"starlette", "uvicorn"}
+
+
+def test_only_adapters_import_the_web_server():
+    # The HTTP stack is an adapter too: the core, the domains, serve and the CLI never see it.
+    offenders = []
+    for path in sorted(BOT.rglob("*.py")):
+        if BOT / "adapters" in path.parents:
+            continue
+        for module in imported_modules(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            if module.split(".")[0] in WEB_LIBRARIES:
+                offenders.append(f"{path.relative_to(BOT.parent)} imports {module}")
+    assert offenders == []
+    http_server = ast.parse((BOT / "adapters" / "http" / "server.py").read_text(encoding="utf-8"))
+    assert {"starlette.applications", "uvicorn"} <= imported_modules(http_server)
+
+
 def test_the_checker_sees_every_kind_of_import():
     source = ("import telegram.ext\nfrom slack_sdk import WebClient\n"
               "def f():\n    import slack_bolt\n    importlib.import_module('telegram')\n")

@@ -214,13 +214,6 @@ def test_slack_429_retry_after_honoured(fake_slack, client):
     assert attempts[1].at - attempts[0].at >= 1.0
 
 
-def test_health_endpoint(server):
-    response = httpx.get(f"{server.url}/healthz")
-    assert response.status_code == 200 and response.json()["status"] == "ok"
-    server.add_health_check("scheduler", lambda: False)
-    assert httpx.get(f"{server.url}/healthz").status_code == 503
-
-
 def test_slash_command_glom_mig_erases_and_answers_only_the_person(fake_slack, server, service):
     from urllib.parse import urlencode
 

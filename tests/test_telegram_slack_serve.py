@@ -61,8 +61,10 @@ def test_serve_starts_what_is_configured_and_stops_gracefully(fakes, monkeypatch
     server.start()
     try:
         assert set(built["channels"]) == {"telegram", "slack"} and set(built["desks"]) == {"slack"}
-        health = httpx.get(f"{server.http.url}/healthz").json()
-        assert health["status"] == "ok" and health["checks"]["telegram"] and health["checks"]["scheduler"]
+        assert httpx.get(f"{server.http.url}/healthz").json() == {"status": "ok"}
+        ready = httpx.get(f"{server.http.url}/readyz")
+        assert ready.status_code == 200, ready.text
+        assert ready.json()["checks"] == {"service": True, "telegram": True, "scheduler": True}
         # Work in flight on both channels when SIGTERM comes:
         tg.message_update(chat_id=42, text="hej")
         body = interaction_body(block_action(user="UNAV", action_id="lotsen_claim", value="2026-0001"))
@@ -79,3 +81,4 @@ def test_serve_starts_what_is_configured_and_stops_gracefully(fakes, monkeypatch
     assert time.monotonic() - stopped_at < 20
     with pytest.raises(httpx.HTTPError):
         httpx.get(f"{server.http.url}/healthz", timeout=1)
+

@@ -157,6 +157,12 @@ class TelegramRunner:
         update = Update.de_json(data, self.application.bot)
         asyncio.run_coroutine_threadsafe(self.application.update_queue.put(update), self.loop).result(10)
 
+    async def feed_async(self, data: dict) -> None:
+        """`feed` from another event loop (the HTTP server's), without blocking it."""
+        update = Update.de_json(data, self.application.bot)
+        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self.application.update_queue.put(update),
+                                                                   self.loop))
+
     def stop_receiving(self, timeout: float = 60.0) -> None:
         """Stop fetching updates and finish the ones in flight. Sending (the outbox) still works."""
         if self.loop is None or not self._ready.is_set() or self._error is not None:

@@ -7,7 +7,9 @@ import hmac
 import json
 import logging
 
-from bot.adapters.http import HttpRequest, HttpResponse
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
 from bot.adapters.telegram.app import TelegramRunner
 
 log = logging.getLogger(__name__)
@@ -22,18 +24,18 @@ class TelegramWebhookRoute:
         self.runner = runner
         self._secret = secret.encode()
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method != "POST":
-            return HttpResponse.json({"error": "method not allowed"}, 405)
+    async def __call__(self, request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, self._secret):
             log.warning("telegram: webhook request with a wrong secret token refused")
-            return HttpResponse.json({"error": "forbidden"}, 403)
+            return JSONResponse({"error": "forbidden"}, 403)
+        if not self.runner.running:  # Telegram delivers the update again later
+            return JSONResponse({"error": "not ready"}, 503)
         try:
-            data = json.loads(request.body)
+            data = json.loads(await request.body())
             if not isinstance(data, dict) or "update_id" not in data:
                 raise ValueError("not an update")
         except ValueError:
-            return HttpResponse.json({"error": "bad request"}, 400)
-        self.runner.feed(data)
-        return HttpResponse(200)
+            return JSONResponse({"error": "bad request"}, 400)
+        await self.runner.feed_async(data)
+        return Response(status_code=200)
