@@ -22,6 +22,9 @@ def _default_knowledge_dir() -> Path:
     return bundled if bundled.is_dir() else Path.cwd() / "knowledge"
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
 class ConfigError(Exception):
     """A configuration value is missing or malformed; the message names the variable."""
 
@@ -53,6 +56,18 @@ class Settings(BaseSettings):
     slack_navigator_channel: str | None = Field(None, validation_alias=AliasChoices("SLACK_NAVIGATOR_CHANNEL"))
 
     http_port: int = Field(8080, validation_alias=AliasChoices("LOTSEN_HTTP_PORT"), ge=1, le=65535)
+    # `lotsen serve` tries an unreachable Telegram, Slack or database again this many times,
+    # waiting `startup_backoff` seconds, then twice that, and so on, before giving up.
+    startup_retries: int = Field(3, validation_alias=AliasChoices("LOTSEN_STARTUP_RETRIES"), ge=0, le=20)
+    startup_backoff: float = Field(1.0, validation_alias=AliasChoices("LOTSEN_STARTUP_BACKOFF"), ge=0, le=60)
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}, not {value!r}")
+        return level
 
     # The outbox's claims (bot.outbox.leases): a dead process's rows go out again this long
     # after its last heartbeat (plus one sweep); the heartbeat must be well inside the lease.
@@ -94,7 +109,7 @@ def load_settings(**overrides) -> Settings:
         first = exc.errors()[0]
         field = str(first["loc"][0]) if first.get("loc") else "configuration"
         env_name = _ENV_NAMES.get(field, field)
-        raise ConfigError(f"{env_name}: {first['msg']}") from None
+        raise ConfigError(f"{env_name}: {first['msg'].removeprefix('Value error, ')}") from None
 
 
 _ENV_NAMES = {

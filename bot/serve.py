@@ -3,14 +3,17 @@
 What runs follows the environment (bot.config): Telegram when TELEGRAM_BOT_TOKEN is set (long
 polling, or a webhook when TELEGRAM_WEBHOOK_URL is set), Slack when SLACK_BOT_TOKEN is set
 (Socket Mode with SLACK_APP_TOKEN, HTTP mode otherwise), and always the HTTP server with
-/healthz and /readyz on LOTSEN_HTTP_PORT. Shutting down (SIGTERM) stops taking new work, finishes what is
-in flight, lets the scheduler finish its sweep while the channels can still send, then closes.
+/healthz and /readyz on LOTSEN_HTTP_PORT. Starting checks each channel's token against its API
+(retrying an unreachable one) and fails with one StartupError line. Shutting down (SIGTERM)
+stops taking new work, finishes what is in flight, lets the scheduler finish its sweep while
+the channels can still send, then closes.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +23,7 @@ from urllib.parse import urlsplit
 from bot.adapters.http import HttpServer
 from bot.config import ConfigError, Settings
 from bot.core.service import LotsenService
+from bot.startup import Retry, StartupError
 
 log = logging.getLogger(__name__)
 
@@ -90,16 +94,31 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+def secrets_of(settings: Settings) -> list[str]:
+    values = (settings.telegram_bot_token, settings.telegram_webhook_secret, settings.slack_bot_token,
+              settings.slack_signing_secret, settings.slack_app_token)
+    return [secret for secret in map(_secret, values) if secret]
+
+
+def redact(text: str, settings: Settings) -> str:
+    for secret in secrets_of(settings):
+        if len(secret) >= 8:  # as RedactSecrets: a one-letter "secret" would eat the text
+            text = text.replace(secret, "[redacted]")
+    return text
+
+
 def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """The log goes to standard output (warnings too); standard error is kept for the one line
+    of a failed start."""
+    logging.basicConfig(level=settings.log_level, stream=sys.stdout,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.captureWarnings(True)
     # httpx logs every request URL at INFO, and Telegram's URLs contain the bot token.
-    for noisy in ("httpx", "httpcore", "urllib3", "apscheduler.executors", "slack_bolt", "slack_sdk"):
+    for noisy in ("httpx", "httpcore", "urllib3", "apscheduler.executors", "slack_bolt", "slack_sdk", "uvicorn"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
-    secrets = [_secret(v) for v in (settings.telegram_bot_token, settings.telegram_webhook_secret,
-                                    settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)]
-    redact = RedactSecrets([s for s in secrets if s])
+    redactor = RedactSecrets(secrets_of(settings))
     for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
+        handler.addFilter(redactor)
 
 
 @dataclass
@@ -114,17 +133,38 @@ class LotsenServer:
     slack_app: Any = None
     slack_socket: Any = None
     scheduler: Any = None
+    retry: Retry = field(default_factory=Retry)
+    slack_ready: bool = field(default=False, init=False)
     channels: dict = field(default_factory=dict)
     desks: dict = field(default_factory=dict)
 
     def start(self) -> None:
+        """Start everything, or raise StartupError (one line: what failed, what to do) after
+        retrying what may come back (an unreachable Telegram, Slack or database)."""
         check_settings(self.settings)
         s = self.settings
-        self.http = HttpServer(host=self.http_host, port=s.http_port)
+        self.retry = Retry.from_settings(s)
+        try:
+            self.http = HttpServer(host=self.http_host, port=s.http_port)
+        except OSError as exc:
+            raise StartupError(f"HTTP port {s.http_port} cannot be used ({exc.strerror or exc}): set "
+                               "LOTSEN_HTTP_PORT (or --port) to a free port") from None
+        # /readyz names each of these until it runs.
+        self.http.add_readiness_check("service", lambda: self.service is not None)
         if s.telegram_bot_token is not None:
             self._setup_telegram()
+            self.http.add_readiness_check("telegram", lambda: self.telegram.running)
         if s.slack_bot_token is not None:
             self._setup_slack()
+            self.http.add_readiness_check("slack", lambda: self.slack_ready and (
+                self.slack_socket is None or self.slack_socket.connected))
+        self.http.add_readiness_check("scheduler", lambda: self.scheduler is not None and self.scheduler.running)
+        # The tokens first: a refused or unreachable channel fails the start before the slow part.
+        if self.slack_app is not None:
+            from bot.adapters.slack.startup import verify_bot_token
+            verify_bot_token(self.slack_app.lotsen_listeners.client, retry=self.retry)
+        if self.telegram is not None:
+            self.telegram.connect()
         self.service = self.build_service(s, channels=self.channels, desks=self.desks)
         if self.telegram is not None:
             self.telegram.context.service = self.service
@@ -133,20 +173,17 @@ class LotsenServer:
             shared = getattr(self.service, "shared_stores", None)  # the real core: in the database
             if callable(shared):
                 self.slack_app.lotsen_listeners.share(shared("slack"))
-        self.http.add_readiness_check("service", lambda: self.service is not None)
-        self.http.start()
+        self.http.start()  # alive from here on; ready once the rest runs
         if self.telegram is not None:
             self.telegram.start()
-            self.http.add_readiness_check("telegram", lambda: self.telegram.running)
         if self.slack_socket is not None:
             self.slack_socket.start()
-            self.http.add_readiness_check("slack_socket", lambda: self.slack_socket.connected)
+        self.slack_ready = self.slack_app is not None
         from bot.scheduler import build_scheduler
         periodic = getattr(self.service, "periodic", None)  # the real core: outbox + ladder sweeps
         jobs = periodic() if callable(periodic) else [("outbox", self.service.dispatch_outbox)]
         self.scheduler = build_scheduler(periodic=jobs, interval_seconds=self.scheduler_interval)
         self.scheduler.start()
-        self.http.add_readiness_check("scheduler", lambda: bool(self.scheduler.running))
         log.info("lotsen serve: running (telegram=%s, slack=%s, http port %d)",
                  self._telegram_mode(), self._slack_mode(), self.http.port)
 
@@ -170,7 +207,7 @@ class LotsenServer:
         application = build_application(token=_secret(s.telegram_bot_token), service=None, api_url=s.telegram_api_url,
                                         navigator_chat_id=s.telegram_navigator_chat_id, webhook=webhook)
         self.telegram = TelegramRunner(application, webhook_url=s.telegram_webhook_url,
-                                       webhook_secret=_secret(s.telegram_webhook_secret))
+                                       webhook_secret=_secret(s.telegram_webhook_secret), retry=self.retry)
         if webhook:
             self.http.add_route(TELEGRAM_WEBHOOK_PATH, TelegramWebhookRoute(self.telegram, _secret(s.telegram_webhook_secret)),
                                 methods=["POST"])
@@ -195,7 +232,7 @@ class LotsenServer:
         app_token = _secret(s.slack_app_token)
         if app_token:
             from bot.adapters.slack.socket import SlackSocket
-            self.slack_socket = SlackSocket(self.slack_app, app_token)
+            self.slack_socket = SlackSocket(self.slack_app, app_token, retry=self.retry)
         else:
             self.http.add_route(SLACK_EVENTS_PATH, SlackHttpRoute(self.slack_app), methods=["POST"])
         self.desks["slack"] = SlackNavigatorDesk(client, navigator_channel=s.slack_navigator_channel)

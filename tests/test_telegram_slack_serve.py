@@ -64,7 +64,7 @@ def test_serve_starts_what_is_configured_and_stops_gracefully(fakes, monkeypatch
         assert httpx.get(f"{server.http.url}/healthz").json() == {"status": "ok"}
         ready = httpx.get(f"{server.http.url}/readyz")
         assert ready.status_code == 200, ready.text
-        assert ready.json()["checks"] == {"service": True, "telegram": True, "scheduler": True}
+        assert ready.json()["checks"] == {"service": True, "telegram": True, "slack": True, "scheduler": True}
         # Work in flight on both channels when SIGTERM comes:
         tg.message_update(chat_id=42, text="hej")
         body = interaction_body(block_action(user="UNAV", action_id="lotsen_claim", value="2026-0001"))
@@ -82,3 +82,34 @@ def test_serve_starts_what_is_configured_and_stops_gracefully(fakes, monkeypatch
     with pytest.raises(httpx.HTTPError):
         httpx.get(f"{server.http.url}/healthz", timeout=1)
 
+
+def test_readyz_fails_until_the_channels_and_the_scheduler_run(fakes, monkeypatch, tmp_path):
+    tg, slack = fakes
+    held = tg.hold("deleteWebhook")  # long polling starts only when the test says so
+    server, _ = make_server(tg, slack, FakeLotsen(), monkeypatch, tmp_path)
+    errors = []
+    starting = threading.Thread(target=lambda: _start(server, errors))
+    starting.start()
+    try:
+        tg.wait_for(lambda f: "deleteWebhook" in f.waiting, 30)  # the HTTP server is up, Telegram starting
+        assert httpx.get(f"{server.http.url}/healthz").status_code == 200
+        waiting = httpx.get(f"{server.http.url}/readyz")
+        assert waiting.status_code == 503
+        assert waiting.json()["not_ready"] == ["telegram", "slack", "scheduler"]
+        assert slack.calls_to("auth.test") and tg.calls_to("getMe")  # both tokens were tried first
+        held.set()
+        starting.join(30)
+        assert errors == []
+        ready = httpx.get(f"{server.http.url}/readyz")
+        assert ready.status_code == 200 and ready.json()["status"] == "ready"
+    finally:
+        held.set()
+        starting.join(30)
+        server.stop()
+
+
+def _start(server, errors: list) -> None:
+    try:
+        server.start()
+    except Exception as exc:  # reported to the test
+        errors.append(exc)

@@ -62,6 +62,8 @@ class FakeServer:
         self.calls: list[Call] = []
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
+        self._held: dict[str, threading.Event] = {}
+        self.waiting: list[str] = []  # methods of requests being held right now
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -75,6 +77,7 @@ class FakeServer:
                 params.update({k: _maybe_json(v) for k, v in parse_qsl(parts.query)})
                 call = Call(parts.path.rsplit("/", 1)[-1], params,
                             {k.lower(): v for k, v in self.headers.items()}, files=files)
+                fake._wait_if_held(call.method)
                 status, headers, payload = fake.respond(parts.path, call)
                 call.status, call.response = status, payload
                 with fake.changed:
@@ -119,6 +122,24 @@ class FakeServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+    def hold(self, method: str) -> threading.Event:
+        """Requests for `method` wait (listed in `waiting`) until the returned event is set."""
+        with self.lock:
+            self._held[method] = threading.Event()
+            return self._held[method]
+
+    def _wait_if_held(self, method: str) -> None:
+        with self.lock:
+            gate = self._held.get(method)
+        if gate is None:
+            return
+        with self.changed:
+            self.waiting.append(method)
+            self.changed.notify_all()
+        gate.wait(60)
+        with self.changed:
+            self.waiting.remove(method)
 
     def respond(self, path: str, call: Call) -> tuple[int, dict, Any]:  # pragma: no cover
         raise NotImplementedError

@@ -6,13 +6,18 @@ from __future__ import annotations
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+from bot.adapters.slack.startup import connect_socket
+from bot.startup import Retry
+
 
 class SlackSocket:
-    def __init__(self, app: App, app_token: str) -> None:
+    def __init__(self, app: App, app_token: str, *, retry: Retry = Retry()) -> None:
         self.handler = SocketModeHandler(app, app_token)
+        self.retry = retry
 
     def start(self) -> None:
-        self.handler.connect()  # returns once connected; the client runs in its own threads
+        """Returns once connected (the client runs in its own threads); StartupError otherwise."""
+        connect_socket(self.handler, retry=self.retry, api_url=self.handler.client.web_client.base_url)
 
     @property
     def connected(self) -> bool:

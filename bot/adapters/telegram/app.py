@@ -15,6 +15,7 @@ from collections.abc import Coroutine
 from typing import Any
 
 from telegram import Update
+from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerStop, CallbackQueryHandler,
                           CommandHandler, MessageHandler, TypeHandler, filters)
 
@@ -23,6 +24,7 @@ from bot.adapters.telegram import handlers, meetings, navigators
 from bot.adapters.telegram.context import TelegramContext
 from bot.adapters.telegram.ratelimit import PacedRateLimiter
 from bot.core.service import LotsenService
+from bot.startup import Retry, StartupError, address, retry_async
 
 log = logging.getLogger(__name__)
 
@@ -80,19 +82,25 @@ def build_application(*, token: str, service: LotsenService, api_url: str = "htt
     return application
 
 
+def _transient(exc: BaseException) -> bool:
+    """Telegram not reachable, or not answering properly (5xx, 429): worth another try."""
+    return isinstance(exc, (NetworkError, RetryAfter)) and not isinstance(exc, BadRequest)
+
+
 class TelegramRunner:
-    """Owns the Application's event loop in a thread: start, feed updates, run coroutines, stop."""
+    """Owns the Application's event loop in a thread: connect (try the token), start (take
+    updates), feed updates, run coroutines, stop."""
 
     def __init__(self, application: Application, *, webhook_url: str | None = None,
-                 webhook_secret: str | None = None, poll_timeout: int = 10) -> None:
+                 webhook_secret: str | None = None, poll_timeout: int = 10, retry: Retry = Retry()) -> None:
         self.application = application
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret
         self.poll_timeout = poll_timeout
+        self.retry = retry
         self.loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
-        self._error: BaseException | None = None
 
     @property
     def context(self) -> TelegramContext:
@@ -102,31 +110,64 @@ class TelegramRunner:
     def running(self) -> bool:
         return self._ready.is_set() and self.application.running
 
-    def start(self, timeout: float = 30.0) -> None:
-        self._thread = threading.Thread(target=self._run, name="lotsen-telegram", daemon=True)
-        self._thread.start()
-        if not self._ready.wait(timeout):
-            raise RuntimeError("Telegram did not start in time")
-        if self._error is not None:
-            raise self._error
+    def connect(self, timeout: float = 300.0) -> None:
+        """Start the loop thread and try the token (getMe), again while Telegram is unreachable;
+        updates are not taken yet. Raises StartupError, one line without the token."""
+        if self.loop is None:
+            self.loop = asyncio.new_event_loop()
+            self._thread = threading.Thread(target=self._run_loop, name="lotsen-telegram", daemon=True)
+            self._thread.start()
+        self._run_startup(self._connect(), timeout)
 
-    def _run(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(self.loop)
-        try:
-            self.loop.run_until_complete(self._startup())
-        except BaseException as exc:  # reported to start()
-            self._error = exc
-            self._ready.set()
-            self.loop.close()
-            return
+    def start(self, timeout: float = 300.0) -> None:
+        """`connect` (if not done yet), then poll or set the webhook and handle updates."""
+        self.connect(timeout)
+        self._run_startup(self._start_receiving(), timeout)
         self._ready.set()
+        log.info("telegram: running (%s)", "webhook" if self.webhook_url else "long polling")
+
+    def _run_loop(self) -> None:
+        asyncio.set_event_loop(self.loop)
         self.loop.run_forever()
         self.loop.close()
 
-    async def _startup(self) -> None:
+    def _run_startup(self, coro: Coroutine[Any, Any, Any], timeout: float) -> None:
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        try:
+            future.result(timeout)
+        except TimeoutError:
+            future.cancel()
+            raise StartupError(f"Telegram did not start within {timeout:g} s: check the network and "
+                               "TELEGRAM_API_URL") from None
+        except Exception as exc:
+            raise self._startup_error(exc) from None
+
+    def _startup_error(self, exc: BaseException) -> BaseException:
+        where = address(str(self.application.bot.base_url))
+        if isinstance(exc, InvalidToken):
+            return StartupError(f"Telegram ({where}) refused TELEGRAM_BOT_TOKEN: check the token BotFather "
+                                "gave you (and TELEGRAM_API_URL)")
+        reason = f"{type(exc).__name__}: {exc}".replace(self.application.bot.token, "[redacted]")[:200]
+        if _transient(exc):
+            return StartupError(f"Telegram unreachable at {where} ({reason}): "
+                                "check the network (a proxy, a firewall) or TELEGRAM_API_URL")
+        if isinstance(exc, TelegramError):
+            return StartupError(f"Telegram refused to start the bot ({reason}): check TELEGRAM_WEBHOOK_URL and "
+                                "the bot's settings in BotFather")
+        return exc
+
+    async def _connect(self) -> None:
+        # getMe: the first contact. A network error (Telegram unreachable, a 5xx) is tried again;
+        # a refused token is not.
+        try:
+            await retry_async(self.application.initialize, retry=self.retry, what="Telegram (getMe)",
+                              transient=_transient)
+        except BaseException:
+            await self.application.bot.shutdown()  # its HTTP connections
+            raise
+
+    async def _start_receiving(self) -> None:
         app = self.application
-        await app.initialize()
         if self.webhook_url:
             await app.bot.set_webhook(self.webhook_url, secret_token=self.webhook_secret,
                                       allowed_updates=["message", "callback_query"])
@@ -138,7 +179,6 @@ class TelegramRunner:
             await app.bot.set_my_commands(COMMANDS)
         except Exception:  # a cosmetic; never stop the bot for it
             log.warning("telegram: could not set the command list")
-        log.info("telegram: running (%s)", "webhook" if self.webhook_url else "long polling")
 
     def call(self, coro: Coroutine[Any, Any, Any], timeout: float = 60.0) -> Any:
         """Run `coro` on the Telegram loop from another thread and wait for its result."""
@@ -165,13 +205,13 @@ class TelegramRunner:
 
     def stop_receiving(self, timeout: float = 60.0) -> None:
         """Stop fetching updates and finish the ones in flight. Sending (the outbox) still works."""
-        if self.loop is None or not self._ready.is_set() or self._error is not None:
+        if self.loop is None or not self.loop.is_running():
             return
         asyncio.run_coroutine_threadsafe(self._stop_receiving(), self.loop).result(timeout)
 
     def close(self, timeout: float = 30.0) -> None:
         """Shut the Application down and end the loop thread (after stop_receiving)."""
-        if self.loop is None or not self._ready.is_set() or self._error is not None or not self.loop.is_running():
+        if self.loop is None or not self.loop.is_running():
             return
         asyncio.run_coroutine_threadsafe(self._stop_receiving(), self.loop).result(timeout)
         asyncio.run_coroutine_threadsafe(self.application.shutdown(), self.loop).result(timeout)
