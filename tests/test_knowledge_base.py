@@ -6,11 +6,11 @@ import re
 import shutil
 
 import pytest
+import yaml
 
 from bot.knowledge.loader import check_knowledge, load_knowledge
-from bot.knowledge.models import ROLES
 from bot.knowledge.problems import InvalidKnowledge
-from tests.knowledge_support import KNOWLEDGE, bundle
+from tests.knowledge_support import KNOWLEDGE, ROUTING, bundle
 
 REQUIRED_TOPICS = """
 bygglov rivningslov skyltlov detaljplan strandskydd mark-och-lokaler serveringstillstand
@@ -27,8 +27,9 @@ def test_bundled_knowledge_is_valid_and_complete():
     kb, problems = check_knowledge(KNOWLEDGE)
     assert problems == []
     assert set(REQUIRED_TOPICS) <= set(kb.articles)
+    roles = set(yaml.safe_load(ROUTING.read_text(encoding="utf-8"))["roles"])
     for article in kb.articles.values():
-        assert article.role in ROLES
+        assert article.role in roles and article.owner in roles and set(article.also_roles) <= roles
         assert len(article.examples["sv"]) >= 8 and len(article.examples["en"]) >= 8
         assert article.sources and all(url.startswith("https://") for url in article.sources)
         assert article.body.sv and article.body.en

@@ -155,7 +155,7 @@ roles:
       - {name: Anna, slack: U0SJ0BYGG1}
       - {name: Nobody}
       - {name: Bertil, slack: U0SJ0BYGG1, email: bertil@sjovik.example}
-  pizza:
+  Pizza:
     name: {sv: Pizza, en: Pizza}
     members: [{name: P, email: p@sjovik.example}]
 rules:
@@ -187,10 +187,10 @@ def test_problems_carry_file_and_line(tmp_path):
     assert line_of("Nobody has no id") == 10
     assert line_of("duplicate slack id 'U0SJ0BYGG1'") == 11
     assert "line 9" in next(p.message for p in problems if "duplicate slack id" in p.message)
-    assert line_of("unknown role 'pizza'") == 12
+    assert line_of("role id 'Pizza' must be a slug") == 12
     assert line_of("unknown topic 'no-such-topic'") == 18
     assert line_of("unknown role 'kaffe'") == 19
-    assert line_of("naringsliv is missing") == 5
+    assert line_of("'coordinator' is missing") == 1
     assert line_of("trigger dispute is enabled but lists no words") == 21
     assert len(found) >= 10
     with pytest.raises(InvalidKnowledge) as error:

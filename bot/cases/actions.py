@@ -21,7 +21,7 @@ from bot.cases.states import ensure_open, transition
 from bot.cases.texts import format_when, outcome_name, t
 from bot.core.actions import OUTCOMES, ActionResult, NavigatorAction
 from bot.core.clock import STOCKHOLM, Clock
-from bot.routing.rules import COORDINATOR, Member, RoutingRules
+from bot.routing.rules import Member, RoutingRules
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ def _text(action: NavigatorAction) -> str:
 def may_claim(rules: RoutingRules, case: Case, member: Member) -> bool:
     """Claiming is for the members and deputies of the roles convened on the case, and of the
     coordinator's role (who may take any case and bring in others)."""
-    for role_id in {*(case.roles or []), COORDINATOR}:
+    for role_id in {*(case.roles or []), rules.coordinator}:
         role = rules.roles.get(role_id)
         if role is not None and (member in role.members or member == role.deputy):
             return True

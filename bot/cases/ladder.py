@@ -1,6 +1,6 @@
 """The re-ping ladder: a case nobody has claimed within the service level (N working hours
 since it was posted or last pinged) pings again: step 1 the members, step 2 the deputies,
-step 3 naringsliv. Each step happens once per case (an outbox dedupe key and the case's
+step 3 the coordinator's role (routing_rules.yaml `coordinator:`). Each step happens once per case (an outbox dedupe key and the case's
 `ladder_step`), and is a timeline event."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from bot.cases.service import SYSTEM, message_entrepreneur, post_to_desk, record
 from bot.cases.texts import t
 from bot.cases.states import UNCLAIMED
 from bot.core.clock import Clock
-from bot.routing.rules import COORDINATOR, Member, RoutingRules
+from bot.routing.rules import COORDINATOR_STEP, Member, RoutingRules
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 class Ping:
     number: str
     step: int
-    target: str  # "members" | "deputy" | "naringsliv"
+    target: str  # "members" | "deputy" | the coordinator's role id
     mentions: tuple[str, ...]
 
 
@@ -35,7 +35,7 @@ def _targets(rules: RoutingRules, case: Case, target: str) -> list[Member]:
         return rules.members_for(roles)
     if target == "deputy":
         return rules.deputies_for(roles) or rules.members_for(roles)
-    coordinator = rules.roles.get(COORDINATOR)
+    coordinator = rules.roles.get(rules.coordinator)
     people = list(coordinator.members) if coordinator else []
     if coordinator and coordinator.deputy:
         people.append(coordinator.deputy)
@@ -56,8 +56,9 @@ def sweep_ladder(db: Database, *, rules: RoutingRules, clock: Clock) -> list[Pin
             if now < due:
                 continue
             step = case.ladder_step + 1
-            target = level.ladder[step - 1]
-            people = _targets(rules, case, target)
+            people = _targets(rules, case, level.ladder[step - 1])
+            # The coordinator's step is recorded as the role it reached.
+            target = rules.coordinator if level.ladder[step - 1] == COORDINATOR_STEP else level.ladder[step - 1]
             mentions = [m.as_dict() for m in people]
             event = record_event(session, case=case, kind="ping", actor=SYSTEM, now=now,
                                  data={"step": step, "target": target, "due": due.isoformat(),
@@ -67,7 +68,7 @@ def sweep_ladder(db: Database, *, rules: RoutingRules, clock: Clock) -> list[Pin
             if step == len(level.ladder):  # the ladder has run out: tell the entrepreneur who takes over
                 message_entrepreneur(session, case=case, event=event, now=now,
                                      text=t("ladder_out", case.lang, number=case.number,
-                                            who=rules.role_name(COORDINATOR, case.lang)))
+                                            who=rules.role_name(rules.coordinator, case.lang)))
             case.ladder_step, case.last_ping_at, case.updated_at = step, now, now
             session.add(case)
             pings.append(Ping(case.number, step, target, tuple(m.name for m in people)))

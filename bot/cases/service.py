@@ -80,7 +80,7 @@ def open_case(connection: Connection, *, rules: RoutingRules, kb: KnowledgeBase 
     """Open a case: number, the person's words, topics, roles and members, contact details and
     consent, its first events and a "desk.convene" outbox row. Every refusal (InvalidContact
     when the person cannot be reached, CaseError) is raised before anything is written. `roles` (already computed by the engine)
-    default to rules.roles_for(topics, text); naringsliv is always added.
+    default to rules.roles_for(topics, text); the coordinator (rules.coordinator) is always added, last.
 
     Written in Core: this is the conversation's busiest write (six rows), and nothing in it
     needs the ORM's unit of work."""
@@ -90,7 +90,7 @@ def open_case(connection: Connection, *, rules: RoutingRules, kb: KnowledgeBase 
     if not (text or "").strip():
         raise CaseError("Beskriv gärna ditt ärende med några ord.", "Please describe your matter in a few words.")
     computed = list(roles) if roles else rules.roles_for(topics=list(topics), text=text)
-    roles = [*[r for r in dict.fromkeys(computed) if r != "naringsliv"], "naringsliv"]
+    roles = rules.with_coordinator(computed)
     lang = lang if lang in ("sv", "en") else "sv"
     trigger_data = {"kind": trigger.kind, "detail": trigger.detail} if trigger else {}
     desk = desk or rules.desk

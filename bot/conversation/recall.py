@@ -77,10 +77,10 @@ def case_draft(responder, *, question: str, topics: list[str], lang: str,
         roles = list(first.roles) if first.action == "escalate" else []
     rules = responder.rules
     if rules is not None:
-        roles = list(dict.fromkeys([*[r for r in roles if r != "naringsliv"],
+        roles = list(dict.fromkeys([*[r for r in roles if r != rules.coordinator],
                                     *rules.roles_for(topics=found, text=question)]))
     else:
-        roles = roles or ["naringsliv"]
+        roles = roles or [responder.coordinator]
     kb = responder.kb
     titles = [kb.articles[t].title.get(lang) for t in found if t in kb.articles]
     names = [rules.role_name(role, lang) for role in roles] if rules is not None else roles

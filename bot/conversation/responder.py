@@ -21,7 +21,7 @@ from bot.matching.domain import DomainModel
 from bot.matching.matcher import Match, Matcher
 from bot.matching.smalltalk import smalltalk_kind
 from bot.matching.text import MAX_MATCH_CHARS, clean, has_letters, is_latin
-from bot.routing.rules import COORDINATOR
+from bot.routing.rules import COORDINATOR_STEP
 
 
 IN_DOMAIN = 0.5  # domain probability that lets an unanswerable question still reach a person
@@ -29,6 +29,8 @@ IN_DOMAIN = 0.5  # domain probability that lets an unanswerable question still r
 
 class EscalationRules(Protocol):
     """What the responder needs of routing_rules.yaml (bot.routing)."""
+
+    coordinator: str  # the role that coordinates every case
 
     def person_trigger(self, *, text: str, unanswered_streak: int): ...
 
@@ -51,7 +53,9 @@ class Responder:
         self.rules = rules
         self.guide = guide or Guide()
         self.finder = GuideFinder(self.guide)
-        self.planner = Planner(kb=kb, rules=rules, finder=self.finder, coordinator=COORDINATOR,
+        # The coordinating role of the routing rules; without rules, the ladder's name for it.
+        self.coordinator = rules.coordinator if rules is not None else COORDINATOR_STEP
+        self.planner = Planner(kb=kb, rules=rules, finder=self.finder, coordinator=self.coordinator,
                                meeting=meeting or load_meeting())
 
     def language(self, text: str, default: str = "sv") -> str:
@@ -159,7 +163,7 @@ class Responder:
     def navigator_request(self, text: str, *, lang: str) -> Reply:
         """An explicit request for a navigator: roles from what the text mentions, if anything."""
         topics = list(self.matcher.match(text, lang=lang).mentioned) if text else []
-        roles = self.rules.roles_for(topics=topics, text=text) if self.rules else ["naringsliv"]
+        roles = self.rules.roles_for(topics=topics, text=text) if self.rules else [self.coordinator]
         return Reply(action="escalate", lang=lang, roles=roles, topics=topics, reason="explicit_request",
                      text=self._explain("explicit_request", topics, roles, lang))
 

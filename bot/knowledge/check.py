@@ -20,11 +20,14 @@ def check_all(knowledge_dir: Path, routing_file: Path | None) -> tuple[Knowledge
 
 def load_all(knowledge_dir: Path, routing_file: Path | None):
     """(knowledge base, routing rules, problems), each file read and parsed once."""
-    kb, problems = check_knowledge(knowledge_dir)
-    rules = None
-    if kb is not None and routing_file is not None:
-        from bot.routing.loader import parse_routing_rules
+    from bot.routing.loader import parse_routing_rules, read_routing_file, role_ids
 
-        rules, rule_problems = parse_routing_rules(Path(routing_file), kb)
+    doc, problems = read_routing_file(Path(routing_file)) if routing_file is not None else (None, [])
+    # Articles may name only the roles of the routing file (any slug when checked without one).
+    kb, kb_problems = check_knowledge(knowledge_dir, roles=role_ids(doc))
+    problems = kb_problems + problems
+    rules = None
+    if kb is not None and doc is not None:
+        rules, rule_problems = parse_routing_rules(Path(routing_file), kb, doc=doc)
         problems += rule_problems
     return kb, rules, problems

@@ -9,6 +9,7 @@ ever sees finished text.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import yaml
 
 from bot.core.clock import STOCKHOLM
-from bot.knowledge.models import (DEFAULT_REVIEW_MONTHS, FACTS, LANGS, ROLES, Article, Authority, Bilingual,
+from bot.knowledge.models import (DEFAULT_REVIEW_MONTHS, FACTS, LANGS, Article, Authority, Bilingual,
                                   KnowledgeBase, Profile)
 from bot.knowledge import yamllines
 from bot.knowledge.facts import as_date, parse_fact
@@ -26,6 +27,7 @@ PROFILE_FILE = "municipality.yaml"
 ARTICLES_DIR = "articles"
 REFERENCE = re.compile(r"\{\{\s*([A-Za-z0-9_.\-]+)\s*\}\}")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ROLE_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")  # role ids (routing_rules.yaml `roles:`)
 MIN_EXAMPLES = 8
 BILINGUAL_REQUIRED = ("title", "summary", "legal_basis", "fees", "next_step")
 REQUIRED = ("id", *BILINGUAL_REQUIRED, "role", "keywords", "examples", "deadline", "sources",
@@ -157,9 +159,29 @@ def _stockholm_today() -> date:
     return datetime.now(STOCKHOLM).date()
 
 
+class _Roles:
+    """Which role ids an article may name: the roles of the routing file, or (checked without
+    one) any slug."""
+
+    def __init__(self, roles: Collection[str] | None) -> None:
+        self.roles = tuple(roles) if roles is not None else None
+
+    def __contains__(self, role: object) -> bool:
+        if self.roles is None:
+            return isinstance(role, str) and bool(ROLE_SLUG.match(role))
+        return role in self.roles
+
+    def describe(self) -> str:
+        if self.roles is None:
+            return "a role id is a slug like 'bygg'"
+        return f"the roles of the routing rules: {', '.join(self.roles)}"
+
+
 def parse_article(path: Path, display: str, profile: Profile | None,
-                  today: date | None = None) -> tuple[Article | None, list[Problem]]:
+                  today: date | None = None, roles: Collection[str] | None = None) -> tuple[Article | None, list[Problem]]:
+    """One article; `roles`: the role ids it may name (None: any slug)."""
     out = _Collector(display)
+    known_roles = _Roles(roles)
     text = path.read_text(encoding="utf-8")
     parts = _split_front_matter(text)
     if parts is None:
@@ -211,12 +233,13 @@ def parse_article(path: Path, display: str, profile: Profile | None,
             fact_checked[field] = checked
 
     role = data.get("role")
-    if role not in ROLES:
-        out.add(lines.get("role", 1), f"unknown role {role!r} (roles: {', '.join(ROLES)})")
+    if role not in known_roles:
+        out.add(lines.get("role", 1), f"unknown role {role!r} ({known_roles.describe()})")
     also_roles = data.get("also_roles") or []
-    if not isinstance(also_roles, list) or any(r not in ROLES for r in also_roles):
-        out.add(lines.get("also_roles"), f"'also_roles' must list known roles, got {also_roles!r}")
-        also_roles = [r for r in also_roles if r in ROLES] if isinstance(also_roles, list) else []
+    if not isinstance(also_roles, list) or any(r not in known_roles for r in also_roles):
+        out.add(lines.get("also_roles"), f"'also_roles' must list known roles, got {also_roles!r} "
+                                         f"({known_roles.describe()})")
+        also_roles = [r for r in also_roles if r in known_roles] if isinstance(also_roles, list) else []
 
     keywords = _word_lists(data.get("keywords"), "keywords", lines.get("keywords", 1), out, 1)
     examples = _word_lists(data.get("examples"), "examples", lines.get("examples", 1), out, MIN_EXAMPLES)
@@ -241,9 +264,9 @@ def parse_article(path: Path, display: str, profile: Profile | None,
         reviewed = date.min
 
     owner = data.get("owner")
-    if "owner" in data and owner not in ROLES:
-        out.add(lines.get("owner", 1), f"'owner' must be the role that keeps the article right, one of "
-                                       f"{', '.join(ROLES)}; got {owner!r}")
+    if "owner" in data and owner not in known_roles:
+        out.add(lines.get("owner", 1), f"'owner' must be the role that keeps the article right "
+                                       f"({known_roles.describe()}); got {owner!r}")
 
     review_months = data.get("review_months", DEFAULT_REVIEW_MONTHS)
     if isinstance(review_months, bool) or not isinstance(review_months, int) or review_months < 1:
@@ -274,9 +297,11 @@ def parse_article(path: Path, display: str, profile: Profile | None,
     return article, []
 
 
-def check_knowledge(directory: Path, *, today: date | None = None) -> tuple[KnowledgeBase | None, list[Problem]]:
+def check_knowledge(directory: Path, *, today: date | None = None,
+                    roles: Collection[str] | None = None) -> tuple[KnowledgeBase | None, list[Problem]]:
     """Load and validate; returns the knowledge base (None if unusable) and every problem.
-    `today` (default: today in Stockholm) is the latest date a fact may have been checked."""
+    `today` (default: today in Stockholm) is the latest date a fact may have been checked;
+    `roles` the role ids of the routing rules that articles may name (None: any slug)."""
     directory = Path(directory)
     problems: list[Problem] = []
     if not directory.is_dir():
@@ -288,7 +313,7 @@ def check_knowledge(directory: Path, *, today: date | None = None) -> tuple[Know
     if not paths:
         problems.append(Problem(_display(directory / ARTICLES_DIR), None, "no articles (*.md) found"))
     for path in paths:
-        article, article_problems = parse_article(path, _display(path), profile, today)
+        article, article_problems = parse_article(path, _display(path), profile, today, roles)
         problems += article_problems
         if article is None:
             continue

@@ -6,10 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-ROLES: tuple[str, ...] = (
-    "bygg", "plan", "mark", "miljo", "livsmedel", "alkohol", "raddning", "gata", "va",
-    "upphandling", "naringsliv", "arbetsmarknad",
-)
 LANGS: tuple[str, ...] = ("sv", "en")
 # The front-matter facts that carry their own `sources` and `checked` date.
 FACTS: tuple[str, ...] = ("legal_basis", "deadline", "fees")

@@ -48,11 +48,8 @@ def existing_keys(db: Any, keys: list[str]) -> set[str]:
 
 
 def coordinator_role(rules: Any) -> str:
-    """The business office: the role the re-ping ladder ends with (naringsliv today)."""
-    from bot.routing.rules import COORDINATOR
-
-    steps = [step for step in getattr(rules.service_level, "ladder", ()) if step in rules.roles]
-    return steps[-1] if steps else COORDINATOR
+    """The business office: the coordinating role of the routing rules (`coordinator:`)."""
+    return rules.coordinator
 
 
 def role_mentions(rules: Any, role: str) -> list[dict]:

@@ -13,15 +13,17 @@ from typing import Any
 
 import yaml
 
-from bot.knowledge.models import ROLES, Bilingual, KnowledgeBase
+from bot.knowledge.models import Bilingual, KnowledgeBase
 from bot.knowledge.problems import InvalidKnowledge, Problem
 from bot.knowledge import yamllines
-from bot.routing.rules import (COORDINATOR, Member, Role, RoutingRules, Rule, ServiceLevel, Triggers)
+from bot.knowledge.loader import ROLE_SLUG as ROLE_ID
+from bot.routing.rules import (COORDINATOR_STEP, Member, Role, RoutingRules, Rule, ServiceLevel, Triggers)
 from bot.routing.service_level import EVES, WEEKDAYS, WorkingHours
 from bot.routing.text import WordSet, pattern_error
 
-TOP_KEYS = {"version", "desk", "service_level", "roles", "include_also_roles", "topics", "rules", "triggers"}
-LADDER_STEPS = {"members", "deputy", COORDINATOR}
+TOP_KEYS = {"version", "desk", "coordinator", "service_level", "roles", "include_also_roles", "topics", "rules",
+            "triggers"}
+LADDER_STEPS = ("members", "deputy", COORDINATOR_STEP)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SLACK = re.compile(r"^[UW][A-Z0-9]{4,}$")
 
@@ -30,6 +32,8 @@ class _Checker:
     def __init__(self, path: str, doc: yamllines.LineData, kb: KnowledgeBase) -> None:
         self.path, self.doc, self.kb = path, doc, kb
         self.problems: list[Problem] = []
+        # The role ids defined under `roles:` (set by `roles()`, which runs first).
+        self.known_roles: tuple[str, ...] = ()
 
     def problem(self, where: tuple, message: str) -> None:
         self.problems.append(Problem(self.path, self.doc.line(where), message))
@@ -63,8 +67,9 @@ class _Checker:
     def role_ids(self, value: Any, where: tuple, what: str) -> tuple[str, ...]:
         out = []
         for i, role in enumerate(self.seq(value, where, what)):
-            if role not in ROLES:
-                self.problem((*where, i), f"{what}: unknown role {role!r}; known roles: {' '.join(ROLES)}")
+            if role not in self.known_roles:
+                self.problem((*where, i), f"{what}: unknown role {role!r}; the roles under 'roles:' are "
+                                          f"{' '.join(self.known_roles)}")
             else:
                 out.append(role)
         return tuple(out)
@@ -166,10 +171,12 @@ class _Checker:
         data = self.mapping(value, where, "roles")
         roles: dict[str, Role] = {}
         owners: dict[tuple[str, str], tuple[Member, tuple]] = {}
+        self.known_roles = role_ids(self.doc) or ()
         for role_id, spec in data.items():
             at = (*where, role_id)
-            if role_id not in ROLES:
-                self.problem(at, f"unknown role {role_id!r}; known roles: {' '.join(ROLES)}")
+            if role_id not in self.known_roles:
+                self.problem(at, f"role id {role_id!r} must be a slug of a-z, 0-9, - and _ (like 'bygg'), "
+                                 f"and not one of the ladder's steps ({', '.join(LADDER_STEPS)})")
                 continue
             spec = self.mapping(spec, at, f"role {role_id}")
             for key in sorted(set(spec) - {"name", "members", "deputy", "working_hours"}, key=str):
@@ -192,12 +199,26 @@ class _Checker:
             if name is not None:
                 roles[role_id] = Role(id=role_id, name=name, members=tuple(members), deputy=deputy,
                                       working_hours=hours)
-        if COORDINATOR not in data:
-            self.problem(where, "the role naringsliv is missing: it coordinates every case")
-        for role_id in ROLES:
-            if role_id not in data and role_id != COORDINATOR:
-                self.problem(where, f"role {role_id} is missing: every role needs members to convene")
+        if not data:
+            self.problem(where, "no roles: define at least the coordinator's role under 'roles:'")
         return roles
+
+    def coordinator(self, value: Any, ladder: Any) -> str:
+        """The coordinating role: `coordinator:`, or in an older file the role id ending the ladder."""
+        where: tuple = ("coordinator",)
+        if value is None:
+            steps = ladder if isinstance(ladder, list) else []
+            value = next((s for s in reversed(steps) if s in self.known_roles), None)
+            where = ("service_level", "ladder") if value is not None else ()
+        if value is None:
+            self.problem((), "'coordinator' is missing: name the role that coordinates every case "
+                             "(coordinator: <role id>), one of the roles under 'roles:'")
+            return ""
+        if value not in self.known_roles:
+            self.problem(where, f"coordinator: unknown role {value!r}; the roles under 'roles:' are "
+                                f"{' '.join(self.known_roles)}")
+            return ""
+        return str(value)
 
     def _unique(self, member: Member, where: tuple, owners: dict) -> None:
         """The same id may appear in several roles only for the very same person."""
@@ -321,7 +342,7 @@ class _Checker:
                         unanswered_turns=positive(unanswered, "turns", "unanswered", 2) if unanswered_on else None,
                         dispute=words if dispute_on else None)
 
-    def service_level(self, value: Any) -> ServiceLevel:
+    def service_level(self, value: Any, coordinator: str) -> ServiceLevel:
         where = ("service_level",)
         data = self.mapping(value, where, "service_level")
         for key in sorted(set(data) - {"acknowledge_within_hours", "working_hours", "ladder"}, key=str):
@@ -331,28 +352,51 @@ class _Checker:
             self.problem((*where, "acknowledge_within_hours"),
                          "service_level: acknowledge_within_hours must be a number of working hours above 0")
             hours = 4
-        ladder = self.seq(data.get("ladder", ["members", "deputy", COORDINATOR]), (*where, "ladder"), "ladder")
-        for i, step in enumerate(ladder):
+        steps = []
+        for i, step in enumerate(self.seq(data.get("ladder", list(LADDER_STEPS)), (*where, "ladder"), "ladder")):
+            if coordinator and step == coordinator:  # older files name the coordinator's role
+                step = COORDINATOR_STEP
             if step not in LADDER_STEPS:
                 self.problem((*where, "ladder", i), f"service_level: unknown ladder step {step!r}; "
-                                                    f"use members, deputy, naringsliv")
+                                                    f"use {', '.join(LADDER_STEPS)}")
+            else:
+                steps.append(step)
         working = self.hours(data.get("working_hours"), (*where, "working_hours")) or WorkingHours()
-        return ServiceLevel(acknowledge_hours=float(hours), hours=working,
-                            ladder=tuple(s for s in ladder if s in LADDER_STEPS))
+        return ServiceLevel(acknowledge_hours=float(hours), hours=working, ladder=tuple(steps))
 
 
-def parse_routing_rules(path: Path, kb: KnowledgeBase) -> tuple[RoutingRules | None, list[Problem]]:
-    """The rules and every problem found (rules are only safe to use with no problems)."""
+def read_routing_file(path: Path) -> tuple[yamllines.LineData | None, list[Problem]]:
+    """The routing file parsed (with line numbers), or None and the reason."""
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(name, None, f"cannot read the routing rules: {exc}")]
     try:
-        doc = yamllines.load(text)
+        return yamllines.load(text), []
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return None, [Problem(name, mark.line + 1 if mark else None, f"not valid YAML: {getattr(exc, 'problem', exc)}")]
+
+
+def role_ids(doc: yamllines.LineData | None) -> tuple[str, ...] | None:
+    """The role ids defined under `roles:` (what articles may name), None when unreadable."""
+    data = doc.data if doc is not None else None
+    roles = data.get("roles") if isinstance(data, dict) else None
+    if not isinstance(roles, dict):
+        return None
+    return tuple(r for r in roles if isinstance(r, str) and ROLE_ID.match(r) and r not in LADDER_STEPS)
+
+
+def parse_routing_rules(path: Path, kb: KnowledgeBase, *,
+                        doc: yamllines.LineData | None = None) -> tuple[RoutingRules | None, list[Problem]]:
+    """The rules and every problem found (rules are only safe to use with no problems).
+    `doc`: the file already parsed by `read_routing_file`."""
+    name = str(path)
+    if doc is None:
+        doc, problems = read_routing_file(Path(path))
+        if doc is None:
+            return None, problems
     checker = _Checker(name, doc, kb)
     for key_path, line in doc.duplicates:
         checker.problems.append(Problem(name, line, f"duplicate key {key_path[-1]!r}"))
@@ -370,10 +414,15 @@ def parse_routing_rules(path: Path, kb: KnowledgeBase) -> tuple[RoutingRules | N
     if not isinstance(desk, str) or not desk.strip():
         checker.problem(("desk",), "desk must be the name of the navigators' channel (slack, telegram, console)")
         desk = "slack"
+    roles = checker.roles(data.get("roles"))  # first: the other sections name these roles
+    level = data.get("service_level")
+    coordinator = checker.coordinator(data.get("coordinator"),
+                                      level.get("ladder") if isinstance(level, dict) else None)
     topic_roles, responsible = checker.topics(data.get("topics"), include_also)
-    rules = RoutingRules(roles=checker.roles(data.get("roles")), topic_roles=topic_roles, responsible=responsible,
+    rules = RoutingRules(roles=roles, topic_roles=topic_roles, responsible=responsible,
                          rules=checker.rules(data.get("rules")), triggers=checker.triggers(data.get("triggers")),
-                         service_level=checker.service_level(data.get("service_level")), desk=desk, path=name)
+                         service_level=checker.service_level(level, coordinator), coordinator=coordinator,
+                         desk=desk, path=name)
     return rules, checker.problems
 
 

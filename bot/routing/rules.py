@@ -11,7 +11,9 @@ from bot.knowledge.models import Bilingual
 from bot.routing.service_level import WorkingHours
 from bot.routing.text import WordHits, WordIndex, WordSet, fold
 
-COORDINATOR = "naringsliv"
+# The ladder's last step, the coordinator's role whatever its id; also what stands for that role
+# where no routing rules are loaded (`lotsen ask` on a knowledge base alone).
+COORDINATOR_STEP = "coordinator"
 TriggerKind = Literal["multi_authority", "explicit_request", "unanswered", "dispute"]
 
 
@@ -110,7 +112,8 @@ class Triggers:
 class ServiceLevel:
     acknowledge_hours: float = 4
     hours: WorkingHours = field(default_factory=WorkingHours)
-    ladder: tuple[str, ...] = ("members", "deputy", COORDINATOR)
+    # Steps: "members", "deputy", "coordinator" (the coordinator's members and deputy).
+    ladder: tuple[str, ...] = ("members", "deputy", COORDINATOR_STEP)
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,9 @@ class RoutingRules:
     rules: tuple[Rule, ...]
     triggers: Triggers
     service_level: ServiceLevel
+    # The role that coordinates every case: always convened, the ladder's last step, and the
+    # default organiser of meetings (routing_rules.yaml `coordinator:`).
+    coordinator: str
     desk: str = "slack"
     path: str = ""
 
@@ -145,14 +151,18 @@ class RoutingRules:
 
     def roles_for(self, *, topics: list[str], text: str) -> list[str]:
         """Roles to convene, in a stable order: the topics' roles in the order given, then
-        what the extra rules add (in file order), naringsliv (the coordinator) always last."""
+        what the extra rules add (in file order), the coordinator always last."""
         ordered: list[str] = []
         for topic in topics:
             ordered.extend(self.topic_roles.get(topic, ()))
         for rule in self._fired(topics=topics, text=text):
             ordered.extend(rule.add)
-        unique = list(dict.fromkeys(r for r in ordered if r != COORDINATOR))
-        return [*unique, COORDINATOR]
+        return self.with_coordinator(ordered)
+
+    def with_coordinator(self, roles: list[str]) -> list[str]:
+        """The roles once each, in order, with the coordinator last (exactly once)."""
+        unique = list(dict.fromkeys(r for r in roles if r != self.coordinator))
+        return [*unique, self.coordinator]
 
     def person_trigger(self, *, text: str, unanswered_streak: int) -> Trigger | None:
         """Why this turn should go to a person whatever the topics: an explicit request, a
@@ -186,9 +196,9 @@ class RoutingRules:
         return found.name.get(lang) if found else role
 
     def members_for(self, roles: list[str]) -> list[Member]:
-        """The members of the roles (and naringsliv's), each person once, in role order."""
+        """The members of the roles (and the coordinator's), each person once, in role order."""
         seen: dict[tuple, Member] = {}
-        for role in [*roles, *([COORDINATOR] if COORDINATOR not in roles else [])]:
+        for role in [*roles, *([self.coordinator] if self.coordinator not in roles else [])]:
             for member in getattr(self.roles.get(role), "members", ()):
                 seen.setdefault(_identity(member), member)
         return list(seen.values())
