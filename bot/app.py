@@ -79,6 +79,11 @@ class Lotsen:
     def profile(self):
         return self.bundle.kb.profile
 
+    @property
+    def meeting_tags(self) -> frozenset[str]:
+        """Tags a meeting may carry: the fixed ones, article ids and the routing rules' roles."""
+        return meeting_tags(self.bundle)
+
     # -- entrepreneurs -------------------------------------------------------------------------
     def handle(self, incoming: Incoming) -> Reply:
         if erasure_guard.might_answer(incoming.text, incoming.choice):
@@ -151,8 +156,8 @@ class Lotsen:
                        lang: str = "sv") -> ActionResult:
         with self.db.writer() as session:
             return submit_meeting(session, actor=actor, form=form, clock=self.clock, meeting_id=meeting_id,
-                                  known_tags=known_tags(self.bundle.kb.articles), authorize=self._is_navigator,
-                                  lang=lang)
+                                  known_tags=self.meeting_tags, authorize=self._is_navigator, lang=lang,
+                                  organiser=self.rules.coordinator)
 
     def cancel_meeting(self, *, actor: Actor, meeting_id: int, reason: str | None = None,
                        lang: str = "sv") -> ActionResult:
@@ -211,7 +216,8 @@ class Lotsen:
         from bot.meetings.seed import load_seed
 
         with self.db.writer() as session:
-            load_seed(session, path=path, clock=self.clock, known_tags=known_tags(self.bundle.kb.articles))
+            load_seed(session, path=path, clock=self.clock, known_tags=self.meeting_tags,
+                      organiser=self.rules.coordinator)
 
     def close(self) -> None:
         self.db.dispose()
@@ -224,6 +230,11 @@ class Lotsen:
             lang = self.engine.responder.language(text or "") if text else "sv"
             contact = f"{self.profile.text('contact.phone')}, {self.profile.text('contact.email')}"
             return Reply(action="invalid", text=SORRY[lang].format(contact=contact), lang=lang)
+
+
+def meeting_tags(bundle: KnowledgeBundle) -> frozenset[str]:
+    """The same tags everywhere (desk forms, the conversation, the seed file, the CLI)."""
+    return known_tags(bundle.kb.articles, bundle.rules.roles if bundle.rules is not None else ())
 
 
 def build_lotsen(*, settings: Settings | None = None, channels: dict[str, EntrepreneurChannel] | None = None,
@@ -247,7 +258,7 @@ def build_lotsen(*, settings: Settings | None = None, channels: dict[str, Entrep
         upgrade(db.engine)
     channels, desks = dict(channels or {}), dict(desks or {})
     gateway = CasesGateway(rules=bundle.rules, kb=bundle.kb)
-    flows = [MeetingsFlow(known_tags=known_tags(bundle.kb.articles))]
+    flows = [MeetingsFlow(known_tags=meeting_tags(bundle))]
     engine = ConversationEngine(db=db, responder=bundle.responder(), clock=clock, cases=gateway, flows=flows)
     case_outbox = make_case_outbox(desks=desks, db=db, rules=bundle.rules, channels=channels)
     handlers = {**case_outbox.handlers, "message": message_handler(channels),

@@ -21,6 +21,12 @@ def bundle() -> KnowledgeBundle:
 
 
 @lru_cache(maxsize=1)
+def shipped_roles() -> tuple[str, ...]:
+    """The role ids of the shipped routing_rules.yaml (read as plain YAML, no validation)."""
+    return tuple(yaml.safe_load(ROUTING.read_text(encoding="utf-8"))["roles"])
+
+
+@lru_cache(maxsize=1)
 def responder():
     return bundle().responder()
 

@@ -14,10 +14,11 @@ from bot.meetings.admin import cancel_from_desk, form_values, parse_command, sub
 from bot.meetings.ics import build_ics
 from bot.meetings.models import Meeting, Signup, Subscription
 from bot.meetings.validation import known_tags
+from tests.knowledge_support import shipped_roles
 from bot.outbox.models import OutboxItem
 
 NAVIGATOR = Actor(channel="slack", user_id="U0NAV")
-TAGS = known_tags()
+TAGS = known_tags(shipped_roles())
 
 
 def allow(actor: Actor) -> bool:

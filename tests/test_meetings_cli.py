@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 import bot.cli.meetings as cli
 from bot.meetings.models import Meeting
 from bot.meetings.validation import known_tags
+from tests.knowledge_support import shipped_roles
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
 
@@ -23,7 +24,8 @@ SEED = Path(__file__).resolve().parent.parent / "knowledge" / "meetings.yaml"
 @pytest.fixture
 def run(monkeypatch, sqlite_url):
     monkeypatch.setenv("LOTSEN_DATABASE_URL", sqlite_url)
-    monkeypatch.setattr(cli, "directory", lambda settings: (known_tags(), lambda email: email == NAVIGATOR))
+    monkeypatch.setattr(cli, "directory", lambda settings: cli.Directory(
+        known_tags(shipped_roles()), lambda email: email == NAVIGATOR, "naringsliv"))
     runner = CliRunner()
 
     def invoke(*args):
@@ -131,8 +133,9 @@ def test_the_real_directory_knows_navigators_and_article_tags():
         pytest.skip("the knowledge base in this checkout does not validate (being edited)")
     if bundle.rules is None:
         pytest.skip("no routing_rules.yaml")
-    tags, allowed = cli.directory(settings)
-    assert set(bundle.kb.articles) <= tags and "upphandling" in tags
+    tags, allowed, organiser = cli.directory(settings)
+    assert set(bundle.kb.articles) <= tags and set(bundle.rules.roles) <= tags
+    assert organiser == bundle.rules.coordinator
     member = next(m for role in bundle.rules.roles.values() for m in role.members if m.email)
     assert allowed(member.email) and allowed(member.email.upper())
     assert not allowed("stranger@example.com")

@@ -13,11 +13,12 @@ from bot.meetings import service
 from bot.meetings.errors import MeetingError
 from bot.meetings.models import Signup
 from bot.meetings.validation import known_tags
+from tests.knowledge_support import shipped_roles
 
 
 def test_parallel_sign_ups_respect_capacity(db, clock):
     with db.session() as session:
-        meeting = service.create_meeting(session, actor="a", clock=clock, known_tags=known_tags(), fields={
+        meeting = service.create_meeting(session, actor="a", clock=clock, known_tags=known_tags(shipped_roles()), fields={
             "title_sv": "Frukost", "place": "P", "kind": "frukost", "capacity": 3,
             "starts_at": clock.now() + timedelta(days=10), "ends_at": clock.now() + timedelta(days=10, hours=1)})
     errors: list[BaseException] = []

@@ -13,6 +13,7 @@ from bot.core.ports import Delivery
 from bot.meetings import service
 from bot.meetings.times import parse_local, reminder_due
 from bot.meetings.validation import known_tags
+from tests.knowledge_support import shipped_roles
 from bot.outbox.dispatcher import OutboxDispatcher
 
 
@@ -49,7 +50,7 @@ def test_hour_reminders_are_elapsed_time_across_the_change():
 def test_a_clock_moved_across_the_change_fires_at_the_right_local_time(db, start_local, reminders):
     clock = ManualClock((start_local - timedelta(days=10)).replace(tzinfo=STOCKHOLM))
     with db.session() as session:
-        meeting = service.create_meeting(session, actor="anna", clock=clock, known_tags=known_tags(), fields={
+        meeting = service.create_meeting(session, actor="anna", clock=clock, known_tags=known_tags(shipped_roles()), fields={
             "title_sv": "Frukostmöte", "kind": "frukost", "place": "Hotellet",
             "starts_at": start_local.replace(tzinfo=STOCKHOLM), "ends_at": (start_local + timedelta(hours=1)).replace(tzinfo=STOCKHOLM)})
         service.sign_up(session, meeting_id=meeting.id, channel="telegram", address="c1", user_id="u1", clock=clock)

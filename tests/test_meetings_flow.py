@@ -17,8 +17,9 @@ from bot.meetings import service
 from bot.meetings.flow import PENDING_KEY, MeetingsFlow
 from bot.meetings.models import Signup, Subscription
 from bot.meetings.validation import known_tags
+from tests.knowledge_support import shipped_roles
 
-TAGS = known_tags()
+TAGS = known_tags(shipped_roles())
 
 
 def local(*args) -> datetime:

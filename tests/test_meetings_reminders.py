@@ -11,6 +11,7 @@ from bot.core.clock import STOCKHOLM
 from bot.core.ports import Delivery
 from bot.meetings import service
 from bot.meetings.validation import known_tags
+from tests.knowledge_support import shipped_roles
 from bot.outbox.dispatcher import OutboxDispatcher, message_handler
 from bot.outbox.models import OutboxItem
 
@@ -31,7 +32,7 @@ def local(*args) -> datetime:
 
 def setup(db, clock, capacity=1):
     with db.session() as session:
-        meeting = service.create_meeting(session, actor="anna", clock=clock, known_tags=known_tags(), fields={
+        meeting = service.create_meeting(session, actor="anna", clock=clock, known_tags=known_tags(shipped_roles()), fields={
             "title_sv": "Näringslivsrådet", "title_en": "Business council", "kind": "naringslivsrad",
             "place": "Stadshuset", "starts_at": local(2026, 12, 10, 15, 0), "ends_at": local(2026, 12, 10, 17, 0),
             "capacity": capacity, "organiser_channel": "slack", "organiser_address": "U1"})
@@ -86,7 +87,7 @@ def test_promotion_sends_the_invitation_and_moved_meeting_is_reminded_at_the_new
     meeting, dispatcher, telegram, _ = setup(db, clock, capacity=1)
     with db.session() as session:
         service.cancel_signup(session, meeting_id=meeting.id, channel="telegram", user_id="a", clock=clock)
-        service.edit_meeting(session, meeting_id=meeting.id, actor="anna", clock=clock, known_tags=known_tags(),
+        service.edit_meeting(session, meeting_id=meeting.id, actor="anna", clock=clock, known_tags=known_tags(shipped_roles()),
                              changes={"starts_at": local(2026, 12, 11, 9, 0), "ends_at": local(2026, 12, 11, 10, 0)})
     dispatcher.drain()
     promoted, changed = telegram.sent
@@ -101,7 +102,7 @@ def test_promotion_sends_the_invitation_and_moved_meeting_is_reminded_at_the_new
 
 def test_a_channel_this_process_lacks_is_retried_not_lost(db, clock):
     with db.session() as session:
-        meeting = service.create_meeting(session, actor="anna", clock=clock, known_tags=known_tags(), fields={
+        meeting = service.create_meeting(session, actor="anna", clock=clock, known_tags=known_tags(shipped_roles()), fields={
             "title_sv": "Tema", "kind": "tema", "link": "https://x.example", "starts_at": clock.now() + timedelta(days=3),
             "ends_at": clock.now() + timedelta(days=3, hours=1)})
         service.sign_up(session, meeting_id=meeting.id, channel="slack", address="D1", user_id="U9", clock=clock)

@@ -13,9 +13,10 @@ from bot.meetings import service
 from bot.meetings.errors import MeetingError
 from bot.meetings.models import Meeting, Signup, Subscription
 from bot.meetings.validation import known_tags
+from tests.knowledge_support import shipped_roles
 from bot.outbox.models import OutboxItem
 
-TAGS = known_tags(["serveringstillstand"])
+TAGS = known_tags(["serveringstillstand"], shipped_roles())
 
 
 def local(*args) -> datetime:

@@ -8,7 +8,7 @@ stderr with exit code 2, and nothing is written.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import typer
 
@@ -22,23 +22,29 @@ def _refuse(message: str) -> None:
     raise typer.Exit(2)
 
 
-def directory(settings) -> tuple[frozenset[str], object]:
-    """Known tags (fixed ones, article ids, roles) and a check whether an e-mail belongs to a
-    navigator. Separate so tests can supply their own."""
+class Directory(NamedTuple):
+    tags: frozenset[str]  # fixed ones, article ids, the roles of routing_rules.yaml
+    allowed: object  # whether an e-mail belongs to a navigator
+    organiser: str = ""  # the default organiser role: the coordinator of routing_rules.yaml
+
+
+def directory(settings) -> Directory:
+    """Known tags, who may act and the default organiser, from the knowledge and routing rules.
+    Separate so tests can supply their own."""
     from bot.cli.common import knowledge_or_exit
     from bot.core.actions import Actor
-    from bot.meetings.validation import known_tags
+    from bot.app import meeting_tags
 
     bundle = knowledge_or_exit(settings)
     rules = bundle.rules
     roles = list(rules.roles.values()) if rules is not None else []
-    tags = known_tags(bundle.kb.articles, [r.id for r in roles])
+    tags = meeting_tags(bundle)
 
     def allowed(email: str) -> bool:
         actor = Actor(channel="cli", user_id=email)
         return any(m.matches(actor) for role in roles for m in (*role.members, *([role.deputy] if role.deputy else [])))
 
-    return tags, allowed
+    return Directory(tags, allowed, rules.coordinator if rules is not None else "")
 
 
 def _open(actor: str | None):
@@ -48,12 +54,12 @@ def _open(actor: str | None):
     from bot.storage.migrate import upgrade
 
     settings = settings_or_exit()
-    tags, allowed = directory(settings)
-    if actor is not None and not allowed(actor):
+    found = directory(settings)
+    if actor is not None and not found.allowed(actor):
         _refuse(f"{actor} är inte lots i routing_rules.yaml. / {actor} is not a navigator in routing_rules.yaml.")
     database = Database.from_url(settings.database_url)
     upgrade(database.engine)
-    return database, SystemClock(), tags
+    return database, SystemClock(), found
 
 
 def _fields(**options) -> dict:
@@ -79,10 +85,10 @@ def _run(action, actor: str | None):
     from bot.meetings.errors import MeetingError
     from bot.meetings.seed import SeedError
 
-    database, clock, tags = _open(actor)
+    database, clock, found = _open(actor)
     try:
         with database.writer() as session:
-            return action(session, clock, tags)
+            return action(session, clock, found)
     except MeetingError as exc:
         _refuse(f"{exc.message('sv')} / {exc.message('en')}")
     except SeedError as exc:
@@ -109,7 +115,7 @@ def add(title_sv: str = typer.Option(..., "--title-sv"), title_en: Optional[str]
         place: Optional[str] = None, link: Optional[str] = None,
         description_sv: Optional[str] = typer.Option(None, "--description-sv"),
         description_en: Optional[str] = typer.Option(None, "--description-en"),
-        tags: Optional[str] = typer.Option(None, help="Comma-separated, e.g. upphandling,livsmedel."),
+        tags: Optional[str] = typer.Option(None, help="Comma-separated: article ids, role ids, or e.g. frukost,export."),
         capacity: Optional[int] = None, deadline: Optional[str] = typer.Option(None, help="Sign-up deadline, local time."),
         organiser_role: Optional[str] = typer.Option(None, "--organiser-role"),
         organiser_channel: Optional[str] = typer.Option(None, "--organiser-channel"),
@@ -123,8 +129,8 @@ def add(title_sv: str = typer.Option(..., "--title-sv"), title_en: Optional[str]
                      description_sv=description_sv, description_en=description_en, tags=tags, capacity=capacity,
                      deadline=deadline, organiser_role=organiser_role, organiser_channel=organiser_channel,
                      organiser_address=organiser_address, reminders=reminders)
-    meeting = _run(lambda s, clock, known: service.create_meeting(
-        s, fields=_times_parsed(fields), actor=actor, clock=clock, known_tags=known), actor)
+    meeting = _run(lambda s, clock, d: service.create_meeting(
+        s, fields=_times_parsed(fields), actor=actor, clock=clock, known_tags=d.tags, organiser=d.organiser), actor)
     typer.echo(f"Mötet är skapat / meeting created: {_line(meeting)}")
 
 
@@ -139,7 +145,7 @@ def list_command(tag: Optional[str] = None, all_: bool = typer.Option(False, "--
     from bot.meetings import service
     from bot.meetings.models import Signup
 
-    def action(session, clock, known):
+    def action(session, clock, d):
         now = datetime(1970, 1, 1, tzinfo=timezone.utc) if all_ else clock.now()
         found = service.list_meetings(session, now=now, tag=tag, limit=limit, include_cancelled=all_,
                                       include_case_meetings=True)
@@ -176,17 +182,17 @@ def edit(meeting_id: int = typer.Argument(..., metavar="ID"),
     if not fields:
         _refuse("Inget att ändra / nothing to change: give at least one option.")
 
-    def action(session, clock, known):
+    def action(session, clock, d):
         changes = _times_parsed(dict(fields))
         if "starts_at" in changes and "ends_at" not in changes:  # moving the start keeps the length
             current = service.get_meeting(session, meeting_id=meeting_id)
             changes["ends_at"] = changes["starts_at"] + (current.ends_at - current.starts_at)
         if "tags" in changes:
-            changes["tags"] = normalise_tags(changes["tags"], known)
+            changes["tags"] = normalise_tags(changes["tags"], d.tags)
         if "reminders" in changes:
             changes["reminders"] = [r.strip() for r in changes["reminders"].split(",") if r.strip()]
         return service.edit_meeting(session, meeting_id=meeting_id, changes=changes, actor=actor, clock=clock,
-                                    known_tags=known)
+                                    known_tags=d.tags)
 
     meeting = _run(action, actor)
     typer.echo(f"Mötet är ändrat / meeting changed: {_line(meeting)}")
@@ -198,7 +204,7 @@ def cancel(meeting_id: int = typer.Argument(..., metavar="ID"), reason: Optional
     """Cancel a meeting; everyone signed up is told (with a calendar cancellation)."""
     from bot.meetings import service
 
-    meeting = _run(lambda s, clock, known: service.cancel_meeting(
+    meeting = _run(lambda s, clock, d: service.cancel_meeting(
         s, meeting_id=meeting_id, actor=actor, clock=clock, reason=reason), actor)
     typer.echo(f"Mötet är inställt / meeting cancelled: {_line(meeting)}")
 
@@ -213,7 +219,7 @@ def seed(file: Optional[Path] = typer.Option(None, help="Default: meetings.yaml 
     path = file or settings_or_exit().knowledge_dir / "meetings.yaml"
     if not path.exists():
         _refuse(f"Filen finns inte / no such file: {path}")
-    result = _run(lambda s, clock, known: load_seed(s, path=path, clock=clock, known_tags=known,
+    result = _run(lambda s, clock, d: load_seed(s, path=path, clock=clock, known_tags=d.tags, organiser=d.organiser,
                                                    actor=actor or "seed"), actor)
     typer.echo(f"Möten: {len(result.created)} nya, {len(result.updated)} ändrade, {len(result.unchanged)} oförändrade, "
                f"{len(result.past)} passerade / meetings: {len(result.created)} new, {len(result.updated)} changed, "

@@ -84,8 +84,9 @@ def _fields(form: dict[str, str], *, partial: bool) -> dict:
 
 def submit_meeting(session: Session, *, actor: Actor, form: dict[str, str], clock: Clock,
                    known_tags: Iterable[str], authorize: Callable[[Actor], bool],
-                   meeting_id: int | None = None, lang: str = "sv") -> ActionResult:
-    """Create (or with `meeting_id` edit) a meeting from a desk form. Refusals come back as
+                   meeting_id: int | None = None, lang: str = "sv", organiser: str = "") -> ActionResult:
+    """Create (or with `meeting_id` edit) a meeting from a desk form (`organiser`: the default
+    organiser role, the routing rules' coordinator). Refusals come back as
     `ok=False` with a polite message; nothing is written then (run it in its own unit of work)."""
     if not authorize(actor):
         return ActionResult(ok=False, message=MeetingError("not_allowed").message(lang))
@@ -96,7 +97,8 @@ def submit_meeting(session: Session, *, actor: Actor, form: dict[str, str], cloc
             if meeting_id is None:
                 fields.setdefault("organiser_channel", actor.channel)
                 fields.setdefault("organiser_address", actor.user_id)
-                meeting = service.create_meeting(session, fields=fields, actor=who, clock=clock, known_tags=known_tags)
+                meeting = service.create_meeting(session, fields=fields, actor=who, clock=clock, known_tags=known_tags,
+                                                 organiser=organiser)
                 verb = ("Mötet är skapat", "Meeting created")
             else:
                 meeting = service.edit_meeting(session, meeting_id=meeting_id, changes=fields, actor=who, clock=clock,

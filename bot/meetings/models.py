@@ -36,7 +36,8 @@ class Meeting(SQLModel, table=True):
     tags: list[str] = Field(default_factory=list, sa_column=json_column())
     capacity: int | None = Field(default=None)  # None: no limit
     signup_deadline: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
-    organiser_role: str = Field(default="naringsliv", max_length=32)
+    # The role organising it; by default the routing rules' coordinator (set on validation).
+    organiser_role: str = Field(default="", max_length=32)
     # Where the organiser's reminder (with the attendee list) goes, if anywhere.
     organiser_channel: str | None = Field(default=None, max_length=32)
     organiser_address: str | None = Field(default=None, max_length=128)

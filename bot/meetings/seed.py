@@ -10,9 +10,9 @@ dates already past are left out.
       description: {sv: ..., en: ...}
       place: Stadshuset, sal A
       duration_minutes: 120
-      tags: [naringsliv]
+      tags: [naringsliv]          # article ids, roles of routing_rules.yaml, or fixed tags
       capacity: 30
-      organiser_role: naringsliv
+      organiser_role: naringsliv  # default: the coordinator of routing_rules.yaml
       dates: ["2027-02-04 08:00", "2027-05-06 08:00"]
 """
 
@@ -89,7 +89,7 @@ def read_seed(path: Path) -> list[dict]:
                 "place": entry.get("place"), "link": entry.get("link"),
                 "description_sv": description_sv, "description_en": description_en,
                 "tags": list(entry.get("tags") or []), "capacity": entry.get("capacity"),
-                "organiser_role": entry.get("organiser_role", "naringsliv"),
+                "organiser_role": entry.get("organiser_role"),
                 "reminders": entry.get("reminders"),
                 "signup_deadline_days": entry.get("signup_deadline_days"),
             })
@@ -97,9 +97,10 @@ def read_seed(path: Path) -> list[dict]:
 
 
 def load_seed(session: Session, *, path: Path, clock: Clock, known_tags: Iterable[str],
-              actor: str = "seed") -> SeedResult:
+              actor: str = "seed", organiser: str = "") -> SeedResult:
     """Create or update the seeded meetings ahead; all entries are checked before any write,
-    so a bad entry leaves the database as it was (raises MeetingError or SeedError)."""
+    so a bad entry leaves the database as it was (raises MeetingError or SeedError).
+    `organiser`: the organiser role of entries that name none (the routing rules' coordinator)."""
     now = clock.now()
     known_tags = frozenset(known_tags)
     result = SeedResult()
@@ -111,6 +112,8 @@ def load_seed(session: Session, *, path: Path, clock: Clock, known_tags: Iterabl
             values["signup_deadline"] = values["starts_at"] - timedelta(days=int(deadline_days))
         if values["reminders"] is None:
             values.pop("reminders")
+        if not values["organiser_role"]:
+            values["organiser_role"] = organiser
         if values["starts_at"] <= now:
             result.past.append(key)
             continue

@@ -47,13 +47,14 @@ def get_meeting(session: Session, *, meeting_id: int) -> Meeting:
 
 
 def create_meeting(session: Session, *, fields: dict, actor: str, clock: Clock,
-                   known_tags: Iterable[str], announce: bool = True) -> Meeting:
-    """A new meeting from a mapping of Meeting fields (times as aware datetimes)."""
+                   known_tags: Iterable[str], announce: bool = True, organiser: str = "") -> Meeting:
+    """A new meeting from a mapping of Meeting fields (times as aware datetimes). `organiser`:
+    the organiser role unless the fields name one (the routing rules' coordinator)."""
     now = clock.now()
     unknown = set(fields) - set(EDITABLE_FIELDS) - {"seed_key", "case_id"}
     if unknown:
         raise MeetingError("bad_field", ", ".join(sorted(unknown)))
-    values = validate_meeting(dict(fields), now=now, known_tags=known_tags)
+    values = validate_meeting(dict(fields), now=now, known_tags=known_tags, organiser=organiser)
     meeting = Meeting(**values, created_by=actor, created_at=now, updated_at=now)
     session.add(meeting)
     session.flush()
@@ -247,7 +248,7 @@ def _promote(session: Session, *, meeting: Meeting, now: datetime) -> list[Signu
 
 def propose_case_meeting(session: Session, *, case_id: int | None, fields: dict, channel: str,
                          address: str, user_id: str, lang: str, actor: str, clock: Clock,
-                         known_tags: Iterable[str] = ()) -> tuple[Meeting, Signup]:
+                         known_tags: Iterable[str] = (), organiser: str = "") -> tuple[Meeting, Signup]:
     """A navigator proposes a case meeting (lotsmöte) to one entrepreneur: they are offered it
     with accept/decline buttons through their channel."""
     now = clock.now()
@@ -257,7 +258,7 @@ def propose_case_meeting(session: Session, *, case_id: int | None, fields: dict,
     if "title_sv" not in values:
         values["title_sv"] = "Möte med din företagslots"
     meeting = create_meeting(session, fields={**values, "case_id": case_id}, actor=actor, clock=clock,
-                             known_tags=known_tags, announce=False)
+                             known_tags=known_tags, announce=False, organiser=organiser)
     signup = Signup(meeting_id=meeting.id, status="invited", channel=channel, address=address,
                     user_id=user_id, lang=_lang(lang), revision=0, queued_at=now, created_at=now, updated_at=now)
     session.add(signup)

@@ -14,10 +14,10 @@ EDITABLE_FIELDS = ("title_sv", "title_en", "kind", "starts_at", "ends_at", "plac
                    "organiser_role", "organiser_channel", "organiser_address", "reminders")
 # Changes to these are announced to everyone signed up (with an updated invitation).
 ANNOUNCED_FIELDS = ("title_sv", "title_en", "starts_at", "ends_at", "place", "link")
-# Tags always known, besides the knowledge base's article ids and roles.
-FIXED_TAGS = ("upphandling", "livsmedel", "naringsliv", "natverk", "kvinnligt-foretagande",
-              "frukost", "export", "digitalisering", "hallbarhet", "rekrytering", "bygg", "miljo",
-              "alkohol", "besoksnaring", "handel", "finansiering", "starta-foretag")
+# Tags always known, besides the knowledge base's article ids and the roles of the routing rules
+# (which come from the files, never from here).
+FIXED_TAGS = ("natverk", "kvinnligt-foretagande", "frukost", "export", "digitalisering", "hallbarhet",
+              "rekrytering", "besoksnaring", "handel", "finansiering", "starta-foretag")
 
 
 def known_tags(*groups: Iterable[str]) -> frozenset[str]:
@@ -62,8 +62,10 @@ def _text(value, limit: int) -> str | None:
     return text[:limit] if text else None
 
 
-def validate_meeting(values: dict, *, now: datetime, known_tags: Iterable[str], check_past: bool = True) -> dict:
-    """Normalised values for a Meeting, or MeetingError on the first thing wrong."""
+def validate_meeting(values: dict, *, now: datetime, known_tags: Iterable[str], check_past: bool = True,
+                     organiser: str = "") -> dict:
+    """Normalised values for a Meeting, or MeetingError on the first thing wrong. `organiser`:
+    the organiser role when none is given (the routing rules' coordinator)."""
     out: dict = {}
     title_sv = _text(values.get("title_sv"), 200) or _text(values.get("title_en"), 200)
     if not title_sv:
@@ -108,7 +110,7 @@ def validate_meeting(values: dict, *, now: datetime, known_tags: Iterable[str], 
         if check_past and deadline <= now:
             raise MeetingError("deadline_passed")
     out["signup_deadline"] = deadline
-    out["organiser_role"] = _text(values.get("organiser_role"), 32) or "naringsliv"
+    out["organiser_role"] = _text(values.get("organiser_role"), 32) or organiser
     channel, address = _text(values.get("organiser_channel"), 32), _text(values.get("organiser_address"), 128)
     out["organiser_channel"], out["organiser_address"] = (channel, address) if channel and address else (None, None)
     reminders = values.get("reminders")
