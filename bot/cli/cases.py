@@ -41,7 +41,7 @@ def _context():
 def list_command(status: Optional[str] = typer.Option(None, help="new, convened, claimed, meeting_proposed, "
                                                                    "meeting_agreed, closed"),
                  open_only: bool = typer.Option(False, "--open", help="Bara öppna / open cases only"),
-                 role: Optional[str] = typer.Option(None, help="e.g. bygg, alkohol"),
+                 role: Optional[str] = typer.Option(None, help="a role id of routing_rules.yaml"),
                  limit: int = typer.Option(50, min=1, max=1000)) -> None:
     """Lista ärenden / list cases, newest first."""
     from bot.cases.queries import list_cases

@@ -173,7 +173,7 @@ class _Roles:
 
     def describe(self) -> str:
         if self.roles is None:
-            return "a role id is a slug like 'bygg'"
+            return "a role id is a slug of a-z, 0-9, - and _"
         return f"the roles of the routing rules: {', '.join(self.roles)}"
 
 

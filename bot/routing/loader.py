@@ -175,7 +175,7 @@ class _Checker:
         for role_id, spec in data.items():
             at = (*where, role_id)
             if role_id not in self.known_roles:
-                self.problem(at, f"role id {role_id!r} must be a slug of a-z, 0-9, - and _ (like 'bygg'), "
+                self.problem(at, f"role id {role_id!r} must be a slug of a-z, 0-9, - and _, "
                                  f"and not one of the ladder's steps ({', '.join(LADDER_STEPS)})")
                 continue
             spec = self.mapping(spec, at, f"role {role_id}")
