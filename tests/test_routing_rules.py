@@ -228,3 +228,32 @@ def test_min_roles_without_plans_is_validated(tmp_path):
     path.write_text(broken, encoding="utf-8")
     line = next(i for i, row in enumerate(broken.splitlines(), 1) if "min_roles_without_plans: 1" in row)
     assert [p.line for p in check_routing_rules(path, kb=small_kb())] == [line]
+
+
+def _shipped_with(tmp_path, change) -> list[str]:
+    import yaml
+
+    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "routing_rules.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_an_older_file_names_the_coordinator_by_ending_the_ladder_with_its_role(tmp_path):
+    def older(data):
+        del data["coordinator"]
+        data["service_level"]["ladder"] = ["members", "deputy", "naringsliv"]
+
+    rules = load_routing_rules(_shipped_with(tmp_path, older), kb=small_kb())
+    assert rules.coordinator == "naringsliv" and rules.service_level.ladder == ("members", "deputy", "coordinator")
+
+
+def test_the_coordinator_must_be_one_of_the_roles(tmp_path):
+    def unknown(data):
+        data["coordinator"] = "tillvaxt"
+
+    problems = check_routing_rules(_shipped_with(tmp_path, unknown), kb=small_kb())
+    assert any("coordinator: unknown role 'tillvaxt'" in p.message for p in problems)
+    problems = check_routing_rules(_shipped_with(tmp_path, lambda data: data.pop("coordinator")), kb=small_kb())
+    assert any("'coordinator' is missing" in p.message for p in problems)
