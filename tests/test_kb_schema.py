@@ -132,8 +132,20 @@ def test_an_unknown_key_in_a_fact_is_refused(tmp_path):
 def test_an_owner_that_is_not_a_role_is_refused(tmp_path, owner):
     text = article_text(owner=owner)
     problem = only_problem(tmp_path, text)
-    assert "'owner' must be the role" in problem.message and "bygg" in problem.message
+    assert "'owner' must be the role" in problem.message and "a role id is a slug" in problem.message
     assert problem.line == line_of(text, "owner:")
+
+
+def test_roles_are_those_of_the_routing_rules_when_given(tmp_path):
+    """Checked with the routing file, an article may name only its roles, and the problem lists them."""
+    text = article_text(owner="naringsliv")
+    directory = write_knowledge(tmp_path, {"bygglov": text})
+    kb, problems = check_knowledge(directory, today=TODAY, roles=("byggnad", "tillvaxt"))
+    messages = [p.message for p in problems]
+    assert any("unknown role 'bygg'" in m and "byggnad, tillvaxt" in m for m in messages)
+    assert any("'owner' must be the role" in m and "got 'naringsliv'" in m for m in messages)
+    kb, problems = check_knowledge(directory, today=TODAY)  # alone: any slug is a role
+    assert problems == []
 
 
 @pytest.mark.parametrize("value", ["0", "-3", "tolv", "true", "1.5", "null"])
