@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from urllib.parse import urlencode
 
 import httpx
+import pytest
 
 from bot.app import build_lotsen
 from bot.config import load_settings
@@ -275,6 +276,14 @@ class SlackDriver:
 
 
 DRIVERS = {"console": ConsoleDriver, "telegram": TelegramDriver, "slack": SlackDriver}
+
+
+@pytest.fixture(params=CHANNELS)
+def driver(request, tmp_path):
+    """The same dialogue through each channel: the console, Telegram and Slack."""
+    made = DRIVERS[request.param](tmp_path)
+    yield made
+    made.close()
 
 
 def user_of(driver) -> tuple[str, str]:

@@ -6,15 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.dialogue_support import CHANNELS, DRIVERS
+from tests.dialogue_support import driver  # noqa: F401 (driver: a fixture)
 from tests.test_dialogue_navigator import QUESTION, conversation
-
-
-@pytest.fixture(params=CHANNELS)
-def driver(request, tmp_path):
-    made = DRIVERS[request.param](tmp_path)
-    yield made
-    made.close()
 
 
 def test_tell_me_more_shows_the_article_body(driver):

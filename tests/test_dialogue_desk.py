@@ -16,19 +16,12 @@ from bot.cases.actions import VERBS
 from bot.cases.models import Case
 from bot.cli.main import app
 from bot.core.actions import Actor, NavigatorAction
-from tests.dialogue_support import CHANNELS, DRIVERS, ConsoleDriver
+from tests.dialogue_support import ConsoleDriver, driver  # noqa: F401 (driver: a fixture)
 from tests.test_dialogue_navigator import QUESTION
 
 PETRA = Actor("slack", "U0SJ0LIVS1")  # livsmedel: not convened on a serveringstillstånd case
 JOHAN = Actor("slack", "U0SJ0ALKO1")  # alkohol
 MAJA = Actor("cli", "maja.forsberg@sjovik.example")  # naringsliv, the coordinator
-
-
-@pytest.fixture(params=CHANNELS)
-def driver(request, tmp_path):
-    made = DRIVERS[request.param](tmp_path)
-    yield made
-    made.close()
 
 
 @pytest.fixture

@@ -6,17 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.dialogue_support import CHANNELS, DRIVERS
+from tests.dialogue_support import driver  # noqa: F401 (driver: a fixture)
 from tests.test_dialogue_navigator import conversation
 
 CONTACT_PHONE = "0520-49 70 00"  # knowledge/municipality.yaml
-
-
-@pytest.fixture(params=CHANNELS)
-def driver(request, tmp_path):
-    made = DRIVERS[request.param](tmp_path)
-    yield made
-    made.close()
 
 
 ENGLISH = ("I am sorry", "I have not been able", "Would you like", "You would like", "Sorry, I only speak")

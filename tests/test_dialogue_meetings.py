@@ -10,17 +10,10 @@ from sqlmodel import select
 from bot.cases.models import Case
 from bot.core.actions import Actor, NavigatorAction
 from bot.meetings.models import Signup
-from tests.dialogue_support import CHANNELS, DRIVERS
+from tests.dialogue_support import driver  # noqa: F401 (driver: a fixture)
 from tests.test_dialogue_navigator import QUESTION, conversation
 
 JOHAN = Actor("slack", "U0SJ0ALKO1")  # Johan Wik, alkohol, in routing_rules.yaml
-
-
-@pytest.fixture(params=CHANNELS)
-def driver(request, tmp_path):
-    made = DRIVERS[request.param](tmp_path)
-    yield made
-    made.close()
 
 
 def test_a_complaint_is_acknowledged_answered_with_the_protecting_rule_and_offered_a_case(driver):

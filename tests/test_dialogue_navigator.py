@@ -10,17 +10,10 @@ from sqlmodel import select
 
 from bot.cases.models import Case
 from bot.conversation.models import Conversation
-from tests.dialogue_support import CHANNELS, DRIVERS, user_of
+from tests.dialogue_support import driver, user_of  # noqa: F401 (driver: a fixture)
 
 QUESTION = "Behöver jag serveringstillstånd för att servera vin?"
 ARTICLE_TITLE = "Serveringstillstånd (stadigvarande)"
-
-
-@pytest.fixture(params=CHANNELS)
-def driver(request, tmp_path):
-    made = DRIVERS[request.param](tmp_path)
-    yield made
-    made.close()
 
 
 def conversation(driver) -> Conversation:

@@ -7,15 +7,8 @@ import pytest
 from sqlmodel import select
 
 from bot.cases.models import Case
-from tests.dialogue_support import CHANNELS, DRIVERS
+from tests.dialogue_support import driver  # noqa: F401 (driver: a fixture)
 from tests.test_dialogue_navigator import QUESTION
-
-
-@pytest.fixture(params=CHANNELS)
-def driver(request, tmp_path):
-    made = DRIVERS[request.param](tmp_path)
-    yield made
-    made.close()
 
 
 def _case(driver) -> Case:
