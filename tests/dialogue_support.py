@@ -115,7 +115,23 @@ class ConsoleDriver:
         self.lotsen.close()
 
 
-class TelegramDriver:
+class _FakeBackedDriver:
+    """What the Telegram and Slack drivers share: wait until the fake has been quiet, then
+    return what was sent since the action."""
+
+    fake = None
+
+    def _texts(self) -> list[str]:
+        raise NotImplementedError
+
+    def _wait(self, action) -> str:
+        before = len(self._texts())
+        action()
+        _quiet(self.fake, self._texts, before)
+        return "\n".join(self._texts()[before:])
+
+
+class TelegramDriver(_FakeBackedDriver):
     name = "telegram"
 
     def __init__(self, tmp_path):
@@ -140,12 +156,6 @@ class TelegramDriver:
 
     def _sends(self):
         return [c for c in self.fake.calls_to("sendMessage") if int(c.params["chat_id"]) == TG_CHAT]
-
-    def _wait(self, action) -> str:
-        before = len(self._texts())
-        action()
-        _quiet(self.fake, self._texts, before)
-        return "\n".join(self._texts()[before:])
 
     def say(self, text: str) -> str:
         return self._wait(lambda: self.fake.message_update(chat_id=TG_CHAT, text=text))
@@ -186,7 +196,7 @@ class TelegramDriver:
             self.lotsen.close()
 
 
-class SlackDriver:
+class SlackDriver(_FakeBackedDriver):
     name = "slack"
 
     def __init__(self, tmp_path):
@@ -222,12 +232,6 @@ class SlackDriver:
         return [c.params.get("text", "") for c in calls
                 if (c.method == "chat.postMessage" and c.params.get("channel") == SLACK_DM)
                 or c.method in ("response", "chat.postEphemeral")]
-
-    def _wait(self, action) -> str:
-        before = len(self._texts())
-        action()
-        _quiet(self.fake, self._texts, before)
-        return "\n".join(self._texts()[before:])
 
     def say(self, text: str) -> str:
         event = {"type": "message", "channel": SLACK_DM, "channel_type": "im", "user": SLACK_USER, "text": text,
