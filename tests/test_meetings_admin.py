@@ -98,10 +98,11 @@ def test_erasure_gives_up_the_place_and_forgets_the_person(db, clock):
     with db.session() as session:
         meeting = service.create_meeting(session, actor="a", clock=clock, known_tags=TAGS, fields={
             "title_sv": "Frukost", "place": "P", "kind": "frukost", "capacity": 1,
+            "organiser_channel": "slack", "organiser_address": "U1",
             "starts_at": clock.now() + timedelta(days=10), "ends_at": clock.now() + timedelta(days=10, hours=1)})
         for user in ("a", "b"):
             service.sign_up(session, meeting_id=meeting.id, channel="telegram", address=f"c-{user}", user_id=user,
-                            name=f"Name {user}", clock=clock)
+                            name=f"Name {user}", company=f"Firma {user}", clock=clock)
         service.subscribe(session, tags=["frukost"], channel="telegram", address="c-a", user_id="a", clock=clock,
                           known_tags=TAGS)
     with db.session() as session:
@@ -112,6 +113,9 @@ def test_erasure_gives_up_the_place_and_forgets_the_person(db, clock):
         rows = list(session.exec(select(OutboxItem)))
     erased = next(s for s in signups.values() if s.status == "cancelled")
     assert erased.name is None and erased.address == "" and not erased.user_id == "a"
+    assert erased.company is None and erased.details_consent_at is None
     assert any(s.user_id == "b" and s.status == "confirmed" for s in signups.values())
     assert all(r.status == "skipped" for r in rows if r.address == "c-a")
-    assert not any("Name a" in r.payload.get("text", "") for r in rows if r.status == "pending")
+    assert not any("Name a" in r.payload.get("text", "") or "Firma a" in r.payload.get("text", "") for r in rows)
+    [digest] = [r for r in rows if r.dedupe_key.endswith(":organiser:remind:1d") and r.status == "pending"]
+    assert "- Name b, Firma b" in digest.payload["text"]  # the one who moved up, by name

@@ -141,3 +141,66 @@ def test_the_real_directory_knows_navigators_and_article_tags():
     assert not allowed("stranger@example.com")
     seeded = {tag for entry in __import__("yaml").safe_load(SEED.read_text(encoding="utf-8")) for tag in entry["tags"]}
     assert seeded <= tags  # the seed file only uses known tags
+
+
+def _sign_up(url, meeting_id, user, **details):
+    from bot.core.clock import SystemClock
+    from bot.meetings import service
+
+    db = Database.from_url(url)
+    try:
+        with db.session() as session:
+            service.sign_up(session, meeting_id=meeting_id, channel="telegram", address=f"chat-{user}", user_id=user,
+                            clock=SystemClock(), **details)
+    finally:
+        db.dispose()
+
+
+def test_edit_counts_the_places_taken_like_list(run, sqlite_url):
+    args = list(ADD)
+    args[args.index("--capacity") + 1] = "60"
+    assert run(*args).exit_code == 0
+    [meeting] = meetings(sqlite_url)
+    _sign_up(sqlite_url, meeting.id, "u1", name="Anna Svensson")
+    assert "1/60" in run("list").output
+    edited = run("edit", str(meeting.id), "--place", "Stadshuset", "--as", NAVIGATOR)
+    assert edited.exit_code == 0 and "1/60" in edited.output and "0/60" not in edited.output
+
+
+def _audit(url):
+    from bot.meetings.models import MeetingAudit
+
+    db = Database.from_url(url)
+    try:
+        with db.session() as session:
+            return [(a.meeting_id, a.actor, a.action, a.outcome) for a in session.exec(select(MeetingAudit))]
+    finally:
+        db.dispose()
+
+
+def test_attendees_lists_names_and_companies_for_navigators_only(run, sqlite_url):
+    assert run(*ADD).exit_code == 0
+    [meeting] = meetings(sqlite_url)
+    _sign_up(sqlite_url, meeting.id, "u1", name="Anna Svensson", company="Pizzeria Roma")
+    _sign_up(sqlite_url, meeting.id, "u2", name="Bo Ek, \"Ek & Son\"")
+    listed = run("attendees", str(meeting.id), "--as", NAVIGATOR)
+    assert listed.exit_code == 0, listed.output
+    lines = listed.output.splitlines()
+    assert "2/40 anmälda" in lines[0]
+    assert lines[1].startswith("  1. Anna Svensson, Pizzeria Roma  [anmäld, telegram, ")
+    assert lines[2].startswith("  2. Bo Ek")
+    exported = run("attendees", str(meeting.id), "--csv", "--as", NAVIGATOR)
+    import csv
+    import io
+    rows = list(csv.reader(io.StringIO(exported.output)))
+    assert rows[0] == ["name", "company", "status", "channel", "signed_up_at"]
+    assert rows[1][:4] == ["Anna Svensson", "Pizzeria Roma", "confirmed", "telegram"]
+    assert rows[2][0] == "Bo Ek, \"Ek & Son\"" and len(rows) == 3  # quoting survives the round trip
+    refused = run("attendees", str(meeting.id), "--as", "someone@example.com")
+    assert refused.exit_code == 2 and "Bara lotsar" in refused.output and "Anna" not in refused.output
+    missing = run("attendees", "999", "--as", NAVIGATOR)
+    assert missing.exit_code == 2 and "finns inte" in missing.output
+    assert _audit(sqlite_url) == [(meeting.id, NAVIGATOR, "attendees", "ok"),
+                                  (meeting.id, NAVIGATOR, "attendees_csv", "ok"),
+                                  (meeting.id, "someone@example.com", "attendees", "refused"),
+                                  (999, NAVIGATOR, "attendees", "not_found")]

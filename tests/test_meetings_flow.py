@@ -14,7 +14,7 @@ from bot.conversation.models import Conversation
 from bot.core.clock import STOCKHOLM
 from bot.core.messages import Incoming
 from bot.meetings import service
-from bot.meetings.flow import PENDING_KEY, MeetingsFlow
+from bot.meetings.flow import DETAILS_KEY, PENDING_KEY, MeetingsFlow
 from bot.meetings.models import Signup, Subscription
 from bot.meetings.validation import known_tags
 from tests.knowledge_support import shipped_roles
@@ -57,6 +57,17 @@ class Chat:
             store.save(unit.connection, record=conv)
             return reply
 
+    def sign_up(self, text="", *, choice=None, lang="sv", details="Anna Svensson, Pizzeria Roma"):
+        """Ask to sign up, then answer the question for name and company."""
+        asked = self.say(text, choice=choice, lang=lang)
+        if DETAILS_KEY not in self.pending():
+            return asked  # refused before the question
+        return self.say(details, lang=lang)
+
+    def pending(self) -> dict:
+        with self.db.session() as session:
+            return session.get(Conversation, self.conversation_id).pending or {}
+
 
 @pytest.mark.parametrize("text, lang", [
     ("Vilka möten finns?", "sv"), ("kommande möten", "sv"), ("träffar", "sv"), ("Upcoming meetings", "en"),
@@ -84,7 +95,7 @@ def test_a_tag_narrows_the_list(db, clock, meetings):
 def test_sign_up_by_number_after_a_listing_attaches_an_invitation(db, clock, meetings):
     chat = Chat(db, clock)
     chat.say("vilka möten finns?")
-    reply = chat.say("anmäl mig till 2")
+    reply = chat.sign_up("anmäl mig till 2")
     assert reply.action == "meetings" and "anmäld" in reply.text
     [ics] = reply.attachments
     assert ics.name.endswith(".ics") and b"Upphandlingsdialog" in ics.content
@@ -96,9 +107,9 @@ def test_sign_up_by_number_after_a_listing_attaches_an_invitation(db, clock, mee
 
 def test_full_meeting_waitlist_and_cancel_button(db, clock, meetings):
     dialog = meetings["Upphandlingsdialog"]
-    Chat(db, clock, user="first").say(choice=f"meeting:signup:{dialog.id}")
+    Chat(db, clock, user="first").sign_up(choice=f"meeting:signup:{dialog.id}")
     second = Chat(db, clock, user="second")
-    reply = second.say(choice=f"meeting:signup:{dialog.id}", lang="en")
+    reply = second.sign_up(choice=f"meeting:signup:{dialog.id}", lang="en", details="Bo Ek")
     assert "waiting list" in reply.text and reply.attachments == []
     reply = Chat(db, clock, user="first").say(choice=f"meeting:cancel:{dialog.id}")
     assert "avanmäld" in reply.text
@@ -123,7 +134,7 @@ def test_follow_a_topic_and_see_my_meetings(db, clock, meetings):
     assert "upphandling" in chat.say("bevaka upphandling").text
     with db.session() as session:
         assert [s.tag for s in session.exec(select(Subscription))] == ["upphandling"]
-    chat.say(choice=f"meeting:signup:{meetings['Företagsfrukost'].id}")
+    chat.sign_up(choice=f"meeting:signup:{meetings['Företagsfrukost'].id}")
     mine = chat.say("mina möten")
     assert "Företagsfrukost" in mine.text and mine.buttons[0].key.startswith("meeting:cancel:")
 
@@ -155,3 +166,68 @@ def test_listing_keeps_other_pending_state(db, clock, meetings):
     with db.session() as session:
         pending = session.get(Conversation, chat.conversation_id).pending
     assert pending["options"] == ["a"] and len(pending[PENDING_KEY]) == 2
+
+
+def _signups(db):
+    with db.session() as session:
+        return [(s.user_id, s.status, s.name, s.company, s.details_consent_at is not None)
+                for s in session.exec(select(Signup).order_by(Signup.id))]
+
+
+def test_sign_up_asks_name_and_company_with_what_they_are_for_first(db, clock, meetings):
+    chat = Chat(db, clock)
+    breakfast = meetings["Företagsfrukost"]
+    asked = chat.say(choice=f"meeting:signup:{breakfast.id}")
+    assert "Du anmäler dig till Företagsfrukost" in asked.text
+    assert "Arrangören behöver veta vilka som kommer" in asked.text and "glöm mig" in asked.text
+    assert "avbryt" in asked.text and asked.attachments == [] and asked.buttons == []
+    assert _signups(db) == []  # no place is taken before the details are given
+    assert chat.pending()[DETAILS_KEY] == {"meeting": breakfast.id, "lang": "sv"}
+    done = chat.say("Anna Svensson, Pizzeria Roma, 070-123 45 67")
+    assert "Du är anmäld till Företagsfrukost" in done.text and done.attachments
+    # Only name and company are kept (not the phone number), with the time of consent.
+    assert _signups(db) == [("u1", "confirmed", "Anna Svensson", "Pizzeria Roma", True)]
+    assert DETAILS_KEY not in chat.pending()
+
+
+def test_the_details_given_last_time_are_offered_again(db, clock, meetings):
+    chat = Chat(db, clock)
+    chat.sign_up(choice=f"meeting:signup:{meetings['Företagsfrukost'].id}", details="Anna Svensson")
+    asked = chat.say(choice=f"meeting:signup:{meetings['Upphandlingsdialog'].id}", lang="en")
+    assert "Shall I sign you up as Anna Svensson?" in asked.text
+    assert [(b.key, b.label) for b in asked.buttons] == [
+        (f"meeting:as_before:{meetings['Upphandlingsdialog'].id}", "Yes, as Anna Svensson")]
+    assert "signed up" in chat.say(choice=asked.buttons[0].key, lang="en").text
+    assert [s[2] for s in _signups(db)] == ["Anna Svensson", "Anna Svensson"]
+
+
+@pytest.mark.parametrize("answer", ["Pizzeria Roma", "070-123 45 67"])
+def test_an_answer_without_a_name_is_asked_again(db, clock, meetings, answer):
+    chat = Chat(db, clock)
+    chat.say(choice=f"meeting:signup:{meetings['Företagsfrukost'].id}")
+    again = chat.say(answer)
+    assert "Jag behöver ditt namn" in again.text and _signups(db) == []
+    assert "anmäld" in chat.say("Anna Svensson").text
+
+
+@pytest.mark.parametrize("answer", ["Hur söker jag bygglov?", "Jag vill öppna en restaurang", "vilka möten finns?"])
+def test_a_new_question_leaves_the_sign_up_undone(db, clock, meetings, answer):
+    chat = Chat(db, clock)
+    chat.say(choice=f"meeting:signup:{meetings['Företagsfrukost'].id}")
+    reply = chat.say(answer)
+    assert reply is None or "Kommande möten" in reply.text
+    assert _signups(db) == [] and DETAILS_KEY not in chat.pending()
+
+
+def test_no_means_not_signed_up(db, clock, meetings):
+    chat = Chat(db, clock)
+    chat.say(choice=f"meeting:signup:{meetings['Företagsfrukost'].id}")
+    assert "inte anmält dig" in chat.say("nej").text
+    assert _signups(db) == [] and DETAILS_KEY not in chat.pending()
+
+
+def test_a_refusal_comes_before_the_question(db, clock, meetings):
+    chat = Chat(db, clock)
+    chat.sign_up(choice=f"meeting:signup:{meetings['Företagsfrukost'].id}")
+    again = chat.say(choice=f"meeting:signup:{meetings['Företagsfrukost'].id}")
+    assert "redan anmäld" in again.text and DETAILS_KEY not in chat.pending()

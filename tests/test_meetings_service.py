@@ -160,7 +160,20 @@ def test_organiser_reminder_lists_the_current_attendees(db, clock):
     [row] = outbox(db, "%:organiser:remind:1d")
     assert row.channel == "slack" and row.address == "U1"
     assert row.due_at == local(2026, 12, 9, 8, 0)
-    assert "Person b" in row.payload["text"] and "Person a" not in row.payload["text"]
+    assert "- Person b\n" in row.payload["text"] + "\n" and "Person a" not in row.payload["text"]
+    assert "telegram:" not in row.payload["text"]  # names, never channel:user_id
+
+
+def test_organiser_digest_shows_name_and_company_and_never_an_id(db, clock):
+    meeting = create(db, clock, capacity=None)
+    with db.session() as session:
+        for user, name, company in (("a", "Anna Svensson", "Pizzeria Roma"), ("b", "Bo Ek", None), ("c", None, None)):
+            service.sign_up(session, meeting_id=meeting.id, channel="telegram", address=f"chat-{user}", user_id=user,
+                            name=name, company=company, clock=clock)
+    [row] = outbox(db, "%:organiser:remind:1d")
+    lines = row.payload["text"].splitlines()
+    assert lines[1:] == ["Anmälda (3):", "- Anna Svensson, Pizzeria Roma", "- Bo Ek",
+                         "- (inget namn angivet, via telegram)"]
 
 
 def test_editing_the_time_reschedules_and_announces(db, clock):

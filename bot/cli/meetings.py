@@ -1,4 +1,4 @@
-"""`lotsen meetings add|list|edit|cancel|seed`: dialogue meetings from the command line.
+"""`lotsen meetings add|list|edit|cancel|attendees|seed`: dialogue meetings from the command line.
 
 Times are local Stockholm time ("2026-12-03 08:00"). The acting person is named with
 `--as <e-mail>` and must be a navigator in routing_rules.yaml. A refusal is one line on
@@ -12,7 +12,7 @@ from typing import NamedTuple, Optional
 
 import typer
 
-app = typer.Typer(help="Dialogue meetings: add, list, edit, cancel, seed.", no_args_is_help=True)
+app = typer.Typer(help="Dialogue meetings: add, list, edit, cancel, attendees, seed.", no_args_is_help=True)
 
 AS_HELP = "Your e-mail address as a navigator in routing_rules.yaml."
 
@@ -97,6 +97,17 @@ def _run(action, actor: str | None):
         database.dispose()
 
 
+def _counts(session, meeting) -> tuple[int, int]:
+    """Places taken and people waiting, counted the same way for every command (`edit` used to
+    print 0/60 where `list` showed 1/60)."""
+    from sqlmodel import select
+
+    from bot.meetings.models import Signup
+
+    statuses = [s.status for s in session.exec(select(Signup).where(Signup.meeting_id == meeting.id))]
+    return statuses.count("confirmed"), statuses.count("waitlisted")
+
+
 def _line(meeting, confirmed: int = 0, waiting: int = 0) -> str:
     from bot.meetings.times import format_input
 
@@ -140,20 +151,13 @@ def list_command(tag: Optional[str] = None, all_: bool = typer.Option(False, "--
     """List meetings ahead: id, local start, kind, places taken, title, tags."""
     from datetime import datetime, timezone
 
-    from sqlmodel import select
-
     from bot.meetings import service
-    from bot.meetings.models import Signup
 
     def action(session, clock, d):
         now = datetime(1970, 1, 1, tzinfo=timezone.utc) if all_ else clock.now()
         found = service.list_meetings(session, now=now, tag=tag, limit=limit, include_cancelled=all_,
                                       include_case_meetings=True)
-        lines = []
-        for meeting in found:
-            statuses = [s.status for s in session.exec(select(Signup).where(Signup.meeting_id == meeting.id))]
-            lines.append(_line(meeting, statuses.count("confirmed"), statuses.count("waitlisted")))
-        return lines
+        return [_line(meeting, *_counts(session, meeting)) for meeting in found]
 
     lines = _run(action, None)
     typer.echo("\n".join(lines) if lines else "Inga möten / no meetings.")
@@ -191,11 +195,11 @@ def edit(meeting_id: int = typer.Argument(..., metavar="ID"),
             changes["tags"] = normalise_tags(changes["tags"], d.tags)
         if "reminders" in changes:
             changes["reminders"] = [r.strip() for r in changes["reminders"].split(",") if r.strip()]
-        return service.edit_meeting(session, meeting_id=meeting_id, changes=changes, actor=actor, clock=clock,
-                                    known_tags=d.tags)
+        meeting = service.edit_meeting(session, meeting_id=meeting_id, changes=changes, actor=actor, clock=clock,
+                                       known_tags=d.tags)
+        return _line(meeting, *_counts(session, meeting))
 
-    meeting = _run(action, actor)
-    typer.echo(f"Mötet är ändrat / meeting changed: {_line(meeting)}")
+    typer.echo(f"Mötet är ändrat / meeting changed: {_run(action, actor)}")
 
 
 @app.command("cancel")
@@ -204,9 +208,39 @@ def cancel(meeting_id: int = typer.Argument(..., metavar="ID"), reason: Optional
     """Cancel a meeting; everyone signed up is told (with a calendar cancellation)."""
     from bot.meetings import service
 
-    meeting = _run(lambda s, clock, d: service.cancel_meeting(
-        s, meeting_id=meeting_id, actor=actor, clock=clock, reason=reason), actor)
-    typer.echo(f"Mötet är inställt / meeting cancelled: {_line(meeting)}")
+    def action(session, clock, d):
+        meeting = service.cancel_meeting(session, meeting_id=meeting_id, actor=actor, clock=clock, reason=reason)
+        return _line(meeting)  # nobody holds a place at a cancelled meeting
+
+    typer.echo(f"Mötet är inställt / meeting cancelled: {_run(action, actor)}")
+
+
+@app.command("attendees")
+def attendees_command(meeting_id: int = typer.Argument(..., metavar="ID"),
+                      as_csv: bool = typer.Option(False, "--csv", help="Comma-separated values with a header row."),
+                      actor: str = typer.Option(..., "--as", help=AS_HELP)) -> None:
+    """Who has signed up (name, company, status, channel, when), in sign-up order. Navigators
+    only; every look and every refusal is audited."""
+    from bot.meetings import attendees
+    from bot.meetings.errors import MeetingError
+
+    database, clock, found = _open(None)  # a refusal is audited too, so the database is opened first
+    action = "attendees_csv" if as_csv else "attendees"
+    try:
+        with database.writer() as session:
+            try:
+                listed = attendees.attendee_list(session, meeting_id=meeting_id, actor=actor,
+                                                 allowed=bool(found.allowed(actor)), clock=clock, action=action)
+            except MeetingError as exc:
+                refusal = exc  # the audit row commits with the unit
+            else:
+                refusal = None
+                output = attendees.as_csv(listed) if as_csv else attendees.as_text(listed)
+    finally:
+        database.dispose()
+    if refusal is not None:
+        _refuse(f"{refusal.message('sv')} / {refusal.message('en')}")
+    typer.echo(output, nl=not as_csv)
 
 
 @app.command("seed")

@@ -28,6 +28,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_field": ("Okänt fält: {detail}.", "Unknown field: {detail}."),
     "illegal_transition": ("Det går inte: {detail}.", "Not possible: {detail}."),
     "not_allowed": ("Du har inte behörighet att ändra möten.", "You are not allowed to change meetings."),
+    "not_allowed_attendees": ("Bara lotsar och mötets arrangör får se vilka som är anmälda.",
+                              "Only navigators and the meeting's organiser may see who has signed up."),
 }
 
 

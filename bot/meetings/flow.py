@@ -7,6 +7,12 @@ with a topic: "möten om upphandling"), "mina möten" / "my meetings", "bevaka u
 "follow procurement meetings", "anmäl mig till 2" / "sign me up for 1" after a listing, and
 the button keys meeting:signup|cancel|accept|decline:<id> and meeting:subscribe:<tag>.
 Anything else returns None so the knowledge matcher gets it.
+
+Signing up asks first for name and company (the organiser needs to know who comes), saying
+what they are for and how to erase them; the question waits under DETAILS_KEY until the next
+message answers it ("Anna Svensson, Pizzeria Roma"; "ja" or the button for the details given
+last time). "avbryt" drops it (bot.conversation.turns), and a new question or another meetings
+request leaves it unanswered: nobody is signed up without giving their name.
 """
 
 from __future__ import annotations
@@ -18,12 +24,14 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from bot.conversation import followups
+from bot.conversation.contact import parse_contact
 from bot.conversation.flows import Turn
 from bot.conversation.store import ConversationRecord
 from bot.core.clock import ManualClock
 from bot.core.messages import Attachment, Button, Reply
 from bot.matching.text import fold
-from bot.meetings import search, service, texts
+from bot.meetings import attendees, search, service, texts
 from bot.meetings.errors import MeetingError
 from bot.meetings.ics import build_ics, ics_filename
 from bot.meetings.models import Meeting, Signup
@@ -32,6 +40,8 @@ from bot.storage.db import Unit
 
 PENDING_KEY = "meetings_listed"
 QUERY_KEY = "meetings_query"  # what the last listing showed: kind, tag, month and how far
+DETAILS_KEY = "meetings_signup"  # a sign-up waiting for name and company: {"meeting": id}
+AS_BEFORE = "meeting:as_before:"  # the button: sign up with the details given last time
 LIST_SIZE = 5
 _LIST_PHRASES = re.compile(
     r"\b(vilka|kommande|nasta|alla|lista)\s+(moten|traffar|evenemang|aktiviteter)\b"
@@ -45,6 +55,10 @@ _SIGNUP = re.compile(r"\b(anmal mig|anmala mig|boka mig|boka|sign me up|register
 _CANCEL = re.compile(r"\b(avanmal mig|avanmala mig|avboka|cancel)\b\D*(\d{1,2})\b")
 _FOLLOW = re.compile(r"\b(bevaka|prenumerera|folja|follow|subscribe)\b")
 _PUNCT = re.compile(r"[^\w\s-]+")
+# How a new question or statement starts; a name does not ("Hur söker jag ...", "Jag vill ...").
+_NOT_A_NAME = re.compile(r"^(hur|vad|var|nar|vem|vilken|vilket|vilka|varfor|kan|far|maste|behover|ska|finns|"
+                         r"jag|vi|du|ni|det|min|mitt|mina|hej|tack|vill|undrar|har|how|what|when|where|who|which|why|can|could|"
+                         r"do|does|is|are|may|must|should|i|we|you|it|my|hi|hello|thanks)\b")
 
 
 def _fold(text: str) -> str:
@@ -85,6 +99,12 @@ class MeetingsFlow:
         text = _fold(turn.text)
         if not text:
             return None
+        asked = (conversation.pending or {}).get(DETAILS_KEY)
+        if asked:
+            conversation.pending = {k: v for k, v in conversation.pending.items() if k != DETAILS_KEY}
+            action = self._route_details(conversation, turn, lang, text, asked)
+            if action is not None:
+                return action
         listed = list(conversation.pending.get(PENDING_KEY, [])) if conversation.pending else []
         if listed:
             match = _SIGNUP.search(text) or _CANCEL.search(text)
@@ -93,7 +113,7 @@ class MeetingsFlow:
                 if not 1 <= number <= len(listed):
                     return lambda session: self._reply(texts.listing_number_unknown(number, lang), lang)
                 if match.re is _SIGNUP:
-                    return lambda session: self._sign_up(session, turn, lang, listed[number - 1])
+                    return lambda session: self._ask_details(session, conversation, turn, lang, listed[number - 1])
                 return lambda session: self._cancel(session, turn, lang, listed[number - 1])
         if _MINE.search(text):
             return lambda session: self._mine(session, turn, lang)
@@ -112,6 +132,21 @@ class MeetingsFlow:
             return lambda session: self._list(session, conversation, turn, lang, tags[0] if tags else None,
                                               month=query.month)
         return None
+
+    def _route_details(self, conversation, turn, lang, text,
+                       asked: dict) -> Callable[[Session], Reply | None] | None:
+        """The answer to "what is your name and company?" (the question is already dropped from
+        the pending state; it is put back when the answer must be asked again)."""
+        meeting_id = int(asked.get("meeting", 0))
+        lang = asked.get("lang", lang)
+        if followups.is_no(turn.text):
+            return lambda session: self._reply(texts.details_declined(lang), lang)
+        if followups.is_yes(turn.text):
+            return lambda session: self._sign_up_as_before(session, conversation, turn, lang, meeting_id)
+        if ("?" in turn.text or _NOT_A_NAME.match(text) or len(text.split()) > 12
+                or _SIGNUP.search(text) or _CANCEL.search(text) or _MINE.search(text) or self._is_listing(text)):
+            return None  # something new: not signed up; the rest of the routing decides
+        return lambda session: self._sign_up_with(session, conversation, turn, lang, meeting_id, turn.text)
 
     def _is_listing(self, text: str) -> bool:
         if _LIST_PHRASES.search(text):
@@ -135,7 +170,9 @@ class MeetingsFlow:
             return None
         meeting_id = int(arg)
         if verb == "signup":
-            return self._sign_up(session, turn, lang, meeting_id)
+            return self._ask_details(session, conversation, turn, lang, meeting_id)
+        if verb == "as_before":
+            return self._sign_up_as_before(session, conversation, turn, lang, meeting_id)
         if verb == "cancel":
             return self._cancel(session, turn, lang, meeting_id)
         if verb in ("accept", "decline"):
@@ -168,12 +205,39 @@ class MeetingsFlow:
         meetings, _ = search.find(session, now=turn.now, kind=query.kind, month=query.month, limit=1)
         if not meetings:
             return self._reply(texts.none_of_kind(lang), lang)
-        return self._sign_up(session, turn, lang, meetings[0].id)
+        return self._ask_details(session, conversation, turn, lang, meetings[0].id)
 
-    def _sign_up(self, session, turn, lang, meeting_id) -> Reply:
+    def _ask_details(self, session, conversation, turn, lang, meeting_id) -> Reply:
+        """Before a place is taken: could they sign up at all (a refusal now, not after they
+        typed their name), then ask for name and company, offering last time's."""
+        incoming = turn.incoming
+        meeting = service.check_open_for_signup(session, meeting_id=meeting_id, channel=incoming.channel,
+                                                user_id=incoming.user_id, now=turn.now)
+        previous = attendees.previous_details(session, channel=incoming.channel, user_id=incoming.user_id)
+        conversation.pending = {**(conversation.pending or {}), DETAILS_KEY: {"meeting": meeting.id, "lang": lang}}
+        buttons = [Button(f"{AS_BEFORE}{meeting.id}", texts.as_before_label(previous, lang))] if previous else []
+        return self._reply(texts.ask_details(meeting, lang, previous), lang, buttons)
+
+    def _sign_up_with(self, session, conversation, turn, lang, meeting_id, answer: str) -> Reply:
+        details = parse_contact(answer[:400])
+        if not details.name:  # "Pizzeria Roma" alone, or nothing that reads as a name: ask again
+            conversation.pending = {**(conversation.pending or {}), DETAILS_KEY: {"meeting": meeting_id, "lang": lang}}
+            return self._reply(texts.details_missing(lang), lang)
+        return self._sign_up(session, turn, lang, meeting_id, name=details.name, company=details.company)
+
+    def _sign_up_as_before(self, session, conversation, turn, lang, meeting_id) -> Reply:
+        incoming = turn.incoming
+        previous = attendees.previous_details(session, channel=incoming.channel, user_id=incoming.user_id)
+        if previous is None:  # "ja" without earlier details: the question stands
+            conversation.pending = {**(conversation.pending or {}), DETAILS_KEY: {"meeting": meeting_id, "lang": lang}}
+            return self._reply(texts.details_missing(lang), lang)
+        return self._sign_up(session, turn, lang, meeting_id, name=previous[0], company=previous[1])
+
+    def _sign_up(self, session, turn, lang, meeting_id, *, name: str, company: str | None) -> Reply:
         incoming = turn.incoming
         result = service.sign_up(session, meeting_id=meeting_id, channel=incoming.channel,
                                  address=incoming.address, user_id=incoming.user_id, lang=lang,
+                                 name=name, company=company, details_consent_at=turn.now,
                                  clock=ManualClock(turn.now))
         meeting = result.meeting
         if result.signup.status == "waitlisted":

@@ -68,7 +68,11 @@ class Signup(SQLModel, table=True):
     channel: str = Field(max_length=32)
     address: str = Field(max_length=128)
     user_id: str = Field(max_length=128)
+    # Name and company, asked at sign-up so the organiser knows who comes; given after being told
+    # what they are for (details_consent_at), erased with the person ("glöm mig").
     name: str | None = Field(default=None, max_length=200)
+    company: str | None = Field(default=None, max_length=200)
+    details_consent_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     lang: str = Field(default="sv", max_length=2)
     # Bumped each time the sign-up becomes active again, so its reminders get fresh keys.
     revision: int = Field(default=0)
@@ -88,3 +92,16 @@ class Subscription(SQLModel, table=True):
     user_id: str = Field(max_length=128)
     lang: str = Field(default="sv", max_length=2)
     created_at: datetime = Field(sa_column=utc_column())
+
+
+class MeetingAudit(SQLModel, table=True):
+    """Who looked at a meeting's attendees (personal data), and who was refused."""
+
+    __tablename__ = "meeting_audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int | None = Field(default=None, index=True)
+    actor: str = Field(max_length=200)
+    action: str = Field(max_length=32)  # attendees | attendees_csv
+    outcome: str = Field(max_length=16)  # ok | refused | not_found
+    at: datetime = Field(sa_column=utc_column())

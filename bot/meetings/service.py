@@ -166,12 +166,11 @@ def _waiting_position(session: Session, meeting_id: int, signup: Signup) -> int:
     return waiting.index(signup.id) + 1 if signup.id in waiting else 0
 
 
-def sign_up(session: Session, *, meeting_id: int, channel: str, address: str, user_id: str,
-            clock: Clock, name: str | None = None, lang: str = "sv") -> SignupResult:
-    """A place, or a place on the waiting list when the meeting is full. The caller attaches
-    the invitation (bot.meetings.ics.build_ics) to its reply; reminders are outbox rows."""
-    now = clock.now()
-    meeting = _meeting_for_update(session, meeting_id)
+def check_open_for_signup(session: Session, *, meeting_id: int, channel: str, user_id: str,
+                          now: datetime, lock: bool = False) -> Meeting:
+    """The meeting, if this person could sign up for it now; the refusal (MeetingError)
+    otherwise. Writes nothing, so it can be asked before the person is asked for details."""
+    meeting = _meeting_for_update(session, meeting_id) if lock else get_meeting(session, meeting_id=meeting_id)
     if meeting.status == "cancelled":
         raise MeetingError("cancelled")
     if meeting.starts_at <= now:
@@ -180,22 +179,37 @@ def sign_up(session: Session, *, meeting_id: int, channel: str, address: str, us
         raise MeetingError("deadline_passed")
     if meeting.kind == "lotsmote":
         raise MeetingError("not_invited")
+    signup = _find_signup(session, meeting.id, channel, user_id)
+    if signup is not None and signup.status in ("confirmed", "waitlisted"):
+        raise MeetingError("already_signed_up")
+    return meeting
+
+
+def sign_up(session: Session, *, meeting_id: int, channel: str, address: str, user_id: str,
+            clock: Clock, name: str | None = None, company: str | None = None,
+            details_consent_at: datetime | None = None, lang: str = "sv") -> SignupResult:
+    """A place, or a place on the waiting list when the meeting is full. `name` and `company`
+    are for the organiser, given with consent at `details_consent_at`. The caller attaches the
+    invitation (bot.meetings.ics.build_ics) to its reply; reminders are outbox rows."""
+    now = clock.now()
+    meeting = check_open_for_signup(session, meeting_id=meeting_id, channel=channel, user_id=user_id, now=now,
+                                    lock=True)
     signups = _signups(session, meeting.id)
     taken = sum(1 for s in signups if s.status == "confirmed")
     status = "confirmed" if meeting.capacity is None or taken < meeting.capacity else "waitlisted"
     signup = _find_signup(session, meeting.id, channel, user_id)
-    if signup is not None and signup.status in ("confirmed", "waitlisted"):
-        raise MeetingError("already_signed_up")
+    consent_at = (details_consent_at or now) if name or company else None
     if signup is None:
         signup = Signup(meeting_id=meeting.id, status=status, channel=channel, address=address,
-                        user_id=user_id, name=name, lang=_lang(lang), revision=0, queued_at=now,
-                        created_at=now, updated_at=now)
+                        user_id=user_id, name=name, company=company, details_consent_at=consent_at,
+                        lang=_lang(lang), revision=0, queued_at=now, created_at=now, updated_at=now)
         check_signup_transition(None, status)
     else:
         _set_status(signup, status, now)
         signup.revision += 1
         signup.address, signup.lang, signup.queued_at = address, _lang(lang), now
-        signup.name = name or signup.name
+        if name or company:
+            signup.name, signup.company, signup.details_consent_at = name, company, consent_at
     session.add(signup)
     session.flush()
     if status == "confirmed":
@@ -335,8 +349,8 @@ def _lang(lang: str | None) -> str:
 
 def erase_person(session: Session, *, channel: str, user_id: str, clock: Clock) -> int:
     """Forget a person (GDPR erasure): places ahead are given up (the waiting list moves
-    up), their sign-ups lose name and address, subscriptions go, and their pending meeting
-    messages are skipped. Returns how many sign-ups were touched."""
+    up), their sign-ups lose name, company, consent time and address, subscriptions go, and
+    their pending meeting messages are skipped. Returns how many sign-ups were touched."""
     now = clock.now()
     signups = list(session.exec(select(Signup).where(Signup.channel == channel, Signup.user_id == user_id)))
     for signup in signups:
@@ -345,7 +359,8 @@ def erase_person(session: Session, *, channel: str, user_id: str, clock: Clock) 
         if was_active:
             _set_status(signup, "cancelled", now)
         notify.skip_person_messages(session, meeting=meeting, signup=signup)
-        signup.name, signup.address, signup.user_id = None, "", f"erased-{signup.id}"
+        signup.name, signup.company, signup.details_consent_at = None, None, None
+        signup.address, signup.user_id = "", f"erased-{signup.id}"
         signup.updated_at = now
         session.add(signup)
         session.flush()

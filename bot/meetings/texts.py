@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.messages import Button
+from bot.meetings.attendees import who
 from bot.meetings.models import Meeting, Signup
 from bot.meetings.times import format_local
 
@@ -105,7 +106,7 @@ def reminder(meeting: Meeting, lang: str) -> str:
 
 
 def organiser_reminder(meeting: Meeting, signups: list[Signup], lang: str = "sv") -> str:
-    names = [s.name or f"{s.channel}:{s.user_id}" for s in signups if s.status == "confirmed"]
+    names = [who(s, lang) for s in signups if s.status == "confirmed"]
     waiting = sum(1 for s in signups if s.status == "waitlisted")
     head = _t(lang, f"Imorgon: {summary(meeting, 'sv')}", f"Tomorrow: {summary(meeting, 'en')}")
     count = _t(lang, f"Anmälda ({len(names)}):", f"Signed up ({len(names)}):")
@@ -163,3 +164,42 @@ def my_meetings(rows, lang: str) -> str:
               "invited": ("inbjuden", "invited")}
     lines = [f"- {summary(m, lang)} ({labels[s.status][1 if lang == 'en' else 0]})" for m, s in rows]
     return "\n".join([_t(lang, "Dina möten:", "Your meetings:"), *lines])
+
+
+def _details(previous: tuple[str, str | None]) -> str:
+    return ", ".join(p for p in previous if p)
+
+
+def ask_details(meeting: Meeting, lang: str, previous: tuple[str, str | None] | None = None) -> str:
+    """Name and company before a sign-up, with what they are for (the consent) and how to go back."""
+    what = _t(lang, f"Du anmäler dig till {summary(meeting, 'sv')}.", f"You are signing up for {summary(meeting, 'en')}.")
+    why = _t(lang, "Arrangören behöver veta vilka som kommer. Vi sparar ditt namn och företag med anmälan, visar "
+                   "dem bara för arrangören och raderar dem om du skriver \"glöm mig\".",
+             "The organiser needs to know who is coming. We keep your name and company with your sign-up, show "
+             "them only to the organiser, and erase them if you write \"forget me\".")
+    if previous:
+        ask = _t(lang, f"Ska jag anmäla dig som {_details(previous)}? Svara ja, eller skriv ditt namn och företag.",
+                 f"Shall I sign you up as {_details(previous)}? Reply yes, or write your name and company.")
+    else:
+        ask = _t(lang, "Skriv ditt namn och ditt företag om du har ett, till exempel: Anna Svensson, Pizzeria Roma.",
+                 "Write your name, and your company if you have one, for example: Anna Svensson, Pizzeria Roma.")
+    tail = _t(lang, "Skriv \"avbryt\" om du inte vill anmäla dig.", "Write \"cancel\" if you do not want to sign up.")
+    return "\n".join([what, why, ask, tail])
+
+
+def as_before_label(previous: tuple[str, str | None] | None, lang: str) -> str:
+    return _t(lang, f"Ja, som {_details(previous)}", f"Yes, as {_details(previous)}")[:60] if previous else ""
+
+
+def details_missing(lang: str) -> str:
+    return _t(lang, "Jag behöver ditt namn för anmälan. Skriv det, och ditt företag om du har ett, till exempel: "
+                    "Anna Svensson, Pizzeria Roma. Eller skriv \"avbryt\".",
+              "I need your name for the sign-up. Write it, and your company if you have one, for example: "
+              "Anna Svensson, Pizzeria Roma. Or write \"cancel\".")
+
+
+def details_declined(lang: str) -> str:
+    return _t(lang, "Okej, jag har inte anmält dig och sparar ingenting. Skriv \"vilka möten finns?\" om du vill se "
+                    "mötena igen.",
+              "All right, I have not signed you up and keep nothing. Write \"upcoming meetings\" to see the meetings "
+              "again.")
