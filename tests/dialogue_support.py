@@ -86,8 +86,9 @@ class ConsoleDriver:
         from bot.adapters.console import ConsoleChannel, ConsoleSession
 
         self.out = io.StringIO()
-        self.lotsen = make_lotsen(tmp_path, channels={"console": ConsoleChannel(self.out)})
-        self.session = ConsoleSession(self.lotsen, out=self.out)
+        self.files = tmp_path / "files"  # where the terminal writes attachments (.ics)
+        self.lotsen = make_lotsen(tmp_path, channels={"console": ConsoleChannel(self.out, files_dir=self.files)})
+        self.session = ConsoleSession(self.lotsen, out=self.out, files_dir=self.files)
         self._seen = 0
 
     def _new(self) -> str:

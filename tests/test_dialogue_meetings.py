@@ -10,7 +10,8 @@ from sqlmodel import select
 from bot.cases.models import Case
 from bot.core.actions import Actor, NavigatorAction
 from bot.meetings.models import Signup
-from tests.dialogue_support import driver  # noqa: F401 (driver: a fixture)
+from bot.meetings.service import erase_person
+from tests.dialogue_support import driver, user_of  # noqa: F401 (driver: a fixture)
 from tests.test_dialogue_navigator import QUESTION, conversation
 
 JOHAN = Actor("slack", "U0SJ0ALKO1")  # Johan Wik, alkohol, in routing_rules.yaml
@@ -37,9 +38,11 @@ def test_meetings_found_by_name_kind_and_date(driver):
     assert "Nästa: Näringslivsrådet – tor 4 mar 2027" in council
     february = driver.say("Vilka möten finns i februari?")
     assert "11 feb 2027" in february and "18 feb 2027" in february and "21 jan" not in february
-    signed = driver.say("Jag vill anmäla mig till upphandlingsdialogen")
+    asked = driver.say("Jag vill anmäla mig till upphandlingsdialogen")
+    assert "Du anmäler dig till Upphandlingsdialog med Företagarna Sjövik" in asked
+    assert "Miljöfarlig" not in asked and "tatuering" not in asked
+    signed = driver.say("Anna Svensson, Pizzeria Roma")
     assert "Du är anmäld till Upphandlingsdialog med Företagarna Sjövik" in signed
-    assert "Miljöfarlig" not in signed and "tatuering" not in signed
     with driver.lotsen.db.session() as session:
         assert session.exec(select(Signup)).one().status == "confirmed"
     # A question about what it is still gets the article.
@@ -54,9 +57,10 @@ def test_show_more_meetings_pages_on(driver):
     firsts = {line.split(" – ")[1] for line in first.splitlines() if line[:2] in ("1.", "2.", "3.", "4.", "5.")}
     seconds = {line.split(" – ")[1] for line in second.splitlines() if line[:2] in ("6.", "7.", "8.", "9.", "10")}
     assert firsts.isdisjoint(seconds) and len(seconds) == 5
-    signed = driver.say("anmäl mig till 7")  # numbers go on from the first page
+    asked = driver.say("anmäl mig till 7")  # numbers go on from the first page
     title = next(line for line in second.splitlines() if line.startswith("7. ")).split(" – ")[0][3:]
-    assert f"Du är anmäld till {title}" in signed
+    assert f"Du anmäler dig till {title}" in asked
+    assert f"Du är anmäld till {title}" in driver.say("Anna Svensson")
 
 
 def _case_with_a_proposed_time(driver) -> str:
@@ -99,3 +103,43 @@ def test_a_proposed_time_accepted_by_button(driver):
     assert driver.buttons() == ["Ja, det passar", "Nej, föreslå en annan tid"]
     assert "är bokat" in driver.press("Ja, det passar")
     assert _status(driver, number) == "meeting_agreed"
+
+
+def _signups(driver):
+    with driver.lotsen.db.session() as session:
+        return [(s.status, s.name, s.company) for s in session.exec(select(Signup).order_by(Signup.id))]
+
+
+def test_sign_up_asks_name_and_company_and_the_organiser_sees_them(driver):
+    driver.say("vilka möten finns?")
+    asked = driver.say("anmäl mig till 1")
+    assert "Arrangören behöver veta vilka som kommer" in asked and "glöm mig" in asked
+    assert _signups(driver) == []
+    signed = driver.say("Anna Svensson, Pizzeria Roma")
+    assert "Du är anmäld till" in signed
+    assert _signups(driver) == [("confirmed", "Anna Svensson", "Pizzeria Roma")]
+    if driver.name == "console":  # the terminal writes the invitation to a file and prints its path
+        path = signed.split("attachment saved: ")[1].split(")")[0]
+        assert path.endswith(".ics") and b"BEGIN:VCALENDAR" in open(path, "rb").read()
+    if driver.name == "telegram":
+        assert driver.fake.wait_for(lambda fake: fake.calls_to("sendDocument"), 10)
+    # Next time the details are offered again, as a button.
+    driver.say("vilka möten finns?")
+    again = driver.say("anmäl mig till 2")
+    assert "Ska jag anmäla dig som Anna Svensson, Pizzeria Roma?" in again
+    assert driver.buttons() == ["Ja, som Anna Svensson, Pizzeria Roma"]
+    assert "Du är anmäld till" in driver.press("Ja, som Anna Svensson, Pizzeria Roma")
+    assert [s[1] for s in _signups(driver)] == ["Anna Svensson", "Anna Svensson"]
+    # "glöm mig" erases them.
+    with driver.lotsen.db.session() as session:
+        channel, user = user_of(driver)
+        erase_person(session, channel=channel, user_id=user, clock=driver.lotsen.clock)
+    assert _signups(driver) == [("cancelled", None, None), ("cancelled", None, None)]
+
+
+def test_cancel_while_asked_for_a_name_signs_nobody_up(driver):
+    driver.say("vilka möten finns?")
+    driver.say("anmäl mig till 1")
+    assert "avbrutit" in driver.say("/avbryt")
+    assert "anmäld" not in driver.say("Anna Svensson")  # no longer read as the answer
+    assert _signups(driver) == []

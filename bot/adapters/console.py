@@ -1,11 +1,18 @@
 """The terminal as a channel: the entrepreneur types, Lotsen answers, and the navigators' desk
-is printed as it would look. Translation and rendering only, like the other adapters."""
+is printed as it would look. Translation and rendering only, like the other adapters.
+
+A file sent with a reply or a message (the `.ics` invitation) is written to a folder
+(`files_dir`, by default `lotsen-filer` in the temporary directory) and its path printed, so it
+can be opened in a calendar.
+"""
 
 from __future__ import annotations
 
 import shlex
 import sys
+import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TextIO
 
 from bot.core.actions import Actor, NavigatorAction
@@ -29,7 +36,24 @@ HELP = """Kommandon / commands:
                         /lotse johan.wik@sjovik.example close L-2026-0001 answered
   /hjalp                den här hjälpen / this help
   /sluta                avsluta / quit (or Ctrl-D)
-A number answers the buttons shown under the last reply."""
+A number answers the buttons shown under the last reply. Attached files (calendar invitations)
+are written to a folder and their path is printed."""
+
+
+def default_files_dir() -> Path:
+    return Path(tempfile.gettempdir()) / "lotsen-filer"
+
+
+def save_file(files_dir: Path, name: str, content: bytes) -> Path:
+    """Write an attachment under its own name (no folders from the name); returns its path."""
+    files_dir.mkdir(parents=True, exist_ok=True)
+    path = files_dir / (Path(name).name or "bilaga")
+    path.write_bytes(content)
+    return path.resolve()
+
+
+def _saved(path: Path) -> str:
+    return f"  (bifogad fil sparad / attachment saved: {path})"
 
 
 class ConsoleChannel:
@@ -37,24 +61,26 @@ class ConsoleChannel:
 
     name = CHANNEL
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, *, files_dir: Path | None = None) -> None:
         self.stream = stream or sys.stdout
+        self.files_dir = files_dir or default_files_dir()
 
     def send(self, message: OutboundMessage) -> Delivery:
         print(f"\nlotsen (meddelande)> {message.text}", file=self.stream, flush=True)
         for number, button in enumerate(message.buttons, 1):
             print(f"  [{number}] {button.label}", file=self.stream)
-        if message.attachment_name:
-            print(f"  (bifogad fil / attachment: {message.attachment_name})", file=self.stream)
+        if message.attachment_name and message.attachment is not None:
+            print(_saved(save_file(self.files_dir, message.attachment_name, message.attachment)), file=self.stream)
         return Delivery(ok=True, ref="console")
 
 
 class ConsoleSession:
     """Reads lines, turns them into Incoming or navigator actions, prints what comes back."""
 
-    def __init__(self, service: LotsenService, *, out: TextIO | None = None) -> None:
+    def __init__(self, service: LotsenService, *, out: TextIO | None = None, files_dir: Path | None = None) -> None:
         self.service = service
         self.out = out or sys.stdout
+        self.files_dir = files_dir or default_files_dir()
         self.buttons: list[Button] = []
 
     def say(self, text: str) -> None:
@@ -66,7 +92,7 @@ class ConsoleSession:
         for number, button in enumerate(self.buttons, 1):
             self.say(f"  [{number}] {button.label}")
         for attachment in reply.attachments:
-            self.say(f"  (bifogad fil / attachment: {attachment.name})")
+            self.say(_saved(save_file(self.files_dir, attachment.name, attachment.content)))
 
     def run(self, lines: Iterable[str]) -> None:
         self.say("Lotsen – en väg in för företagare. Skriv din fråga (/hjalp för kommandon).")

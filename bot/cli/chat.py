@@ -7,7 +7,8 @@ import sys
 
 def chat() -> None:
     """Talk to Lotsen in the terminal. The navigators' channel is printed as it would look;
-    /lotse lets you act as a navigator, so the whole flow can be walked through."""
+    /lotse lets you act as a navigator, so the whole flow can be walked through. Calendar
+    invitations are written to a folder in the temporary directory and their path printed."""
     from bot.adapters.console import CHANNEL, ConsoleChannel, ConsoleSession
     from bot.adapters.console_desk import ConsoleDesk
     from bot.app import build_lotsen

@@ -97,9 +97,10 @@ class FakeTelegram(FakeServer):
                                                          "parameters": parameters})] * times)
 
     def sent_texts(self, chat_id: int | None = None) -> list[str]:
+        with self.lock:  # in the order they were sent (a document between two messages stays between)
+            sent = [c for c in self.calls if c.method in ("sendMessage", "sendDocument") and c.status == 200]
         return [c.params.get("text") or c.params.get("caption") or ""
-                for c in self.calls_to("sendMessage") + self.calls_to("sendDocument")
-                if chat_id is None or int(c.params["chat_id"]) == chat_id]
+                for c in sent if chat_id is None or int(c.params["chat_id"]) == chat_id]
 
     # --- answering ---------------------------------------------------------------------------
     def respond(self, path: str, call: Call):
