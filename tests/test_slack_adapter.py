@@ -231,3 +231,18 @@ def test_a_stranger_gets_no_form_to_fill_in(fake_slack, server, service):
     [ephemeral] = fake_slack.wait_calls("chat.postEphemeral")
     assert ephemeral.params["user"] == "USTRANGER"
     assert fake_slack.calls_to("views.open") == [] and service.actions == []
+
+
+def test_add_button_opens_a_form_whose_text_goes_to_the_core_as_add(fake_slack, server, service):
+    post_interaction(server, block_action(user="UNAV", action_id="lotsen_add", value="2026-0001",
+                                          channel="C9", ts="5.000100"))
+    [opened] = fake_slack.wait_calls("views.open")
+    view = opened.params["view"] if isinstance(opened.params["view"], dict) else json.loads(opened.params["view"])
+    assert view["callback_id"] == "lotsen_add_modal"
+    assert view["blocks"][0]["label"]["text"] == "Roll eller lotsens e-postadress"
+    submission = view_submission(user="UNAV", callback_id="lotsen_add_modal", private_metadata=view["private_metadata"],
+                                 values={"add": {"text": {"type": "plain_text_input", "value": "livsmedel"}}})
+    assert post_interaction(server, submission).status_code == 200
+    fake_slack.wait_calls("chat.update")
+    [action] = service.actions
+    assert (action.verb, action.case_number, action.text) == ("add", "2026-0001", "livsmedel")

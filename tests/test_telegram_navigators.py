@@ -55,7 +55,7 @@ def test_convene_in_a_plain_group_mentions_members_and_escapes(fake_tg, runner):
     assert '<a href="tg://user?id=777">Nils</a>' in sent.params["text"]
     assert "&lt;b&gt;gratis&lt;/b&gt; &amp; &lt;a href=&#x27;x&#x27;&gt;" in sent.params["text"]
     datas = [b["callback_data"] for b in sent.params["reply_markup"]["inline_keyboard"][0]]
-    assert datas == ["n:claim:2026-0001", "n:reply:2026-0001", "n:close:2026-0001"]
+    assert datas == ["n:claim:2026-0001", "n:reply:2026-0001", "n:add:2026-0001", "n:close:2026-0001"]
 
 
 def sent_id(fake):
@@ -175,3 +175,17 @@ def test_webhook_secret_checked_before_anything(fake_tg, service):
     finally:
         http.stop()
         runner.stop()
+
+
+def test_add_prompt_then_the_role_or_e_mail_goes_to_the_core_as_add(fake_tg, runner, service):
+    fake_tg.callback_update(message=card_message(fake_tg), user_id=777, data="n:add:2026-0001")
+    prompt_call = fake_tg.wait_calls("sendMessage")[0]
+    assert prompt_call.params["reply_markup"]["force_reply"] is True
+    assert "roll eller en lots e-postadress" in prompt_call.params["text"]
+    prompt = {"message_id": sent_id(fake_tg), "date": 0, "chat": fake_tg.chat(NAV_CHAT),
+              "text": prompt_call.params["text"]}
+    fake_tg.wait_for(lambda f: prompt["message_id"] in runner.context.prompts)
+    fake_tg.message_update(chat_id=NAV_CHAT, user_id=777, text="petra.lundqvist@sjovik.example", reply_to=prompt)
+    fake_tg.wait_calls("sendMessage", 2)
+    [action] = service.actions
+    assert (action.verb, action.case_number, action.text) == ("add", "2026-0001", "petra.lundqvist@sjovik.example")

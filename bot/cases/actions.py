@@ -1,4 +1,5 @@
-"""Navigator actions: claim, note, reply, meeting (propose a time; "propose_meeting" is its alias), close.
+"""Navigator actions: claim, note, reply, meeting (propose a time; "propose_meeting" is its alias),
+add (the coordinator brings in a role or a navigator by e-mail, who may then claim), close.
 
 Only people listed in routing_rules.yaml (members or deputies) may act; anyone else is refused
 and the refusal is audited. Every action is a timeline event; messages to the entrepreneur
@@ -19,7 +20,7 @@ from bot.cases.queries import find_case
 from bot.cases.service import message_entrepreneur, post_to_desk, record_event, update_desk
 from bot.cases.states import ensure_open, transition
 from bot.cases.texts import format_when, outcome_name, t
-from bot.core.actions import OUTCOMES, ActionResult, NavigatorAction
+from bot.core.actions import OUTCOMES, ActionResult, Actor, NavigatorAction
 from bot.core.clock import STOCKHOLM, Clock
 from bot.routing.rules import Member, RoutingRules
 from bot.storage.db import Database
@@ -50,8 +51,8 @@ def perform_action(session: Session, *, action: NavigatorAction, rules: RoutingR
                                                 verbs=", ".join(VERBS)))
     handler = _VERBS[verb]
     try:
-        if verb == "claim":
-            message = _claim(session, case, action, member, actor, now, lang, rules)
+        if verb in ("claim", "add"):
+            message = handler(session, case, action, member, actor, now, lang, rules)
         else:
             message = handler(session, case, action, member, actor, now, lang)
     except CaseError as exc:
@@ -82,22 +83,31 @@ def _text(action: NavigatorAction) -> str:
     return text
 
 
+def _in_role(rules: RoutingRules, role_id: str, member: Member) -> bool:
+    role = rules.roles.get(role_id)
+    return role is not None and (member in role.members or member == role.deputy)
+
+
+def is_coordinator(rules: RoutingRules, member: Member) -> bool:
+    return _in_role(rules, rules.coordinator, member)
+
+
 def may_claim(rules: RoutingRules, case: Case, member: Member) -> bool:
     """Claiming is for the members and deputies of the roles convened on the case, and of the
-    coordinator's role (who may take any case and bring in others)."""
-    for role_id in {*(case.roles or []), rules.coordinator}:
-        role = rules.roles.get(role_id)
-        if role is not None and (member in role.members or member == role.deputy):
-            return True
-    return False
+    coordinator's role (who may take any case and bring in others), and for a navigator the
+    coordinator added to the case by name (`add`)."""
+    if any(_in_role(rules, role_id, member) for role_id in {*(case.roles or []), rules.coordinator}):
+        return True
+    return member.as_dict() in (case.members or [])
 
 
 def _claim(session, case: Case, action, member, actor, now, lang, rules) -> str:
     if not may_claim(rules, case, member):
+        coordinator = {lang_: rules.role_name(rules.coordinator, lang_) for lang_ in ("sv", "en")}
         names = ", ".join(rules.role_name(r, "sv") for r in case.roles or [])
         names_en = ", ".join(rules.role_name(r, "en") for r in case.roles or [])
-        raise CaseError(t("not_convened", "sv", number=case.number, roles=names),
-                        t("not_convened", "en", number=case.number, roles=names_en))
+        raise CaseError(t("not_convened", "sv", number=case.number, roles=names, coordinator=coordinator["sv"]),
+                        t("not_convened", "en", number=case.number, roles=names_en, coordinator=coordinator["en"]))
     case.status = transition(case.status, "claimed")
     case.claimed_by, case.claimed_by_name = _member_key(member), member.name
     event = record_event(session, case=case, kind="claimed", actor=actor, actor_name=member.name, now=now)
@@ -175,12 +185,69 @@ def _close(session, case: Case, action, member, actor, now, lang) -> str:
     return t("ok_close", lang, number=case.number, outcome=outcome_name(action.outcome, lang))
 
 
+def _add(session, case: Case, action, member, actor, now, lang, rules) -> str:
+    """The coordinator brings a role (its id or name) or a navigator (by e-mail) into the case;
+    they are mentioned on the desk and may then claim it."""
+    coordinator = {lang_: rules.role_name(rules.coordinator, lang_) for lang_ in ("sv", "en")}
+    if not is_coordinator(rules, member):
+        raise CaseError(t("add_not_coordinator", "sv", coordinator=coordinator["sv"]),
+                        t("add_not_coordinator", "en", coordinator=coordinator["en"]))
+    ensure_open(case.status)
+    target = _text(action)
+    role_id = find_role(rules, target)
+    if role_id is not None:
+        if role_id in (case.roles or []):
+            raise CaseError(t("add_already", "sv", who=rules.role_name(role_id, "sv"), number=case.number),
+                            t("add_already", "en", who=rules.role_name(role_id, "en"), number=case.number))
+        role = rules.roles[role_id]
+        people = [*role.members, *([role.deputy] if role.deputy else [])]
+        case.roles = [*(case.roles or []), role_id]
+        case.members = [*(case.members or []), *[m.as_dict() for m in role.members
+                                                if m.as_dict() not in (case.members or [])]]
+        who = rules.role_name(role_id, "sv")
+        data = {"role": role_id, "who": who, "mentions": [m.name for m in people]}
+    else:
+        person = find_navigator(rules, target)
+        if person is None:
+            raise CaseError(t("add_unknown", "sv", target=target[:80]), t("add_unknown", "en", target=target[:80]))
+        if may_claim(rules, case, person):
+            raise CaseError(t("add_already", "sv", who=person.name, number=case.number),
+                            t("add_already", "en", who=person.name, number=case.number))
+        people = [person]
+        case.members = [*(case.members or []), person.as_dict()]
+        who = person.name
+        data = {"member": _member_key(person), "who": who, "mentions": [person.name]}
+    event = record_event(session, case=case, kind="added", actor=actor, actor_name=member.name, now=now, data=data)
+    post_to_desk(session, case=case, event=event, text_key="desk_added", mentions=[m.as_dict() for m in people],
+                 now=now)
+    update_desk(session, case=case, event=event, now=now)
+    return t("ok_add", lang, who=who, number=case.number)
+
+
+def find_role(rules: RoutingRules, text: str) -> str | None:
+    """A role by its id or its Swedish or English name ("bygg", "Bygglov")."""
+    wanted = text.strip().casefold()
+    for role_id, role in rules.roles.items():
+        if wanted in (role_id.casefold(), role.name.get("sv").casefold(), role.name.get("en").casefold()):
+            return role_id
+    return None
+
+
+def find_navigator(rules: RoutingRules, text: str) -> Member | None:
+    """A navigator listed in the routing rules, by e-mail."""
+    email = text.strip().strip("<>").removeprefix("mailto:")
+    if "@" not in email:
+        return None
+    return rules.member_for(Actor("email", email))
+
+
 # The one set of navigator verbs, named the same in /lotse, the CLI, Slack and Telegram.
 # "propose_meeting" is kept as an alias of "meeting" (its old name).
-VERBS = ("claim", "note", "reply", "meeting", "close")
+VERBS = ("claim", "note", "reply", "meeting", "add", "close")
 ALIASES = {"propose_meeting": "meeting", "propose": "meeting", "mote": "meeting", "möte": "meeting",
-           "ta": "claim", "svara": "reply", "anteckning": "note", "avsluta": "close"}
-_VERBS = {"claim": _claim, "note": _note, "reply": _reply, "meeting": _propose, "close": _close}
+           "ta": "claim", "svara": "reply", "anteckning": "note", "avsluta": "close", "lagg_till": "add",
+           "lägg_till": "add", "invite": "add", "bjud_in": "add"}
+_VERBS = {"claim": _claim, "note": _note, "reply": _reply, "meeting": _propose, "add": _add, "close": _close}
 
 
 def canonical_verb(verb: str | None) -> str | None:

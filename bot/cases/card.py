@@ -14,6 +14,7 @@ _ACTIONS = {
     "reply": ("Svara", "Reply"),
     "note": ("Anteckning", "Note"),
     "meeting": ("Föreslå möte", "Propose meeting"),
+    "add": ("Lägg till", "Add"),
     "close": ("Avsluta", "Close"),
 }
 _TRIGGERS = {
@@ -28,7 +29,7 @@ def action_buttons(case: Case, lang: str = "sv") -> list[Button]:
     if case.status not in OPEN_STATUSES:
         return []
     verbs = ["claim"] if case.status in ("new", "convened") else []
-    verbs += ["reply", "note", "meeting", "close"]
+    verbs += ["reply", "note", "meeting", "add", "close"]
     return [Button(key=f"case:{case.number}:{verb}", label=_ACTIONS[verb][lang == "en"]) for verb in verbs]
 
 

@@ -44,6 +44,8 @@ def render_event(case: Case, event: CaseEvent | None, text_key: str | None, lang
         values["when"] = format_when(datetime.fromisoformat(event.data["meeting_at"]), lang)
     if "outcome" in (event.data or {}):
         values["outcome"] = outcome_name(event.data["outcome"], lang)
+    if text_key == "desk_added":
+        values["who"] = (event.data or {}).get("who", "")
     if text_key == "desk_ping":
         values["since"] = format_when(case.created_at, lang)
         values["who"] = ", ".join(f"@{name}" for name in event.data.get("mentions", [])) or "Näringsliv"

@@ -36,6 +36,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                               "The business owner accepted the meeting {when} on {number}."),
     "desk_meeting_declined": ("Företagaren tackade nej till mötet {when} i {number}. Föreslå en ny tid.",
                               "The business owner declined the meeting {when} on {number}. Propose another time."),
+    "desk_added": ("{name} lade till {who} i {number}. {who}, ni kan nu ta ärendet.",
+                   "{name} added {who} to {number}. {who}, you may now claim the case."),
     "desk_closed": ("{name} avslutade {number}: {outcome}.", "{name} closed {number}: {outcome}."),
     "desk_erased": ("Företagaren bad att bli glömd. Personuppgifterna i {number} är raderade och ärendet är avslutat.",
                     "The business owner asked to be forgotten. The personal data in {number} is erased and the case is closed."),
@@ -56,9 +58,17 @@ TEXTS: dict[str, tuple[str, str]] = {
                 "You are not listed as a navigator in routing_rules.yaml and cannot handle cases. "
                 "Ask the business development office to add you."),
     "not_convened": ("Ärende {number} gäller {roles}. Bara de rollernas lotsar, deras ersättare och "
-                     "näringslivsenheten kan ta det; be näringslivsenheten om du ska in i ärendet.",
-                     "Case {number} is for {roles}. Only those roles' navigators, their deputies and the business "
-                     "development office can claim it; ask the business development office to bring you in."),
+                     "{coordinator} kan ta det. Be {coordinator} att lägga till dig om du ska vara med i ärendet.",
+                     "Case {number} is for {roles}. Only those roles' navigators, their deputies and {coordinator} "
+                     "can claim it. Ask {coordinator} to add you if you should be on the case."),
+    "add_not_coordinator": ("Det är bara {coordinator} som kan lägga till roller eller lotsar i ett ärende.",
+                            "Only {coordinator} can add roles or navigators to a case."),
+    "add_unknown": ("Jag hittar ingen roll eller lots ”{target}” i routing_rules.yaml. Skriv en roll eller en lots "
+                    "e-postadress.",
+                    "There is no role or navigator '{target}' in routing_rules.yaml. Write a role or a navigator's "
+                    "e-mail address."),
+    "add_already": ("{who} kan redan ta ärende {number}.", "{who} can already claim case {number}."),
+    "ok_add": ("{who} är tillagd i {number} och kan nu ta ärendet.", "{who} is added to {number} and may now claim it."),
     "not_found": ("Det finns inget ärende {number}.", "There is no case {number}."),
     "need_text": ("Skriv en text.", "Please write a text."),
     "bad_outcome": ("Välj ett utfall: {outcomes}.", "Choose an outcome: {outcomes}."),

@@ -144,6 +144,13 @@ def close_command(number: str,
     _act("close", number, navigator, outcome=outcome, text=text)
 
 
+@app.command("add")
+def add_command(number: str, who: str = typer.Argument(..., metavar="ROLE-OR-E-MAIL"),
+                navigator: Optional[str] = AS_OPTION) -> None:
+    """Lägg till en roll eller en lots / add a role or a navigator (coordinator only); they may then claim."""
+    _act("add", number, navigator, text=who)
+
+
 @app.command("meeting")
 def meeting_command(number: str,
                     at: str = typer.Option(..., "--at", help="2026-12-03 10:00 (Swedish time) or ISO 8601 with offset"),

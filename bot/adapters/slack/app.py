@@ -117,7 +117,7 @@ class SlackListeners:
             return
         metadata = {"case": number, "channel": channel, "ts": ts}
         view = {"reply": render.reply_modal, "note": render.note_modal, "close": render.close_modal,
-                "meeting": render.meeting_modal}[verb](metadata)
+                "meeting": render.meeting_modal, "add": render.add_modal}[verb](metadata)
         self.client.views_open(trigger_id=body["trigger_id"], view=view)
 
     def on_submit(self, body: dict, view: dict) -> None:
@@ -131,6 +131,8 @@ class SlackListeners:
         kind = view["callback_id"]
         if kind == "lotsen_reply_modal":
             action = NavigatorAction(actor, "reply", number, text=values["reply"]["text"]["value"] or "")
+        elif kind == "lotsen_add_modal":
+            action = NavigatorAction(actor, "add", number, text=values["add"]["text"]["value"] or "")
         elif kind == "lotsen_note_modal":
             action = NavigatorAction(actor, "note", number, text=values["note"]["text"]["value"] or "")
         elif kind == "lotsen_close_modal":
@@ -203,7 +205,7 @@ def build_slack_app(*, service: LotsenService, client: WebClient, signing_secret
     # Each listener runs in the request's thread: acknowledge, hand the work to the pool, return.
     # (bolt's own lazy listeners deep-copy the whole request for that, which costs more than the
     # rest of the acknowledgement together.)
-    @app.action(re.compile(r"^lotsen_(claim|reply|note|meeting|close)$"))
+    @app.action(re.compile(r"^lotsen_(claim|reply|note|meeting|add|close)$"))
     def button(ack, body):
         ack()
         listeners.submit(listeners.on_button, body)
@@ -213,7 +215,7 @@ def build_slack_app(*, service: LotsenService, client: WebClient, signing_secret
         ack()
         listeners.submit(listeners.on_choice, body)
 
-    @app.view(re.compile(r"^lotsen_(reply|note|close|meeting)_modal$"))
+    @app.view(re.compile(r"^lotsen_(reply|note|close|meeting|add)_modal$"))
     def submission(ack, body, view):
         ack()
         listeners.submit(listeners.on_submit, body, view)

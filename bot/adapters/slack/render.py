@@ -20,11 +20,11 @@ SECTION_LIMIT = 3000
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 
-VERBS = ("claim", "reply", "note", "meeting", "close")
+VERBS = ("claim", "reply", "note", "meeting", "add", "close")
 LABELS = {"sv": {"claim": "Ta ärendet", "reply": "Svara företagaren", "meeting": "Föreslå möte",
-                 "note": "Anteckning", "close": "Avsluta med utfall"},
+                 "note": "Anteckning", "add": "Lägg till", "close": "Avsluta med utfall"},
           "en": {"claim": "Claim", "reply": "Reply to the entrepreneur", "meeting": "Propose a meeting",
-                 "note": "Note", "close": "Close with outcome"}}
+                 "note": "Note", "add": "Add", "close": "Close with outcome"}}
 OUTCOME_LABELS = {"answered": "Besvarat / answered", "meeting_held": "Möte hållet / meeting held",
                   "permit_applied": "Tillstånd sökt / permit applied for", "referred": "Hänvisat / referred",
                   "withdrawn": "Återkallat / withdrawn"}
@@ -54,14 +54,14 @@ def mentions(members: list[dict] | None) -> str:
 def card_verbs(card: CaseCard) -> list[str]:
     if card.actions:  # the core's buttons: keys like "case:<number>:<verb>" or just "<verb>"
         known = {"claim": "claim", "reply": "reply", "note": "note", "propose_meeting": "meeting",
-                 "meeting": "meeting", "close": "close"}
+                 "meeting": "meeting", "add": "add", "close": "close"}
         verbs = [known.get(b.key.rsplit(":", 1)[-1]) for b in card.actions]
         return [v for v in verbs if v]
     if card.status in CLOSED_STATUSES:
         return []
     if card.status in ("new", "open", "convened"):
         return list(VERBS)
-    return ["reply", "note", "meeting", "close"]
+    return ["reply", "note", "meeting", "add", "close"]
 
 
 def card_title(card: CaseCard) -> str:
@@ -144,6 +144,12 @@ def close_modal(metadata: dict) -> dict:
          "element": {"type": "static_select", "action_id": "value", "options": options}},
         {"type": "input", "block_id": "note", "optional": True, "label": plain("Anteckning"),
          "element": {"type": "plain_text_input", "action_id": "text", "multiline": True}}], submit="Avsluta")
+
+
+def add_modal(metadata: dict) -> dict:
+    return _modal("lotsen_add_modal", f"Lägg till {metadata['case']}", metadata, [
+        {"type": "input", "block_id": "add", "label": plain("Roll eller lotsens e-postadress"),
+         "element": {"type": "plain_text_input", "action_id": "text", "max_length": 200}}], submit="Lägg till")
 
 
 def meeting_modal(metadata: dict) -> dict:

@@ -17,7 +17,7 @@ class TelegramContext:
     navigator_chat_id: int | None = None
     keys: ChoiceKeys = field(default_factory=ChoiceKeys)
     seen_updates: SeenIds = field(default_factory=lambda: SeenIds(max_size=20_000, ttl=24 * 3600))
-    # The navigators' "reply" prompts: prompt message id -> (case number, navigator's user id).
+    # The navigators' "reply" and "add" prompts: prompt message id -> (case number, navigator's user id, verb).
     prompts: OrderedDict = field(default_factory=OrderedDict)
     _locks: OrderedDict = field(default_factory=OrderedDict)
 
@@ -32,8 +32,8 @@ class TelegramContext:
             self._locks.pop(oldest)
         return lock
 
-    def remember_prompt(self, message_id: int, case_number: str, user_id: int) -> None:
-        self.prompts[message_id] = (case_number, user_id)
+    def remember_prompt(self, message_id: int, case_number: str, user_id: int, verb: str = "reply") -> None:
+        self.prompts[message_id] = (case_number, user_id, verb)
         while len(self.prompts) > 2_000:
             self.prompts.popitem(last=False)
 

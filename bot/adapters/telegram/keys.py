@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from bot.adapters.choices import ChoiceKeys, valid_case_number  # noqa: F401 - ChoiceKeys re-exported
 from bot.core.actions import OUTCOMES
 
-NAV_VERBS = ("claim", "reply", "close", "meeting")
+NAV_VERBS = ("claim", "reply", "close", "meeting", "add")
 
 
 @dataclass(frozen=True)
 class NavPress:
-    verb: str  # claim | reply | close | meeting | outcome | back
+    verb: str  # claim | reply | close | meeting | add | outcome | back
     case_number: str
     outcome: str | None = None
 

@@ -1,4 +1,4 @@
-"""The navigators' Telegram group (optional): claim, reply and close buttons on case cards.
+"""The navigators' Telegram group (optional): claim, reply, add and close buttons on case cards.
 
 Button data is parsed against a fixed vocabulary (bot.adapters.telegram.keys); the core checks
 that the person pressing is a navigator allowed to act on the case. A refusal is shown only to
@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 UNKNOWN = "Okänd knapp. / Unknown button."
 REPLY_PROMPT = ("Ärende {number}: skriv ditt svar till företagaren som svar på det här meddelandet.\n"
                 "Case {number}: write your reply to the entrepreneur as a reply to this message.")
+ADD_PROMPT = ("Ärende {number}: skriv en roll eller en lots e-postadress som svar på det här meddelandet.\n"
+              "Case {number}: write a role or a navigator's e-mail address as a reply to this message.")
+PROMPTS = {"reply": (REPLY_PROMPT, "Svar / reply"), "add": (ADD_PROMPT, "Roll eller e-post / role or e-mail")}
 
 
 async def _act(context: ContextTypes.DEFAULT_TYPE, action: NavigatorAction) -> ActionResult:
@@ -55,13 +58,14 @@ async def on_nav_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     actor = Actor("telegram", str(update.effective_user.id))
     if press.verb == "claim":
         await _show(query, await _act(context, NavigatorAction(actor, "claim", press.case_number)))
-    elif press.verb == "reply":
+    elif press.verb in PROMPTS:  # reply, add: the text comes as a reply to a prompt
         await query.answer()
+        text, placeholder = PROMPTS[press.verb]
         prompt = await context.bot.send_message(
-            update.effective_chat.id, REPLY_PROMPT.format(number=press.case_number),
+            update.effective_chat.id, text.format(number=press.case_number),
             message_thread_id=query.message.message_thread_id if query.message else None,
-            reply_markup=ForceReply(selective=True, input_field_placeholder="Svar / reply"))
-        ctx_of(context).remember_prompt(prompt.message_id, press.case_number, update.effective_user.id)
+            reply_markup=ForceReply(selective=True, input_field_placeholder=placeholder))
+        ctx_of(context).remember_prompt(prompt.message_id, press.case_number, update.effective_user.id, press.verb)
     elif press.verb == "close":
         await query.answer()
         await query.edit_message_reply_markup(outcome_keyboard(press.case_number))
@@ -70,24 +74,25 @@ async def on_nav_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await _show(query, result)
     elif press.verb == "back":
         await query.answer()
-        await query.edit_message_reply_markup(verbs_keyboard(press.case_number, ["claim", "reply", "close"]))
+        await query.edit_message_reply_markup(verbs_keyboard(press.case_number, ["claim", "reply", "add", "close"]))
     else:
         await query.answer(UNKNOWN, show_alert=True)
 
 
 async def on_group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A navigator's answer to a reply prompt: relayed to the entrepreneur through the core."""
+    """A navigator's answer to a prompt: a reply relayed to the entrepreneur, or the role or
+    e-mail to add, through the core."""
     message = update.effective_message
     lotsen = ctx_of(context)
     replied = message.reply_to_message
     prompt = lotsen.prompts.get(replied.message_id) if replied else None
     if prompt is None:
         return  # ordinary group chatter is none of Lotsen's business
-    case_number, prompted_user = prompt
+    case_number, prompted_user, verb = prompt
     if prompted_user != update.effective_user.id:
         return
     actor = Actor("telegram", str(update.effective_user.id))
-    result = await _act(context, NavigatorAction(actor, "reply", case_number, text=message.text or ""))
+    result = await _act(context, NavigatorAction(actor, verb, case_number, text=message.text or ""))
     if result.ok:
         lotsen.prompts.pop(replied.message_id, None)
     await message.reply_text(result.message[:4000], do_quote=True)

@@ -24,9 +24,9 @@ OUTCOME_LABELS = {"sv": {"answered": "Besvarat", "meeting_held": "Möte hållet"
                   "en": {"answered": "Answered", "meeting_held": "Meeting held",
                          "permit_applied": "Permit applied for", "referred": "Referred",
                          "withdrawn": "Withdrawn"}}
-NAV_LABELS = {"sv": {"claim": "Ta ärendet", "reply": "Svara företagaren", "close": "Avsluta",
+NAV_LABELS = {"sv": {"claim": "Ta ärendet", "reply": "Svara företagaren", "add": "Lägg till", "close": "Avsluta",
                      "back": "Tillbaka"},
-              "en": {"claim": "Claim", "reply": "Reply to the entrepreneur", "close": "Close",
+              "en": {"claim": "Claim", "reply": "Reply to the entrepreneur", "add": "Add", "close": "Close",
                      "back": "Back"}}
 CLOSED_STATUSES = {"closed", "erased", "withdrawn"}
 
@@ -67,10 +67,10 @@ def card_verbs(card: CaseCard) -> list[str]:
     """Which buttons the card offers: the core's `actions` when given, else by status."""
     if card.actions:  # the core's buttons: keys like "case:<number>:<verb>" or just "<verb>"
         verbs = [b.key.rsplit(":", 1)[-1] for b in card.actions]
-        return [v for v in verbs if v in ("claim", "reply", "close")]
+        return [v for v in verbs if v in ("claim", "reply", "add", "close")]
     if card.status in CLOSED_STATUSES:
         return []
-    return ["claim", "reply", "close"] if card.status in ("new", "open", "convened") else ["reply", "close"]
+    return ["claim", "reply", "add", "close"] if card.status in ("new", "open", "convened") else ["reply", "add", "close"]
 
 
 def verbs_keyboard(case_number: str, verbs: list[str], lang: str = "sv") -> InlineKeyboardMarkup | None:
