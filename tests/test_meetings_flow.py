@@ -199,6 +199,7 @@ def test_the_details_given_last_time_are_offered_again(db, clock, meetings):
         (f"meeting:as_before:{meetings['Upphandlingsdialog'].id}", "Yes, as Anna Svensson")]
     assert "signed up" in chat.say(choice=asked.buttons[0].key, lang="en").text
     assert [s[2] for s in _signups(db)] == ["Anna Svensson", "Anna Svensson"]
+    assert DETAILS_KEY not in chat.pending()  # answered by the button: the next message is a new one
 
 
 @pytest.mark.parametrize("answer", ["Pizzeria Roma", "070-123 45 67"])

@@ -29,10 +29,11 @@ HELP = """Kommandon / commands:
   /avbryt               avbryt det du håller på med / cancel what you are doing
   /lotse E-POST VERB ÄRENDE [TEXT]
                         agera som lots / act as a navigator; VERB is one of
-                        claim, note, reply, meeting, close, e.g.
+                        claim, note, reply, meeting, add, close, e.g.
                         /lotse johan.wik@sjovik.example claim L-2026-0001
                         /lotse johan.wik@sjovik.example reply L-2026-0001 Hej! Jag ringer i morgon.
                         /lotse johan.wik@sjovik.example meeting L-2026-0001 2026-12-03 10:00
+                        /lotse E-POST add L-2026-0001 ROLL-ELLER-E-POST  (koordinatorn / the coordinator)
                         /lotse johan.wik@sjovik.example close L-2026-0001 answered
   /hjalp                den här hjälpen / this help
   /sluta                avsluta / quit (or Ctrl-D)

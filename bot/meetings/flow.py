@@ -95,6 +95,8 @@ class MeetingsFlow:
         """What to do with the message, decided from its text alone (no database)."""
         choice = turn.incoming.choice or ""
         if choice.startswith("meeting:"):
+            if DETAILS_KEY in (conversation.pending or {}):  # a button answers instead (or asks anew)
+                conversation.pending = {k: v for k, v in conversation.pending.items() if k != DETAILS_KEY}
             return lambda session: self._on_choice(session, conversation, turn, lang, choice)
         text = _fold(turn.text)
         if not text:
