@@ -140,5 +140,11 @@ def test_the_coordinator_adds_a_role_by_name_or_id(console, monkeypatch):
         assert "livsmedel" in case.roles
     [data] = _events(lotsen, "added")
     assert data["role"] == "livsmedel" and data["mentions"] == ["Petra Lundqvist", "Omar Haddad"]
+    from bot.cases.models import CaseEvent
+    from bot.cases.outbox_handlers import render_event
+    with lotsen.db.session() as session:  # the desk post (due by the CLI's real clock, so rendered here)
+        event = session.exec(select(CaseEvent).where(CaseEvent.kind == "added")).one()
+        assert "Maja Forsberg lade till Livsmedelskontroll i L-2026-0001" in render_event(case, event, "desk_added", "sv")
+        assert "Maja Forsberg added Food control to L-2026-0001" in render_event(case, event, "desk_added", "en")
     # The role's deputy may claim now too.
     assert lotsen.navigator_action(NavigatorAction(Actor("slack", "U0SJ0MILJ2"), "claim", "L-2026-0001")).ok

@@ -205,7 +205,8 @@ def _add(session, case: Case, action, member, actor, now, lang, rules) -> str:
         case.members = [*(case.members or []), *[m.as_dict() for m in role.members
                                                 if m.as_dict() not in (case.members or [])]]
         who = rules.role_name(role_id, "sv")
-        data = {"role": role_id, "who": who, "mentions": [m.name for m in people]}
+        data = {"role": role_id, "who": who, "who_en": rules.role_name(role_id, "en"),
+                "mentions": [m.name for m in people]}
     else:
         person = find_navigator(rules, target)
         if person is None:
@@ -221,7 +222,7 @@ def _add(session, case: Case, action, member, actor, now, lang, rules) -> str:
     post_to_desk(session, case=case, event=event, text_key="desk_added", mentions=[m.as_dict() for m in people],
                  now=now)
     update_desk(session, case=case, event=event, now=now)
-    return t("ok_add", lang, who=who, number=case.number)
+    return t("ok_add", lang, who=data.get("who_en", who) if lang == "en" else who, number=case.number)
 
 
 def find_role(rules: RoutingRules, text: str) -> str | None:

@@ -45,7 +45,8 @@ def render_event(case: Case, event: CaseEvent | None, text_key: str | None, lang
     if "outcome" in (event.data or {}):
         values["outcome"] = outcome_name(event.data["outcome"], lang)
     if text_key == "desk_added":
-        values["who"] = (event.data or {}).get("who", "")
+        data = event.data or {}
+        values["who"] = (data.get("who_en") if lang == "en" else None) or data.get("who", "")
     if text_key == "desk_ping":
         values["since"] = format_when(case.created_at, lang)
         values["who"] = ", ".join(f"@{name}" for name in event.data.get("mentions", [])) or "Näringsliv"
