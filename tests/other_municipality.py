@@ -57,7 +57,7 @@ def _routing(data: dict) -> dict:
         name = SWEDISH_NAMES.get(new, spec["name"]["sv"])
         spec["name"] = {"sv": name, "en": name}
         for member in [*spec.get("members", []), *([spec["deputy"]] if spec.get("deputy") else [])]:
-            member.pop("slack", None)
+            member.get("identities", {}).pop("slack", None)
         roles[new] = spec
     data["roles"] = roles
     data["topics"] = {topic: [_role(r) for r in ids] for topic, ids in (data.get("topics") or {}).items()}

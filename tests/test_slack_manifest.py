@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.serve import SLACK_EVENTS_PATH
+from bot.adapters.slack.plugin import SLACK_EVENTS_PATH
 
 MANIFEST = yaml.safe_load((Path(__file__).resolve().parent.parent / "slack_app_manifest.yaml").read_text(encoding="utf-8"))
 

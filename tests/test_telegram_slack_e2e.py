@@ -12,7 +12,8 @@ import pytest
 
 from bot.cli.serve import _build_service
 from bot.config import load_settings
-from bot.serve import SLACK_EVENTS_PATH, LotsenServer
+from bot.adapters.slack.plugin import SLACK_EVENTS_PATH
+from bot.serve import LotsenServer
 from tests.fakes.slack_api import FakeSlack, block_action, interaction_body, sign, view_submission
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -64,7 +65,7 @@ def test_question_answered_end_to_end(world):
     from bot.shared.stores import SharedSeenIds
 
     # Slack's event ids are remembered in the database, shared with any other replica.
-    assert isinstance(server.slack_app.lotsen_listeners.seen, SharedSeenIds)
+    assert isinstance(server.plugin("slack").listeners.seen, SharedSeenIds)
     tg.message_update(chat_id=ENTREPRENEUR, text="Behöver jag bygglov för att sätta upp en skylt?")
     [answer] = tg.wait_for(lambda f: f.sent_texts(ENTREPRENEUR), 20)
     assert re.search(r"skylt|bygglov", answer, re.IGNORECASE)
@@ -189,6 +190,6 @@ def test_navigators_in_a_telegram_group(telegram_only):
     tg.callback_update(message=card_message, user_id=JOHAN_TG, data=f"n:reply:{number}")
     prompt = tg.wait_for(lambda f: [c for c in f.calls_to("sendMessage") if "force_reply" in json.dumps(c.params)], 20)[0]
     prompt_message = prompt.response["result"]
-    tg.wait_for(lambda f: prompt_message["message_id"] in server.telegram.context.prompts)
+    tg.wait_for(lambda f: prompt_message["message_id"] in server.plugin("telegram").runner.context.prompts)
     tg.message_update(chat_id=NAV_GROUP, user_id=JOHAN_TG, text="Hej Anna, jag ringer i morgon.", reply_to=prompt_message)
     tg.wait_for(lambda f: any("jag ringer i morgon" in t for t in f.sent_texts(ENTREPRENEUR)), 20)

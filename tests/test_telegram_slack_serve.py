@@ -9,7 +9,8 @@ import httpx
 import pytest
 
 from bot.config import load_settings
-from bot.serve import SLACK_EVENTS_PATH, LotsenServer
+from bot.adapters.slack.plugin import SLACK_EVENTS_PATH
+from bot.serve import LotsenServer
 from tests.fakes.service import FakeLotsen
 from tests.fakes.slack_api import FakeSlack, block_action, interaction_body, sign
 from tests.fakes.telegram_api import FakeTelegram

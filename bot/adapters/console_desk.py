@@ -10,7 +10,7 @@ from bot.core.ports import CaseCard, Delivery
 
 
 def _mention(member: dict) -> str:
-    return f"@{member.get('name') or member.get('email') or member.get('slack_id')}"
+    return f"@{member.get('name') or member.get('email') or 'lots'}"
 
 
 class ConsoleDesk:

@@ -21,6 +21,13 @@ The life of a plugin in `lotsen serve`, in this order:
    last sweep may still send through the ports afterwards.
 8. `close()`: release everything.
 
+Optional, read by `lotsen serve` and the routing rules when present:
+- `parse_identity(value) -> str` (a static method): reads a navigator's id on this channel from
+  routing_rules.yaml (`identities: {<name>: ...}`), raising ValueError with the reason.
+- `enable_variable`, `desk_variable`, `has_desk(settings)`: for the deployment's checks (at least
+  one channel; a navigators' desk), bot.serve.check_deployment.
+- `check_unused(settings)`: called when the channel is off, for settings that need it on.
+
 `mode()` is a short word for the start-up log line ("polling", "webhook", "socket", "http").
 """
 

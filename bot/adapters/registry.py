@@ -6,13 +6,29 @@ are lazy, so a channel's library is loaded only when `lotsen serve` runs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import import_module
 
 from bot.adapters.plugin import ChannelPlugin
 
 PLUGINS: tuple[str, ...] = (
-    # filled in as each channel becomes a plugin
+    "bot.adapters.telegram.plugin:TelegramPlugin",
+    "bot.adapters.slack.plugin:SlackPlugin",
 )
+
+
+def identity_parsers(names: tuple[str, ...] = PLUGINS) -> dict[str, Callable[[object], str]]:
+    """Each channel's reader of its navigators' ids in routing_rules.yaml (the plugin class's
+    optional static `parse_identity(value) -> str`, raising ValueError with the reason). Only
+    the plugin modules are imported, not the channels' libraries."""
+    parsers = {}
+    for spec in names:
+        module, _, cls = spec.partition(":")
+        plugin = getattr(import_module(module), cls)
+        parse = getattr(plugin, "parse_identity", None)
+        if callable(parse):
+            parsers[plugin.name] = parse
+    return parsers
 
 
 def load_plugins(names: tuple[str, ...] = PLUGINS) -> list[ChannelPlugin]:

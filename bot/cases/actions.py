@@ -73,7 +73,7 @@ def navigator_action(db: Database, *, action: NavigatorAction, rules: RoutingRul
 
 
 def _member_key(member: Member) -> str:
-    return member.email or member.slack_id or str(member.telegram_id)
+    return member.email or next(iter(member.identities.values()), member.name)
 
 
 def _text(action: NavigatorAction) -> str:

@@ -47,7 +47,8 @@ class Case(SQLModel, table=True):
     contact_company: str | None = Field(default=None, max_length=200)
     contact_phone: str | None = Field(default=None, max_length=64)
     contact_email: str | None = Field(default=None, max_length=254)
-    # [{"id", "title", "url"}], role ids, member snapshots ({"name", "slack_id", ...}).
+    # [{"id", "title", "url"}], role ids, member snapshots ({"name", "email", "identities"};
+    # rows written before identities have "slack_id"/"telegram_id": bot.core.ports.member_identity reads both).
     topics: list[dict[str, Any]] = Field(default_factory=list, sa_column=json_column())
     roles: list[str] = Field(default_factory=list, sa_column=json_column())
     members: list[dict[str, Any]] = Field(default_factory=list, sa_column=json_column())

@@ -7,7 +7,8 @@ about has been committed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from collections.abc import Mapping
+from typing import Any, Protocol, runtime_checkable
 
 from bot.core.messages import Button
 
@@ -70,7 +71,7 @@ class CaseCard:
     entrepreneur_words: str
     topics: list[tuple[str, str]]  # (topic id, title)
     roles: list[tuple[str, str]]  # (role id, role name)
-    members: list[dict]  # {"name", "slack_id", "telegram_id", "email"}
+    members: list[dict]  # {"name", "email", "identities": {channel: id}}; read ids with member_identity
     status: str
     contact_name: str | None = None
     lang: str = "sv"
@@ -100,3 +101,14 @@ class DeskNotices(Protocol):
     for review, the weekly digest of what Lotsen could not answer (bot.knowledge.notices)."""
 
     def notice(self, *, text: str, mentions: list[dict] | None = None) -> Delivery: ...
+
+
+def member_identity(member: Mapping[str, Any], channel: str) -> str | None:
+    """A navigator's id on `channel` in a member snapshot (CaseCard.members, a post's mentions):
+    `identities[channel]`, or in a snapshot written before identities (cases and outbox rows
+    stored earlier) the key `<channel>_id`. Each adapter asks for its own channel's id."""
+    identities = member.get("identities")
+    value = identities.get(channel) if isinstance(identities, Mapping) else None
+    if value is None:
+        value = member.get(f"{channel}_id")
+    return str(value) if value not in (None, "") else None

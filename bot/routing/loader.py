@@ -17,6 +17,7 @@ from bot.knowledge.models import Bilingual, KnowledgeBase
 from bot.knowledge.problems import InvalidKnowledge, Problem
 from bot.knowledge import yamllines
 from bot.knowledge.loader import ROLE_SLUG as ROLE_ID
+from bot.routing.members import MemberChecks
 from bot.routing.rules import (COORDINATOR_STEP, Member, Role, RoutingRules, Rule, ServiceLevel, Triggers)
 from bot.routing.service_level import EVES, WEEKDAYS, WorkingHours
 from bot.routing.text import WordSet, pattern_error
@@ -24,11 +25,9 @@ from bot.routing.text import WordSet, pattern_error
 TOP_KEYS = {"version", "desk", "coordinator", "service_level", "roles", "include_also_roles", "topics", "rules",
             "triggers"}
 LADDER_STEPS = ("members", "deputy", COORDINATOR_STEP)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_SLACK = re.compile(r"^[UW][A-Z0-9]{4,}$")
 
 
-class _Checker:
+class _Checker(MemberChecks):
     def __init__(self, path: str, doc: yamllines.LineData, kb: KnowledgeBase) -> None:
         self.path, self.doc, self.kb = path, doc, kb
         self.problems: list[Problem] = []
@@ -129,34 +128,6 @@ class _Checker:
             return None
         return time(int(match[1]), int(match[2]))
 
-    def member(self, value: Any, where: tuple, what: str) -> Member | None:
-        data = self.mapping(value, where, what)
-        if not data:
-            self.problem(where, f"{what}: needs at least a name and one id (slack, telegram or email)")
-            return None
-        for key in sorted(set(data) - {"name", "slack", "telegram", "email"}, key=str):
-            self.problem((*where, key), f"{what}: unknown key {key!r} (use name, slack, telegram, email)")
-        name = data.get("name")
-        if not isinstance(name, str) or not name.strip():
-            self.problem(where, f"{what}: a display name is required")
-            name = None
-        slack, telegram, email = data.get("slack"), data.get("telegram"), data.get("email")
-        if slack is not None and (not isinstance(slack, str) or not _SLACK.match(slack)):
-            self.problem((*where, "slack"), f"{what}: {slack!r} is not a Slack user id like U0SJ0BYGG1")
-            slack = None
-        if telegram is not None and (isinstance(telegram, bool) or not isinstance(telegram, int) or telegram <= 0):
-            self.problem((*where, "telegram"), f"{what}: the Telegram user id must be a positive whole number")
-            telegram = None
-        if email is not None and (not isinstance(email, str) or not _EMAIL.match(email)):
-            self.problem((*where, "email"), f"{what}: {email!r} is not an e-mail address")
-            email = None
-        if slack is None and telegram is None and email is None:
-            self.problem(where, f"{what}: {name or 'member'} has no id: give slack, telegram or email")
-            return None
-        if name is None:
-            return None
-        return Member(name=name.strip(), slack_id=slack, telegram_id=telegram, email=email)
-
     def bilingual(self, value: Any, where: tuple, what: str) -> Bilingual | None:
         data = self.mapping(value, where, what)
         for key in sorted(set(data) - {"sv", "en"}, key=str):
@@ -219,19 +190,6 @@ class _Checker:
                                 f"{' '.join(self.known_roles)}")
             return ""
         return str(value)
-
-    def _unique(self, member: Member, where: tuple, owners: dict) -> None:
-        """The same id may appear in several roles only for the very same person."""
-        for kind, value in (("slack", member.slack_id), ("telegram", member.telegram_id),
-                            ("email", (member.email or "").casefold() or None)):
-            if value is None:
-                continue
-            previous = owners.get((kind, str(value)))
-            if previous is None:
-                owners[(kind, str(value))] = (member, where)
-            elif previous[0] != member:
-                self.problem(where, f"duplicate {kind} id {value!r}: already used by {previous[0].name} "
-                                    f"(line {self.doc.line(previous[1])})")
 
     def topics(self, value: Any, include_also: bool) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
         where = ("topics",)

@@ -17,26 +17,32 @@ COORDINATOR_STEP = "coordinator"
 TriggerKind = Literal["multi_authority", "explicit_request", "unanswered", "dispute"]
 
 
+# Actors who identify themselves by e-mail (the terminal): the identity they are looked up by.
+IDENTIFIED_BY = {"cli": "email", "console": "email"}
+
+
 @dataclass(frozen=True)
 class Member:
+    """A navigator: a display name, an e-mail, and one id per channel (`identities`: channel
+    name -> that channel's own user id, as text; the channel's adapter parses and renders it).
+    The e-mail is also the identity "email" (what the terminal acts as)."""
+
     name: str
-    slack_id: str | None = None
-    telegram_id: int | None = None
+    identities: dict[str, str] = field(default_factory=dict, hash=False)
     email: str | None = None
 
+    def identity(self, channel: str) -> str | None:
+        if channel == "email":
+            return self.email
+        return self.identities.get(channel)
+
     def matches(self, actor: Actor) -> bool:
-        user = str(actor.user_id).strip()
-        if actor.channel == "slack":
-            return self.slack_id is not None and user == self.slack_id
-        if actor.channel == "telegram":
-            return self.telegram_id is not None and user == str(self.telegram_id)
-        if actor.channel in ("cli", "console", "email"):
-            return self.email is not None and user.casefold() == self.email.casefold()
-        return False
+        own = self.identity(IDENTIFIED_BY.get(actor.channel, actor.channel))
+        return own is not None and str(actor.user_id).strip().casefold() == own.casefold()
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "slack_id": self.slack_id, "telegram_id": self.telegram_id,
-                "email": self.email}
+        """The snapshot stored on cases and in desk posts (CaseCard.members)."""
+        return {"name": self.name, "email": self.email, "identities": dict(self.identities)}
 
 
 @dataclass(frozen=True)
@@ -224,4 +230,4 @@ class RoutingRules:
 
 
 def _identity(member: Member) -> tuple:
-    return (member.name, member.slack_id, member.telegram_id, (member.email or "").casefold())
+    return (member.name, tuple(sorted(member.identities.items())), (member.email or "").casefold())

@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.adapters.choices import SLACK_VALUE_CHARS, ChoiceKeys
 from bot.adapters.slack import render
-from bot.core.ports import CaseCard, Delivery, OutboundMessage, SendError
+from bot.core.ports import CaseCard, Delivery, OutboundMessage, SendError, member_identity
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ class SlackNavigatorDesk:
             if "name_taken" not in str(exc):
                 raise
             channel = self._find_channel(name)  # a retried convene: the channel is already there
-        users = sorted({str(m["slack_id"]) for m in card.members if m.get("slack_id")})
+        users = sorted({found for m in card.members if (found := member_identity(m, "slack"))})
         if users:
             try:
                 call(self.client.conversations_invite, channel=channel, users=",".join(users))

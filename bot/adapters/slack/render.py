@@ -14,7 +14,7 @@ import re
 from bot.adapters.text import split_text
 from bot.core.actions import OUTCOMES
 from bot.core.messages import Button
-from bot.core.ports import CaseCard
+from bot.core.ports import CaseCard, member_identity
 
 SECTION_LIMIT = 3000
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
@@ -47,7 +47,7 @@ def plain_sections(text: str) -> list[dict]:
 
 
 def mentions(members: list[dict] | None) -> str:
-    ids = [m.get("slack_id") for m in (members or [])]
+    ids = [member_identity(m, "slack") for m in (members or [])]
     return " ".join(f"<@{i}>" for i in ids if i and _SLACK_ID.match(str(i)))
 
 

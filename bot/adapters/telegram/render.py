@@ -16,7 +16,7 @@ from bot.adapters.telegram.keys import ChoiceKeys, nav_data
 from bot.adapters.text import TELEGRAM_LIMIT, split_escaped, split_text, utf16_len
 from bot.core.actions import OUTCOMES
 from bot.core.messages import Button, Reply
-from bot.core.ports import CaseCard
+from bot.core.ports import CaseCard, member_identity
 
 OUTCOME_LABELS = {"sv": {"answered": "Besvarat", "meeting_held": "Möte hållet",
                          "permit_applied": "Tillstånd sökt", "referred": "Hänvisat",
@@ -57,8 +57,8 @@ def reply_parts(chat_id: str, reply: Reply, keys: ChoiceKeys) -> list[Part]:
 
 def mention(member: dict) -> str:
     name = html.escape(member.get("name") or "navigator")
-    telegram_id = member.get("telegram_id")
-    if telegram_id and str(telegram_id).lstrip("-").isdigit():
+    telegram_id = member_identity(member, "telegram")
+    if telegram_id and telegram_id.lstrip("-").isdigit():
         return f'<a href="tg://user?id={int(telegram_id)}">{name}</a>'
     return name
 
