@@ -35,6 +35,7 @@ from bot.meetings.flow import MeetingsFlow
 from bot.meetings.models import Meeting
 from bot.meetings.service import erase_person as erase_meeting_data
 from bot.meetings.validation import known_tags
+from bot.routing.rules import RoutingRules
 from bot.outbox.dispatcher import OutboxDispatcher, message_handler
 from bot.outbox.unknown import NOTICE_KIND as UNKNOWN_REPORT
 from bot.outbox.unknown import make_notice_handler as make_unknown_report_handler
@@ -154,10 +155,11 @@ class Lotsen:
 
     def submit_meeting(self, *, actor: Actor, form: dict[str, str], meeting_id: int | None = None,
                        lang: str = "sv") -> ActionResult:
+        policy = meeting_policy(self.bundle)  # the same as the CLI's (bot.cli.meetings.directory)
         with self.db.writer() as session:
             return submit_meeting(session, actor=actor, form=form, clock=self.clock, meeting_id=meeting_id,
-                                  known_tags=self.meeting_tags, authorize=self._is_navigator, lang=lang,
-                                  organiser=self.rules.coordinator)
+                                  known_tags=policy.tags, authorize=policy.allows, lang=lang,
+                                  organiser=policy.organiser)
 
     def cancel_meeting(self, *, actor: Actor, meeting_id: int, reason: str | None = None,
                        lang: str = "sv") -> ActionResult:
@@ -186,7 +188,7 @@ class Lotsen:
         return self._is_navigator(actor)
 
     def _is_navigator(self, actor: Actor) -> bool:
-        return self.rules.member_for(actor) is not None
+        return is_navigator(self.rules, actor)
 
     # -- the background work -------------------------------------------------------------------
     def dispatch_outbox(self) -> int:
@@ -235,6 +237,54 @@ class Lotsen:
 def meeting_tags(bundle: KnowledgeBundle) -> frozenset[str]:
     """The same tags everywhere (desk forms, the conversation, the seed file, the CLI)."""
     return known_tags(bundle.kb.articles, bundle.rules.roles if bundle.rules is not None else ())
+
+
+def is_navigator(rules: RoutingRules | None, actor: Actor) -> bool:
+    """Who may act as a navigator (cases, meetings, the outbox), on every channel and in the
+    terminal alike: a member or deputy in the routing rules, looked up by the actor's identity."""
+    return rules is not None and rules.member_for(actor) is not None
+
+
+@dataclass(frozen=True)
+class MeetingPolicy:
+    """What every desk (Slack, Telegram, the CLI) checks a meeting against: one set of tags, the
+    default organiser, and who may manage meetings."""
+
+    tags: frozenset[str]
+    organiser: str
+    rules: RoutingRules | None
+
+    def allows(self, actor: Actor) -> bool:
+        return is_navigator(self.rules, actor)
+
+
+def meeting_policy(bundle: KnowledgeBundle) -> MeetingPolicy:
+    rules = bundle.rules
+    return MeetingPolicy(tags=meeting_tags(bundle), organiser=rules.coordinator if rules is not None else "",
+                         rules=rules)
+
+
+def open_database(settings: Settings, *, migrate: bool = True) -> Database:
+    """The database of the settings, migrated: what the CLI's commands work on."""
+    db = Database.from_url(settings.database_url)
+    if migrate:
+        upgrade(db.engine)
+    return db
+
+
+def build_console(*, settings: Settings, bundle: KnowledgeBundle, stream) -> Lotsen:
+    """`lotsen chat`: Lotsen with the terminal as the entrepreneurs' channel and as every
+    navigators' desk (the routing rules' desk, and each registered channel's), printed."""
+    from bot.adapters.console import CHANNEL, ConsoleChannel
+    from bot.adapters.console_desk import ConsoleDesk
+    from bot.adapters.registry import load_plugins
+
+    desk = ConsoleDesk(stream)
+    names = {"console", *(plugin.name for plugin in load_plugins())}
+    if bundle.rules is not None:
+        names.add(bundle.rules.desk)
+    return build_lotsen(settings=settings, bundle=bundle, channels={CHANNEL: ConsoleChannel(stream)},
+                        desks={name: desk for name in sorted(names)})
 
 
 def build_lotsen(*, settings: Settings | None = None, channels: dict[str, EntrepreneurChannel] | None = None,

@@ -204,3 +204,29 @@ def test_attendees_lists_names_and_companies_for_navigators_only(run, sqlite_url
                                   (meeting.id, NAVIGATOR, "attendees_csv", "ok"),
                                   (meeting.id, "someone@example.com", "attendees", "refused"),
                                   (999, NAVIGATOR, "attendees", "not_found")]
+
+
+def test_the_cli_and_the_desks_check_meetings_with_one_policy(tmp_path, sqlite_url):
+    """The drift the CLI had: it must accept and refuse the same tags, and the same people, as
+    Slack and Telegram (Lotsen.submit_meeting), because both take bot.app.meeting_policy."""
+    from bot.app import build_lotsen, meeting_policy
+    from bot.config import load_settings
+    from bot.core.actions import Actor
+    from tests.other_municipality import other
+
+    town = other(tmp_path)
+    settings = load_settings(knowledge_dir=town.knowledge, routing_file=town.routing)
+    lotsen = build_lotsen(settings=settings, database_url=sqlite_url)
+    try:
+        tags, allowed, organiser = cli.directory(settings)
+        policy = meeting_policy(lotsen.bundle)
+        assert (tags, organiser) == (policy.tags, policy.organiser) == (lotsen.meeting_tags, town.coordinator)
+        assert town.coordinator in tags and town.foreign_role not in tags  # the town's own roles
+        member = next(m for role in lotsen.rules.roles.values() for m in role.members if m.email)
+        assert allowed(member.email) and policy.allows(Actor("cli", member.email))
+        command = "titel=Frukost; start=2030-12-03 08:00; slut=2030-12-03 09:00; plats=Stadshuset; ämnen="
+        for tag, accepted in ((town.coordinator, True), (town.foreign_role, False)):
+            result = lotsen.submit_meeting_command(actor=Actor("cli", member.email), text=command + tag)
+            assert result.ok is accepted, result.message
+    finally:
+        lotsen.close()

@@ -22,8 +22,7 @@ def _context():
     from bot.knowledge.loader import load_knowledge
     from bot.knowledge.problems import InvalidKnowledge
     from bot.routing.loader import load_routing_rules
-    from bot.storage.db import Database
-    from bot.storage.migrate import upgrade
+    from bot.app import open_database
 
     settings = settings_or_exit()
     try:
@@ -32,9 +31,7 @@ def _context():
     except InvalidKnowledge as exc:
         typer.echo(f"Kunskapsbasen eller routing_rules.yaml har fel / has problems:\n{exc}", err=True)
         raise typer.Exit(2) from None
-    db = Database.from_url(settings.database_url)
-    upgrade(db.engine)
-    return db, rules
+    return open_database(settings), rules
 
 
 @app.command("list")

@@ -9,9 +9,8 @@ def chat() -> None:
     """Talk to Lotsen in the terminal. The navigators' channel is printed as it would look;
     /lotse lets you act as a navigator, so the whole flow can be walked through. Calendar
     invitations are written to a folder in the temporary directory and their path printed."""
-    from bot.adapters.console import CHANNEL, ConsoleChannel, ConsoleSession
-    from bot.adapters.console_desk import ConsoleDesk
-    from bot.app import build_lotsen
+    from bot.adapters.console import ConsoleSession
+    from bot.app import build_console
     from bot.cli.common import knowledge_or_exit, settings_or_exit
 
     import logging
@@ -19,9 +18,7 @@ def chat() -> None:
     logging.basicConfig(level=logging.ERROR, format="(%(levelname)s %(name)s: %(message)s)")
     settings = settings_or_exit()
     bundle = knowledge_or_exit(settings)  # every problem printed and exit 1 on an invalid knowledge base
-    desk = ConsoleDesk(sys.stdout)
-    lotsen = build_lotsen(settings=settings, bundle=bundle, channels={CHANNEL: ConsoleChannel(sys.stdout)},
-                          desks={"slack": desk, "telegram": desk, "console": desk})
+    lotsen = build_console(settings=settings, bundle=bundle, stream=sys.stdout)  # the composition root
     try:
         lotsen.seed_meetings(settings.knowledge_dir / "meetings.yaml")  # so "vilka möten finns?" has answers
         ConsoleSession(lotsen).run(_lines())

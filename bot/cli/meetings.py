@@ -31,34 +31,24 @@ class Directory(NamedTuple):
 def directory(settings) -> Directory:
     """Known tags, who may act and the default organiser, from the knowledge and routing rules.
     Separate so tests can supply their own."""
+    from bot.app import meeting_policy
     from bot.cli.common import knowledge_or_exit
     from bot.core.actions import Actor
-    from bot.app import meeting_tags
 
-    bundle = knowledge_or_exit(settings)
-    rules = bundle.rules
-    roles = list(rules.roles.values()) if rules is not None else []
-    tags = meeting_tags(bundle)
-
-    def allowed(email: str) -> bool:
-        actor = Actor(channel="cli", user_id=email)
-        return any(m.matches(actor) for role in roles for m in (*role.members, *([role.deputy] if role.deputy else [])))
-
-    return Directory(tags, allowed, rules.coordinator if rules is not None else "")
+    policy = meeting_policy(knowledge_or_exit(settings))  # the one the desks use (Lotsen.submit_meeting)
+    return Directory(policy.tags, lambda email: policy.allows(Actor(channel="cli", user_id=email)), policy.organiser)
 
 
 def _open(actor: str | None):
     from bot.cli.common import settings_or_exit
+    from bot.app import open_database
     from bot.core.clock import SystemClock
-    from bot.storage.db import Database
-    from bot.storage.migrate import upgrade
 
     settings = settings_or_exit()
     found = directory(settings)
     if actor is not None and not found.allowed(actor):
         _refuse(f"{actor} är inte lots i routing_rules.yaml. / {actor} is not a navigator in routing_rules.yaml.")
-    database = Database.from_url(settings.database_url)
-    upgrade(database.engine)
+    database = open_database(settings)
     return database, SystemClock(), found
 
 
