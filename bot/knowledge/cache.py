@@ -40,6 +40,17 @@ def _libraries() -> str:
     return f"{stemmer.__module__}.{stemmer.__name__}|{rapidfuzz.__version__}|{yaml.__version__}|{numpy}"
 
 
+def _plugin_files() -> list[Path]:
+    from bot.adapters.registry import PLUGINS
+
+    found = [_CODE / "adapters" / "registry.py"]
+    for spec in PLUGINS:
+        path = _CODE.parent.joinpath(*spec.partition(":")[0].split(".")).with_suffix(".py")
+        if path.is_file():
+            found.append(path)
+    return found
+
+
 def _digest(knowledge_dir: Path, routing_file: Path | None) -> str:
     digest = hashlib.sha256(_libraries().encode())
     files = sorted(p for p in Path(knowledge_dir).rglob("*") if p.is_file())
@@ -48,6 +59,7 @@ def _digest(knowledge_dir: Path, routing_file: Path | None) -> str:
     # The code, and the data it fits on (the out-of-domain corpus, the fitted thresholds).
     files += sorted(p for folder in _BUILDERS for p in (_CODE / folder).iterdir()
                     if p.suffix in (".py", ".json", ".yaml"))
+    files += _plugin_files()  # each channel reads its navigators' ids (parse_identity)
     for path in files:
         digest.update(str(path).encode())
         digest.update(path.read_bytes())

@@ -16,7 +16,7 @@ NAVIGATORS = {("slack", "UNAV"), ("telegram", "777")}
 def card(number: str = "2026-0001", status: str = "new", words: str = "Jag vill öppna ett café") -> CaseCard:
     return CaseCard(case_id=1, number=number, title="Café med uteservering", summary="Livsmedel, bygglov",
                     entrepreneur_words=words, topics=[("food", "Livsmedel")], roles=[("env", "Miljö")],
-                    members=[{"name": "Nils", "slack_id": "UNAV", "telegram_id": "777", "email": "n@k.se"}],
+                    members=[{"name": "Nils", "email": "n@k.se", "identities": {"slack": "UNAV", "telegram": "777"}}],
                     status=status)
 
 

@@ -1,2 +1,2 @@
 """The Telegram channel (python-telegram-bot 22): entrepreneurs in private chats and, optionally,
-the navigators' group. Only this package (and bot/serve.py) imports `telegram`."""
+the navigators' group. Only this package imports `telegram`; `plugin.py` is what `lotsen serve` knows of it."""
