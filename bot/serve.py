@@ -44,7 +44,7 @@ def check_deployment(settings: Settings, plugins: Sequence[ChannelPlugin]) -> No
     if not any(plugin.enabled(settings) and getattr(plugin, "has_desk", lambda _: False)(settings)
                for plugin in plugins):
         names = " or ".join(sorted({v for p in plugins if (v := getattr(p, "desk_variable", None))}))
-        raise ConfigError(f"{names or 'a navigators desk'}: no navigators' desk is configured")
+        raise ConfigError(f"{names or 'a channel with a desk'}: no navigators' desk is configured")
 
 
 def check_settings(settings: Settings, plugins: Sequence[ChannelPlugin] | None = None) -> list[ChannelPlugin]:
