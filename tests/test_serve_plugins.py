@@ -101,3 +101,6 @@ def test_the_old_member_keys_and_snapshots_still_read(tmp_path):
     old_snapshot = {"name": "Anna Berg", "slack_id": "U0SJ0BYGG1", "telegram_id": 510000101, "email": None}
     assert member_identity(old_snapshot, "telegram") == "510000101"
     assert member_identity(old_snapshot, "echo") is None
+    anna = rules.member_for(Actor("slack", "U0SJ0BYGG1"))
+    assert anna.in_snapshots([old_snapshot]) and anna.in_snapshots([anna.as_dict()])  # a case's stored members
+    assert not anna.in_snapshots([{**old_snapshot, "slack_id": "U0OTHER1", "telegram_id": 1}])

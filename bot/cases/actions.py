@@ -98,7 +98,7 @@ def may_claim(rules: RoutingRules, case: Case, member: Member) -> bool:
     coordinator added to the case by name (`add`)."""
     if any(_in_role(rules, role_id, member) for role_id in {*(case.roles or []), rules.coordinator}):
         return True
-    return member.as_dict() in (case.members or [])
+    return member.in_snapshots(case.members or [])
 
 
 def _claim(session, case: Case, action, member, actor, now, lang, rules) -> str:
@@ -203,7 +203,7 @@ def _add(session, case: Case, action, member, actor, now, lang, rules) -> str:
         people = [*role.members, *([role.deputy] if role.deputy else [])]
         case.roles = [*(case.roles or []), role_id]
         case.members = [*(case.members or []), *[m.as_dict() for m in role.members
-                                                if m.as_dict() not in (case.members or [])]]
+                                                if not m.in_snapshots(case.members or [])]]
         who = rules.role_name(role_id, "sv")
         data = {"role": role_id, "who": who, "who_en": rules.role_name(role_id, "en"),
                 "mentions": [m.name for m in people]}

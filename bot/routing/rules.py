@@ -4,9 +4,11 @@ question should go to a person. Built by `bot.routing.loader.load_routing_rules`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
 
 from bot.core.actions import Actor
+from bot.core.ports import member_identity
 from bot.knowledge.models import Bilingual
 from bot.routing.service_level import WorkingHours
 from bot.routing.text import WordHits, WordIndex, WordSet, fold
@@ -39,6 +41,18 @@ class Member:
     def matches(self, actor: Actor) -> bool:
         own = self.identity(IDENTIFIED_BY.get(actor.channel, actor.channel))
         return own is not None and str(actor.user_id).strip().casefold() == own.casefold()
+
+    def in_snapshots(self, snapshots: Iterable[Mapping[str, Any]]) -> bool:
+        """Whether this person is among member snapshots stored on a case (either form: with
+        identities, or written before them with slack_id/telegram_id)."""
+        return any(self._is(snapshot) for snapshot in snapshots)
+
+    def _is(self, snapshot: Mapping[str, Any]) -> bool:
+        if snapshot.get("name") != self.name:
+            return False
+        if self.email and str(snapshot.get("email") or "").casefold() == self.email.casefold():
+            return True
+        return any(member_identity(snapshot, channel) == own for channel, own in self.identities.items())
 
     def as_dict(self) -> dict:
         """The snapshot stored on cases and in desk posts (CaseCard.members)."""
