@@ -100,10 +100,14 @@ class Planner:
             topic, topics = match.topic, named
         else:
             return None
+        # Authorities the question brings up beyond the one whose article answers it: "how do I
+        # apply for outdoor seating for my café" brings up none; "... and a sign on the facade" one.
+        answering = self.kb.articles[match.topic].role if answered and match.topic in self.kb.articles else None
+        others = len([r for r in stated if r not in (self.coordinator, answering)])
         features = [len(every) - 1, len(stated) - 1, float(match.named), float(plans), float(broad),
                     float(running), float(len(findings.stated)), float(len(findings.activities)),
                     math.log1p(len(text.split())), match.confidence if answered else 0.0,
-                    float(checklist is not None)]
+                    float(checklist is not None), float(others)]
         return Undertaking(checklist, topic, topics, every, features,
                            context=match.action != "out_of_scope" or plans or running, plans=plans,
                            running=running)

@@ -21,6 +21,9 @@ class Findings:
     activities: tuple[Activity, ...] = ()
     stated: frozenset[str] = frozenset()  # condition ids the question states
     denied: frozenset[str] = frozenset()  # condition ids the question rules out ("utan alkohol")
+    # Stated only by the name of an activity the question names ("kiosk" is food, "pub" alcohol):
+    # they apply to that business, but the question does not bring them up beyond naming it.
+    by_name: frozenset[str] = frozenset()
     authorities: tuple[OtherAuthority, ...] = ()
 
 
@@ -67,14 +70,23 @@ class GuideFinder:
         words = tokens(text)
         if not words:
             return Findings()
-        activities = tuple(self._by_id[hit.key] for hit in self._activities.find(words)
-                           if not hit.denied and not _former(words, hit.start))
+        every = [hit for hit in self._activities.find_every(words) if not hit.denied]
+        spans = [(hit.start, hit.end) for hit in every]
+        # A name inside a longer one is that one's part ("dagis" in "hund dagis").
+        whole = {hit.key for hit in every if not any(s <= hit.start and hit.end <= e and e - s > hit.end - hit.start
+                                                    for s, e in spans)}
+        named = [hit for hit in self._activities.find(words)
+                 if not hit.denied and hit.key in whole and not _former(words, hit.start)]
+        activities = tuple(self._by_id[hit.key] for hit in named)
         conditions = self._conditions.find(words)
+        beyond = {hit.key for hit in self._conditions.find_every(words)
+                  if not hit.denied and not any(s <= hit.start and hit.end <= e for s, e in spans)}
+        stated = frozenset(h.key for h in conditions if not h.denied)
         authorities = tuple(self._authority_by_id[hit.key] for hit in self._authorities.find(words)
                             if not hit.denied)
-        return Findings(activities=activities,
-                        stated=frozenset(h.key for h in conditions if not h.denied),
+        return Findings(activities=activities, stated=stated,
                         denied=frozenset(h.key for h in conditions if h.denied),
+                        by_name=stated - beyond if activities else frozenset(),
                         authorities=authorities)
 
 
@@ -101,10 +113,11 @@ def build_checklist(findings: Findings, *, named: list[str] = (), stated_only: b
         for step in activity.steps:
             if step.condition in findings.denied and step.topic not in named_set:
                 continue
-            stated = step.condition in findings.stated or step.topic in named_set
+            holds = step.condition in findings.stated or step.topic in named_set
+            stated = holds and (step.condition not in findings.by_name or step.topic in named_set)
             if stated_only and not stated:
                 continue
-            applies = step.condition is None or stated
+            applies = step.condition is None or holds
             item = ChecklistItem(step.topic, applies, None if applies else step.condition, step.lead,
                                  step.convene, stated)
             known = items.get(step.topic)
@@ -116,7 +129,8 @@ def build_checklist(findings: Findings, *, named: list[str] = (), stated_only: b
     for condition in conditions:
         # What the question states brings its topic to any business, listed or not.
         if condition.topic and condition.id in findings.stated and condition.topic not in items:
-            items[condition.topic] = ChecklistItem(condition.topic, True, None, None, condition.convene, True)
+            items[condition.topic] = ChecklistItem(condition.topic, True, None, None, condition.convene,
+                                                   condition.id not in findings.by_name)
     for topic in named:
         if topic not in items:
             items[topic] = ChecklistItem(topic, True, stated=True)

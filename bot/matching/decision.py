@@ -75,7 +75,7 @@ class Fitted:
 
 
 MEETING_FEATURES = ("authorities", "stated_authorities", "named", "plans", "broad", "running", "conditions",
-                    "activities", "length", "confidence", "checklist")
+                    "activities", "length", "confidence", "checklist", "others")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,11 @@ words occur in a row, each word read the way Swedish and English are written:
 - misspelt: `resturang`, `pizzera` (long words only, rapidfuzz).
 
 A phrase right after a negation (`utan alkohol`, `no alcohol`) counts as denied, not stated.
+
+A phrase may name a class of words: `{gammal|gamla|old} {lokal|butik|shop}` stands for every
+combination (`gamla lokalen`, `old shop`), `*` for any one word (`gammal * affär`: "gammal sko
+affär") and `#100` for any number of at least 100 (`#100 gäster`: "ca 300 gäster"). So a file can
+say "any old premises" or "any crowd" once instead of listing every case.
 """
 
 from __future__ import annotations
@@ -37,12 +42,37 @@ MIN_FUZZY = 6  # ... or with a typo
 FUZZY_CUTOFF = 86.0
 
 
+_CHOICE = re.compile(r"\{([^{}]*)\}")
+ANY = "*"  # a phrase word that any one word of the question fills
+_NUMBER = re.compile(r"^#(\d+)$")  # a phrase word that a number at least this big fills
+
+
 def tokens(text: str) -> list[str]:
     return _TOKEN.findall(fold(text))
 
 
+def expand(phrase: str) -> list[tuple[str, ...]]:
+    """The word sequences a phrase stands for: each `{a|b}` is one of its choices, `*` any word."""
+    found = _CHOICE.search(phrase)
+    if found is None:
+        return [tuple(w for part in phrase.split() for w in
+                      ((part,) if part == ANY or _NUMBER.match(part) else tokens(part)))]
+    result: list[tuple[str, ...]] = []
+    for choice in found.group(1).split("|"):
+        result += expand(phrase[:found.start()] + choice + phrase[found.end():])
+    return list(dict.fromkeys(result))
+
+
 def _inflection_fits(base: str, ending: str) -> bool:
     return ending in (_AFTER_VOWEL if base[-1] in "aeiouy" else _AFTER_CONSONANT)
+
+
+def _number_forms(word: str, numbers: tuple[tuple[int, str], ...]) -> frozenset[str]:
+    """The number words (`#100`) that a number in the question fills."""
+    if not numbers or not word.isdigit():
+        return frozenset()
+    value = int(word)
+    return frozenset(name for least, name in numbers if value >= least)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +102,15 @@ class TermSet:
         vocabulary: set[str] = set()
         for key, items in phrases.items():
             for phrase in items:
-                words = tuple(tokens(phrase))
-                if not words:
-                    continue
-                self._by_first[words[0]].append((words, key))
-                vocabulary.update(words)
+                for words in expand(phrase):
+                    if not words or words[0] == ANY or words[-1] == ANY:
+                        continue
+                    self._by_first[words[0]].append((words, key))
+                    vocabulary.update(w for w in words if w != ANY and not _NUMBER.match(w))
         self._vocabulary = frozenset(vocabulary)
+        # The number words of the phrases ("#100"), with their least values.
+        self._numbers = tuple(sorted({(int(m.group(1)), w) for words in self._by_first.values()
+                                      for phrase, _ in words for w in phrase if (m := _NUMBER.match(w))}))
         # Long words by first letter: a misspelling is looked for among words that start alike.
         self._long: dict[str, list[str]] = defaultdict(list)
         for word in sorted(w for w in vocabulary if len(w) >= MIN_FUZZY):
@@ -132,16 +165,23 @@ class TermSet:
     def find(self, words: list[str]) -> list[Hit]:
         """Every key with a phrase in `words` (tokens of the folded question), once per key:
         the first place it is stated, or denied when every place it occurs is negated."""
-        resolved = [self.resolve(w) for w in words]
         hits: dict[str, Hit] = {}
+        for hit in self.find_every(words):
+            known = hits.get(hit.key)
+            if known is None or (known.denied and not hit.denied):
+                hits[hit.key] = hit
+        return sorted(hits.values(), key=lambda hit: (hit.start, hit.key))
+
+    def find_every(self, words: list[str]) -> list[Hit]:
+        """Every place a phrase occurs, in order."""
+        resolved = [self.resolve(w) | _number_forms(w, self._numbers) for w in words]
+        found: list[Hit] = []
         for start, forms in enumerate(resolved):
             for form in forms:
                 for phrase, key in self._by_first.get(form, ()):
                     end = start + len(phrase)
-                    if end > len(words) or not all(phrase[i] in resolved[start + i] for i in range(1, len(phrase))):
+                    if end > len(words) or not all(phrase[i] == ANY or phrase[i] in resolved[start + i]
+                                                   for i in range(1, len(phrase))):
                         continue
-                    denied = _negated(words, start)
-                    known = hits.get(key)
-                    if known is None or (known.denied and not denied):
-                        hits[key] = Hit(key, start, end, denied)
-        return sorted(hits.values(), key=lambda hit: (hit.start, hit.key))
+                    found.append(Hit(key, start, end, _negated(words, start)))
+        return found
