@@ -7,7 +7,8 @@ import textwrap
 
 import pytest
 
-from bot.knowledge.activities import Guide, load_guide
+from bot.knowledge.activities import Activity, Condition, Guide, Step, load_guide
+from bot.knowledge.models import Bilingual
 from bot.matching.checklist import GuideFinder, build_checklist
 from bot.matching.terms import TermSet, tokens
 
@@ -41,6 +42,16 @@ def test_a_negated_condition_is_denied_not_stated(terms):
     assert keys(terms, "en pizzeria utan alkohol", denied=True) == ["alkohol"]
     assert keys(terms, "en pizzeria utan alkohol") == ["restaurang"]
     assert keys(terms, "no alcohol, but we serve öl") == ["alkohol"]  # stated elsewhere wins
+
+
+def test_a_phrase_can_name_a_class_of_words():
+    terms = TermSet({"old": ["{gammal|gamla} {lokal|affär}", "{gammal|gamla} * affär"],
+                     "crowd": ["#100 {gäster|people}"]})
+    assert keys(terms, "i den gamla cykelaffären") == ["old"]  # a choice, inside a compound
+    assert keys(terms, "en gammal sko affär") == ["old"]  # `*`: any one word between
+    assert keys(terms, "en gammal bil") == []
+    assert keys(terms, "runt 1 200 gäster") == ["crowd"]  # `#100`: a number of at least 100
+    assert keys(terms, "tolv gäster, 40 people") == []
 
 
 GUIDE_YAML = textwrap.dedent("""\
@@ -90,6 +101,33 @@ def test_checklist_applies_what_the_question_states(guide_dir):
     # A topic the question names outright applies even when its condition is not stated.
     named = build_checklist(finder.find("pizzeria, hur söker man"), named=["serveringstillstand"])
     assert "serveringstillstand" in named.convened_topics()
+
+
+def test_a_business_named_as_running_keeps_only_what_is_stated(guide_dir):
+    guide, _ = load_guide(guide_dir, topics=TOPICS)
+    finder = GuideFinder(guide)
+    found = finder.find("vi har en pizzeria och vill servera vin")
+    assert found.lead_in == ("vi har en pizzeria",)
+    running = build_checklist(found, running=frozenset({"pizzeria"}))
+    assert running.convened_topics() == ["serveringstillstand"]
+    assert "livsmedelsregistrering" in build_checklist(found).convened_topics()
+
+
+def test_a_name_inside_a_longer_one_and_a_condition_in_a_name_are_the_longer_ones():
+    terms = {"sv": ["krog"], "en": ["pub"]}
+    guide = Guide(activities=(
+        Activity("krog", Bilingual("Krog", "Pub"), terms, (Step("serveringstillstand", "alcohol"),)),
+        Activity("hundkrog", Bilingual("Hundkrog", "Dog pub"), {"sv": ["hund krog"], "en": []},
+                 (Step("livsmedelsregistrering"),))),
+        conditions={"alcohol": Condition("alcohol", Bilingual("alkohol", "alcohol"),
+                                         {"sv": ["alkohol"], "en": ["pub"]})})
+    finder = GuideFinder(guide)
+    assert [a.id for a in finder.find("en hund krog").activities] == ["hundkrog"]
+    found = finder.find("we open a pub")
+    assert found.stated == {"alcohol"} and found.by_name == {"alcohol"}
+    step = build_checklist(found).items[0]
+    assert step.applies and not step.stated  # it holds for a pub, but the question did not bring it up
+    assert finder.find("en pub med alkohol").by_name == frozenset()
 
 
 @pytest.mark.parametrize("broken, message", [

@@ -86,8 +86,12 @@ class Planner:
                 or general:
             # A business that already runs has done what every such business does: only what
             # the question states or names applies to it.
-            checklist = build_checklist(findings, named=[match.topic] if answered else [], stated_only=running,
-                                        conditions=list(self.finder.guide.conditions.values()))
+            describes = getattr(rules, "describes_running", None)
+            settled = frozenset(a.id for a, words in zip(findings.activities, findings.lead_in)
+                                if describes is not None and describes(words))
+            checklist = build_checklist(findings, named=[match.topic] if answered else [],
+                                        stated_only=running and (not settled or settled >= {a.id for a in findings.activities}),
+                                        running=settled, conditions=list(self.finder.guide.conditions.values()))
             # Only topics this knowledge base has (kb check ensures it for the files it checks).
             checklist = replace(checklist, items=tuple(i for i in checklist.items if i.topic in self.kb.articles))
         if checklist is not None and checklist.items:
@@ -104,10 +108,13 @@ class Planner:
         # apply for outdoor seating for my café" brings up none; "... and a sign on the facade" one.
         answering = self.kb.articles[match.topic].role if answered and match.topic in self.kb.articles else None
         others = len([r for r in stated if r not in (self.coordinator, answering)])
+        # ... and, for an undertaking not yet running, beyond it among everything its business needs.
+        beyond = len([r for r in every if r not in (self.coordinator, answering)]) if plans and not running else 0
         features = [len(every) - 1, len(stated) - 1, float(match.named), float(plans), float(broad),
                     float(running), float(len(findings.stated)), float(len(findings.activities)),
                     math.log1p(len(text.split())), match.confidence if answered else 0.0,
-                    float(checklist is not None), float(others)]
+                    float(checklist is not None), float(others), float(beyond),
+                    float(broad) * (len(every) - 1)]
         return Undertaking(checklist, topic, topics, every, features,
                            context=match.action != "out_of_scope" or plans or running, plans=plans,
                            running=running)

@@ -119,8 +119,8 @@ class Responder:
     def _in_domain(self, text: str, match: Match, findings) -> bool:
         """Whether the question is about the business service at all: only then can it be a
         dispute or a plan ("överklaga en dom i vårdnadstvisten" is neither)."""
-        if match.action != "out_of_scope" or findings.activities:
-            return True
+        if match.action != "out_of_scope" or findings.activities or len(findings.stated - findings.by_name) >= 2:
+            return True  # a business, or two things a business must see to, are the service's
         candidates = [topic for topic, _ in match.scores[:CANDIDATES]]
         return self.domain is not None and self.domain.probability(text, candidates) >= IN_DOMAIN
 

@@ -24,6 +24,9 @@ class Findings:
     # Stated only by the name of an activity the question names ("kiosk" is food, "pub" alcohol):
     # they apply to that business, but the question does not bring them up beyond naming it.
     by_name: frozenset[str] = frozenset()
+    # Where each activity is named: the words just before it (up to and with the name), which may
+    # say that this business already runs ("vi har en camping och vill öppna en kiosk").
+    lead_in: tuple[str, ...] = ()
     authorities: tuple[OtherAuthority, ...] = ()
 
 
@@ -78,6 +81,7 @@ class GuideFinder:
         named = [hit for hit in self._activities.find(words)
                  if not hit.denied and hit.key in whole and not _former(words, hit.start)]
         activities = tuple(self._by_id[hit.key] for hit in named)
+        lead_in = tuple(" ".join(words[max(0, hit.start - LEAD_IN):hit.end]) for hit in named)
         conditions = self._conditions.find(words)
         beyond = {hit.key for hit in self._conditions.find_every(words)
                   if not hit.denied and not any(s <= hit.start and hit.end <= e for s, e in spans)}
@@ -86,10 +90,11 @@ class GuideFinder:
                             if not hit.denied)
         return Findings(activities=activities, stated=stated,
                         denied=frozenset(h.key for h in conditions if h.denied),
-                        by_name=stated - beyond if activities else frozenset(),
+                        by_name=stated - beyond if activities else frozenset(), lead_in=lead_in,
                         authorities=authorities)
 
 
+LEAD_IN = 3  # words before an activity's name that may say it already runs
 FORMER = frozenset({"tidigare", "fd", "forut", "varit", "former", "formerly", "previously", "was"})
 
 
@@ -102,20 +107,22 @@ def _former(words: list[str], start: int) -> bool:
 
 
 def build_checklist(findings: Findings, *, named: list[str] = (), stated_only: bool = False,
-                    conditions: list = ()) -> Checklist:
+                    conditions: list = (), running: frozenset[str] = frozenset()) -> Checklist:
     """The activities' steps in order (each topic once), with `named` topics (those the question
     names outright) applying and added at the end when no activity lists them. `stated_only`:
-    leave out the steps that apply to every such business (it already runs). `conditions`: the
-    guide's conditions, whose topics apply to any business that states them."""
+    leave out the steps that apply to every such business (it already runs); `running`: the ids
+    of the activities for which that holds while the others are new. `conditions`: the guide's
+    conditions, whose topics apply to any business that states them."""
     items: dict[str, ChecklistItem] = {}
     named_set = set(named)
     for activity in findings.activities:
+        settled = stated_only or activity.id in running
         for step in activity.steps:
             if step.condition in findings.denied and step.topic not in named_set:
                 continue
             holds = step.condition in findings.stated or step.topic in named_set
             stated = holds and (step.condition not in findings.by_name or step.topic in named_set)
-            if stated_only and not stated:
+            if settled and not stated:
                 continue
             applies = step.condition is None or holds
             item = ChecklistItem(step.topic, applies, None if applies else step.condition, step.lead,

@@ -75,7 +75,7 @@ class Fitted:
 
 
 MEETING_FEATURES = ("authorities", "stated_authorities", "named", "plans", "broad", "running", "conditions",
-                    "activities", "length", "confidence", "checklist", "others")
+                    "activities", "length", "confidence", "checklist", "others", "beyond", "broad_authorities")
 
 
 @dataclass(frozen=True)
