@@ -32,7 +32,7 @@ from tests.knowledge_support import eval_escalation, eval_questions  # noqa: E40
 
 COST_WRONG, COST_CLARIFY, COST_REFUSED = 3.0, 1.0, 2.0
 COST_CLARIFY_OFF_TOPIC = 2.0  # "did you mean X or Y?" to a question about something else
-COST_MISSED_MEETING, COST_FALSE_MEETING = 2.0, 2.0  # a checklist instead of a meeting; a meeting for one question
+COST_MISSED_MEETING, COST_FALSE_MEETING = 2.5, 2.0  # a checklist instead of a meeting; a meeting for one question
 REGULARISATION = 1.0
 
 

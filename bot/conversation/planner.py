@@ -75,6 +75,7 @@ class Planner:
         plans = self._said(getattr(rules, "describes_plans", None), text)
         running = self._said(getattr(rules, "describes_running", None), text) and not plans
         broad = self._said(getattr(rules, "asks_broadly", None), text)
+        detail = self._said(getattr(rules, "asks_detail", None), text)
         answered = match.action == "answer"
         named = list(dict.fromkeys(match.mentioned or ([match.topic] if match.topic else [])))
         checklist = None
@@ -108,13 +109,13 @@ class Planner:
         # apply for outdoor seating for my café" brings up none; "... and a sign on the facade" one.
         answering = self.kb.articles[match.topic].role if answered and match.topic in self.kb.articles else None
         others = len([r for r in stated if r not in (self.coordinator, answering)])
-        # ... and, for an undertaking not yet running, beyond it among everything its business needs.
-        beyond = len([r for r in every if r not in (self.coordinator, answering)]) if plans and not running else 0
+        # ... and beyond it among everything the businesses it starts need (those it runs: what it states).
+        beyond = len([r for r in every if r not in (self.coordinator, answering)])
         features = [len(every) - 1, len(stated) - 1, float(match.named), float(plans), float(broad),
                     float(running), float(len(findings.stated)), float(len(findings.activities)),
                     math.log1p(len(text.split())), match.confidence if answered else 0.0,
                     float(checklist is not None), float(others), float(beyond),
-                    float(broad) * (len(every) - 1)]
+                    float(broad) * (len(every) - 1), float(detail)]
         return Undertaking(checklist, topic, topics, every, features,
                            context=match.action != "out_of_scope" or plans or running, plans=plans,
                            running=running)

@@ -75,7 +75,7 @@ class Fitted:
 
 
 MEETING_FEATURES = ("authorities", "stated_authorities", "named", "plans", "broad", "running", "conditions",
-                    "activities", "length", "confidence", "checklist", "others", "beyond", "broad_authorities")
+                    "activities", "length", "confidence", "checklist", "others", "beyond", "broad_authorities", "detail")
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,9 @@ class Triggers:
     # Words that ask for everything an undertaking takes ("vad behöver jag", "what do I need"): a
     # question that names one topic gets the whole checklist only with these.
     broad_words: WordSet | None = None
+    # Words that ask about one detail of one thing ("hur lång tid tar", "what does it cost"): a
+    # question, not an undertaking to meet about.
+    detail_words: WordSet | None = None
     explicit_request: WordSet | None = None
     unanswered_turns: int | None = 2
     dispute: WordSet | None = None
@@ -205,6 +208,10 @@ class RoutingRules:
     def asks_broadly(self, text: str) -> bool:
         """The text asks what an undertaking takes as a whole (broad_words)."""
         return bool(self.triggers.broad_words and self.triggers.broad_words.find(fold(text or "")))
+
+    def asks_detail(self, text: str) -> bool:
+        """The text asks about one detail of one thing (detail_words)."""
+        return bool(self.triggers.detail_words and self.triggers.detail_words.find(fold(text or "")))
 
     def describes_running(self, text: str) -> bool:
         """The text speaks of a business that already runs (running_words)."""
