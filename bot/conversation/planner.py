@@ -69,11 +69,21 @@ class Planner:
     def _said(self, words, text: str) -> bool:
         return bool(self.rules is not None and words(text))
 
+    def _settled(self, findings: Findings) -> frozenset[str]:
+        """The activities the question names as already running ("vi har en camping och vill
+        öppna en kiosk": the camping), from the words around each name."""
+        describes = getattr(self.rules, "describes_running", None)
+        owns = getattr(self.rules, "names_owner", None)
+        return frozenset(a.id for a, words, before in zip(findings.activities, findings.lead_in, findings.owner)
+                         if (describes is not None and describes(words)) or (owns is not None and owns(before)))
+
     def undertaking(self, text: str, match: Match, findings: Findings) -> Undertaking | None:
         """The checklist and roles the question brings up, with the evidence for a meeting."""
         rules = self.rules
         plans = self._said(getattr(rules, "describes_plans", None), text)
-        running = self._said(getattr(rules, "describes_running", None), text) and not plans
+        settled = self._settled(findings)
+        every_settled = bool(settled) and settled >= {a.id for a in findings.activities}
+        running = (self._said(getattr(rules, "describes_running", None), text) or every_settled) and not plans
         broad = self._said(getattr(rules, "asks_broadly", None), text)
         detail = self._said(getattr(rules, "asks_detail", None), text)
         answered = match.action == "answer"
@@ -87,11 +97,8 @@ class Planner:
                 or general:
             # A business that already runs has done what every such business does: only what
             # the question states or names applies to it.
-            describes = getattr(rules, "describes_running", None)
-            settled = frozenset(a.id for a, words in zip(findings.activities, findings.lead_in)
-                                if describes is not None and describes(words))
             checklist = build_checklist(findings, named=[match.topic] if answered else [],
-                                        stated_only=running and (not settled or settled >= {a.id for a in findings.activities}),
+                                        stated_only=running and (not settled or every_settled),
                                         running=settled, conditions=list(self.finder.guide.conditions.values()))
             # Only topics this knowledge base has (kb check ensures it for the files it checks).
             checklist = replace(checklist, items=tuple(i for i in checklist.items if i.topic in self.kb.articles))

@@ -27,6 +27,7 @@ class Findings:
     # Where each activity is named: the words just before it (up to and with the name), which may
     # say that this business already runs ("vi har en camping och vill öppna en kiosk").
     lead_in: tuple[str, ...] = ()
+    owner: tuple[str, ...] = ()  # the words right before each name ("jag har pizzeria", "min kiosk")
     authorities: tuple[OtherAuthority, ...] = ()
 
 
@@ -82,6 +83,7 @@ class GuideFinder:
                  if not hit.denied and hit.key in whole and not _former(words, hit.start)]
         activities = tuple(self._by_id[hit.key] for hit in named)
         lead_in = tuple(" ".join(words[max(0, hit.start - LEAD_IN):hit.end]) for hit in named)
+        owner = tuple(" ".join(words[max(0, hit.start - OWNER_REACH):hit.start]) for hit in named)
         conditions = self._conditions.find(words)
         beyond = {hit.key for hit in self._conditions.find_every(words)
                   if not hit.denied and not any(s <= hit.start and hit.end <= e for s, e in spans)}
@@ -91,10 +93,12 @@ class GuideFinder:
         return Findings(activities=activities, stated=stated,
                         denied=frozenset(h.key for h in conditions if h.denied),
                         by_name=stated - beyond if activities else frozenset(), lead_in=lead_in,
+                        owner=owner,
                         authorities=authorities)
 
 
 LEAD_IN = 3  # words before an activity's name that may say it already runs
+OWNER_REACH = 1  # ... and the word right before it that may say whose it is
 FORMER = frozenset({"tidigare", "fd", "forut", "varit", "former", "formerly", "previously", "was"})
 
 
@@ -115,6 +119,10 @@ def build_checklist(findings: Findings, *, named: list[str] = (), stated_only: b
     conditions, whose topics apply to any business that states them."""
     items: dict[str, ChecklistItem] = {}
     named_set = set(named)
+    # What every business of a running kind has already done (its food registration): stating
+    # the matching condition ("till maten") brings nothing new.
+    done = {step.topic for activity in findings.activities if stated_only or activity.id in running
+            for step in activity.steps if step.condition is None}
     for activity in findings.activities:
         settled = stated_only or activity.id in running
         for step in activity.steps:
@@ -135,7 +143,8 @@ def build_checklist(findings: Findings, *, named: list[str] = (), stated_only: b
                                             stated=known.stated or stated)
     for condition in conditions:
         # What the question states brings its topic to any business, listed or not.
-        if condition.topic and condition.id in findings.stated and condition.topic not in items:
+        if condition.topic and condition.id in findings.stated and condition.topic not in items \
+                and condition.topic not in done:
             items[condition.topic] = ChecklistItem(condition.topic, True, None, None, condition.convene,
                                                    condition.id not in findings.by_name)
     for topic in named:

@@ -295,9 +295,11 @@ class _Checker(MemberChecks):
                  if multi.get("broad_words") is not None else None)
         detail = (self.words(multi.get("detail_words"), (*where, "multi_authority", "detail_words"), "detail_words")
                   if multi.get("detail_words") is not None else None)
+        owner = (self.words(multi.get("owner_words"), (*where, "multi_authority", "owner_words"), "owner_words")
+                 if multi.get("owner_words") is not None else None)
         return Triggers(multi_authority=multi_on, min_roles=min_roles, min_roles_without_plans=without_plans,
                         plan_words=plan_words or None, running_words=running or None, broad_words=broad or None,
-                        detail_words=detail or None,
+                        detail_words=detail or None, owner_words=owner or None,
                         count_topics=count_topics,
                         explicit_request=phrases if explicit_on else None,
                         unanswered_turns=positive(unanswered, "turns", "unanswered", 2) if unanswered_on else None,

@@ -126,6 +126,9 @@ class Triggers:
     # Words that ask about one detail of one thing ("hur lång tid tar", "what does it cost"): a
     # question, not an undertaking to meet about.
     detail_words: WordSet | None = None
+    # Words right before a business's name that say the person already has it ("har pizzeria",
+    # "min kiosk", "our bakery"), however briefly it is written.
+    owner_words: WordSet | None = None
     explicit_request: WordSet | None = None
     unanswered_turns: int | None = 2
     dispute: WordSet | None = None
@@ -212,6 +215,10 @@ class RoutingRules:
     def asks_detail(self, text: str) -> bool:
         """The text asks about one detail of one thing (detail_words)."""
         return bool(self.triggers.detail_words and self.triggers.detail_words.find(fold(text or "")))
+
+    def names_owner(self, text: str) -> bool:
+        """The words right before a business's name say whose it is (owner_words)."""
+        return bool(self.triggers.owner_words and text and self.triggers.owner_words.find(fold(text)))
 
     def describes_running(self, text: str) -> bool:
         """The text speaks of a business that already runs (running_words)."""
