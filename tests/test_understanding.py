@@ -51,6 +51,18 @@ def test_a_running_business_asking_one_thing_gets_the_answer():
     assert reply.action == "answer" and reply.topic == "serveringstillstand"
 
 
+def test_a_business_named_with_its_owner_asks_one_thing():
+    # However briefly written ("jag har kiosk"), a business that runs asks about one more thing.
+    reply = ask("Jag har kiosk och vill börja sälja snus, vad gäller?")
+    assert reply.action == "answer" and reply.topic == "tobak-nikotin"
+
+
+def test_a_running_business_starting_another_is_an_undertaking():
+    reply = ask("Vi har en camping vid ån och vill öppna en pizzeria med öl och vin i en gammal lada")
+    assert reply.action == "escalate" and reply.reason == "multi_authority"
+    assert {"alkohol", "livsmedel", "bygg"} <= set(reply.roles)
+
+
 def test_a_question_naming_its_permit_is_answered_on_it():
     reply = ask("Måste jag göra en anmälan om miljöfarlig verksamhet för min nya biltvätt?")
     assert reply.action == "answer" and reply.topic == "miljofarlig-verksamhet"
