@@ -66,11 +66,11 @@ def test_no_test_question_was_copied_into_what_lotsen_learns_from():
 
 
 @pytest.mark.parametrize("name, line", [
-    ("topic_accuracy", 0.85),  # right article, in-scope questions
-    ("oos_refused", 0.91),  # off-topic questions refused
-    ("escalated", 0.70),  # multi-authority cases offered a joint meeting
-    ("role_recall", 0.85),
-    ("role_precision", 0.80),
+    ("topic_accuracy", 0.86),  # right article, in-scope questions
+    ("oos_refused", 0.92),  # off-topic questions refused
+    ("escalated", 0.76),  # multi-authority cases offered a joint meeting
+    ("role_recall", 0.88),
+    ("role_precision", 0.84),
 ])
 def test_quality_holds_the_line(name, line):
     value = getattr(figures(), name)
