@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -27,18 +28,26 @@ from bot.matching.terms import tokens
 CORPUS = Path(__file__).with_name("out_of_domain.yaml")
 OUTSIDE = "outside"
 SMOOTHING = 0.01  # MultinomialNB's alpha, chosen on dev
+WORD_CACHE = 50_000  # words whose features are remembered
 _SENTENCES = re.compile(r"(?<=[.!?:])\s+|\n+")
 
 
+def word_features(word: str) -> list[str]:
+    """A word and its letter groups of 3, 4 and 5 (marked at its ends)."""
+    found = ["w:" + word]
+    padded = f"<{word}>"
+    for size in (3, 4, 5):
+        for start in range(max(1, len(padded) - size + 1)):
+            found.append(f"c{size}:" + padded[start:start + size])
+    return found
+
+
 def features(text: str) -> set[str]:
+    """Words, their letter groups and word pairs."""
     words = tokens(text)
     found: set[str] = set()
     for word in words:
-        found.add("w:" + word)
-        padded = f"<{word}>"
-        for size in (3, 4, 5):
-            for start in range(max(1, len(padded) - size + 1)):
-                found.add(f"c{size}:" + padded[start:start + size])
+        found.update(word_features(word))
     for first, second in zip(words, words[1:]):
         found.add(f"b:{first}_{second}")
     return found
@@ -50,23 +59,56 @@ def load_corpus(path: Path = CORPUS) -> list[str]:
     return [item["q"] for item in data if isinstance(item, dict) and isinstance(item.get("q"), str)]
 
 
+END = 2**31 - 1  # closes every class's row: larger than any feature, so a search never runs off it
+
+
 @dataclass(frozen=True, eq=False)
 class DomainModel:
     """Multinomial naive Bayes, as compressed sparse rows: for class c, `indices[indptr[c]:
-    indptr[c+1]]` are the (sorted) features seen with it and `data` the same slice of how much more
-    likely each is there than a feature never seen with the class (`default[c]`)."""
+    indptr[c+1]]` are the (sorted) features seen with it, closed by END, and `data` the same slice
+    of how much more likely each is there than a feature never seen with the class (`default[c]`;
+    0 for END)."""
 
     classes: tuple[str, ...]
     prior: "object"  # numpy array: log prior per class
     default: "object"  # numpy array: log probability of a feature never seen with the class
     vocabulary: dict[str, int]  # feature -> its column
     indptr: "object"
-    indices: "object"
-    data: "object"
+    indices: "object"  # int32
+    data: "object"  # float32
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {name: i for i, name in enumerate(self.classes)})
         object.__setattr__(self, "_last", None)
+        # A word's known features, remembered: most words of a question were in earlier ones.
+        object.__setattr__(self, "_word", lru_cache(maxsize=WORD_CACHE)(self._word_columns))
+
+    def __getstate__(self) -> dict:
+        # What is remembered per question or word is rebuilt, not stored (the bundle cache).
+        return {key: value for key, value in self.__dict__.items() if key not in ("_last", "_word")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.__post_init__()
+
+    def _word_columns(self, word: str) -> tuple[int, ...]:
+        found = self.vocabulary.get
+        return tuple(column for column in map(found, word_features(word)) if column is not None)
+
+    def columns(self, text: str) -> set[int]:
+        """The columns of the text's features that the model knows: the same as looking up
+        `features(text)`, a word at a time."""
+        words = tokens(text)
+        found: set[int] = set()
+        word = self._word
+        for each in set(words):
+            found.update(word(each))
+        pair = self.vocabulary.get
+        for first, second in zip(words, words[1:]):
+            column = pair(f"b:{first}_{second}")
+            if column is not None:
+                found.add(column)
+        return found
 
     def posterior(self, text: str, candidates: list[str]) -> dict[str, float]:
         """P(class | text) over the candidate topics and `outside` (renormalised over them)."""
@@ -85,26 +127,28 @@ class DomainModel:
         wanted = [index[c] for c in dict.fromkeys([*candidates, OUTSIDE]) if c in index]
         if not wanted:
             return {}
-        rows = np.fromiter(sorted({self.vocabulary[f] for f in features(text) if f in self.vocabulary}),
-                           dtype=self.indices.dtype)
+        rows = self.columns(text)
+        rows = np.fromiter(sorted(rows), dtype=self.indices.dtype, count=len(rows))
         value = 1.0 / math.sqrt(len(rows)) if len(rows) else 0.0
-        scores = [float(self.prior[c] + self.default[c] * value * len(rows) + value * self._sum(c, rows))
-                  for c in wanted]
-        top = max(scores)
-        exp = [math.exp(score - top) for score in scores]
-        norm = sum(exp)
-        return {self.classes[c]: e / norm for c, e in zip(wanted, exp)}
+        scores = self.prior[wanted] + self.default[wanted] * (value * len(rows)) + value * self._sums(wanted, rows)
+        exp = np.exp(scores - scores.max())
+        exp /= exp.sum()
+        return {self.classes[c]: float(e) for c, e in zip(wanted, exp)}
 
-    def _sum(self, klass: int, rows) -> float:
-        """The class's deltas over the question's features (sorted): a binary search in the
-        class's own sorted features, so the cost does not depend on how many classes there are."""
-        start, end = self.indptr[klass], self.indptr[klass + 1]
-        if not len(rows) or start == end:
-            return 0.0
-        own = self.indices[start:end]
-        at = own.searchsorted(rows)
-        at[at == len(own)] = 0
-        return float(self.data[start:end][at[own[at] == rows]].sum())
+    def _sums(self, wanted: list[int], rows):
+        """Each wanted class's deltas over the question's features (sorted): a binary search of
+        the question's features in the class's own sorted row, so the cost does not depend on how
+        many classes there are. One search per class; finding the hits and adding them up is done
+        for all the classes at once."""
+        import numpy as np
+
+        if not len(rows):
+            return np.zeros(len(wanted))
+        indptr, indices = self.indptr, self.indices
+        # END closes each row, so a search lands inside it (at END when the feature is not there).
+        at = np.concatenate([indices[indptr[c]:indptr[c + 1]].searchsorted(rows) + indptr[c] for c in wanted])
+        deltas = np.where(indices[at] == np.tile(rows, len(wanted)), self.data[at], 0.0)
+        return deltas.reshape(len(wanted), len(rows)).sum(axis=1, dtype=np.float64)
 
     def probability(self, text: str, candidates: list[str] = ()) -> float:
         """How likely the text is about the business service (any candidate, not `outside`)."""
@@ -150,21 +194,39 @@ def train(kb, guide=None, *, outside: list[str] | None = None, alpha: float = SM
                 (vocabulary.setdefault(f, len(vocabulary)) for f in features(text)), dtype=np.int32)
         return found
 
-    indptr, indices, counts, totals, documents = [0], [], [], [], []
+    indptr, indices, data, totals, documents = [0], [], [], [], []
     for name in classes:
         read = [columns(text) for text in by_class[name]]
-        weights = [np.full(len(c), 1.0 / math.sqrt(len(c) or 1)) for c in read]
+        weights = np.concatenate([np.full(len(c), 1.0 / math.sqrt(len(c) or 1)) for c in read])
         own, where = np.unique(np.concatenate(read), return_inverse=True)
-        summed = np.bincount(where, weights=np.concatenate(weights), minlength=len(own))
-        indices.append(own.astype(np.int32))
-        counts.append(summed)
-        indptr.append(indptr[-1] + len(own))
+        summed = np.bincount(where, weights=weights, minlength=len(own))
         totals.append(float(summed.sum()))
         documents.append(len(by_class[name]))
+        # Each class's row is made final here (float32, closed by END): a base of thousands of
+        # articles never holds every class's counts in float64 at once.
+        indices.append(np.append(own, END).astype(np.int32))
+        data.append(np.append(np.log1p(summed / alpha), 0.0).astype(np.float32))
+        indptr.append(indptr[-1] + len(own) + 1)
+    cache.clear()
     size = len(vocabulary)
     default = np.log(alpha / (np.asarray(totals) + alpha * size))
-    data = np.log1p(np.concatenate(counts) / alpha).astype(np.float32)
+    indices = _join(indices, np.int32)
+    data = _join(data, np.float32)
     documents_array = np.asarray(documents, dtype=np.float64)
     return DomainModel(classes=tuple(classes), prior=np.log(documents_array / documents_array.sum()),
                        default=default, vocabulary=vocabulary, indptr=np.asarray(indptr, dtype=np.int64),
-                       indices=np.concatenate(indices), data=data)
+                       indices=indices, data=data)
+
+
+def _join(rows: list, dtype):
+    """One array of the rows, freeing each row as it is copied (the peak stays near one copy)."""
+    import numpy as np
+
+    joined = np.empty(sum(len(row) for row in rows), dtype=dtype)
+    at = 0
+    rows.reverse()
+    while rows:
+        row = rows.pop()
+        joined[at:at + len(row)] = row
+        at += len(row)
+    return joined
