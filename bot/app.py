@@ -29,6 +29,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.messages import Incoming, Reply
 from bot.core.ports import EntrepreneurChannel, NavigatorDesk
 from bot.knowledge.bundle import KnowledgeBundle
+from bot.knowledge.cache import load_bundle
 from bot.knowledge.upkeep import Upkeep, upkeep_handlers
 from bot.meetings.admin import FORM_FIELDS, cancel_from_desk, form_values, parse_command, submit_meeting
 from bot.meetings.flow import MeetingsFlow
@@ -293,11 +294,13 @@ def build_lotsen(*, settings: Settings | None = None, channels: dict[str, Entrep
                  routing_file: Path | None = None, migrate: bool = True,
                  bundle: KnowledgeBundle | None = None) -> Lotsen:
     """Build Lotsen. Raises bot.knowledge.problems.InvalidKnowledge on an invalid knowledge base
-    or routing rules, bot.config.ConfigError on bad settings."""
+    or routing rules, bot.config.ConfigError on bad settings. Without a `bundle`, the validated one
+    from the disk cache (bot.knowledge.cache), as `lotsen ask` has it: `lotsen serve` does not
+    count the second reader again at every start."""
     settings = settings or load_settings()
     clock = clock or SystemClock()
-    bundle = bundle or KnowledgeBundle.load(knowledge_dir or settings.knowledge_dir,
-                                            routing_file or settings.resolved_routing_file)
+    bundle = bundle or load_bundle(knowledge_dir or settings.knowledge_dir,
+                                   routing_file or settings.resolved_routing_file)
     if bundle.rules is None:
         from bot.knowledge.problems import InvalidKnowledge, Problem
 

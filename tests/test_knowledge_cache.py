@@ -63,3 +63,31 @@ def test_an_unwritable_or_corrupt_cache_only_costs_speed(copy, tmp_path, monkeyp
     (stored,) = cache.cache_dir().glob("bundle-*.pickle")
     stored.write_bytes(b"not a pickle")
     assert cache.load_bundle(knowledge, routing).kb.get("bygglov") is not None
+
+
+def test_serve_builds_from_the_cache_on_its_second_start(copy, tmp_path, monkeypatch):
+    """`lotsen serve` (bot.cli.serve._build_service) uses the bundle `lotsen ask` caches: the
+    second start neither validates the files again nor counts the second reader again."""
+    from bot.cli import serve
+    from bot.config import load_settings
+    from bot.knowledge.bundle import KnowledgeBundle
+    from bot.matching import domain
+
+    knowledge, routing = copy
+    monkeypatch.setenv("LOTSEN_KNOWLEDGE_DIR", str(knowledge))
+    monkeypatch.setenv("LOTSEN_ROUTING_FILE", str(routing))
+    monkeypatch.setenv("LOTSEN_DATABASE_URL", f"sqlite:///{tmp_path / 'lotsen.db'}")
+    settings = load_settings()
+    first = serve._build_service(settings, channels={}, desks={})
+    assert len(list(cache.cache_dir().glob("bundle-*.pickle"))) == 1
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the second start loaded the files or fitted the second reader again")
+
+    monkeypatch.setattr(KnowledgeBundle, "load", classmethod(refuse))
+    monkeypatch.setattr(domain, "train", refuse)
+    second = serve._build_service(settings, channels={}, desks={})
+    assert second.bundle is not first.bundle
+    question = "Behöver jag bygglov för ett skärmtak?"
+    assert (second.engine.responder.respond(question).as_json()
+            == first.engine.responder.respond(question).as_json())
