@@ -68,6 +68,11 @@ class SearchIndex:
     # The same, inverted: stem -> article position -> indexes into examples[position].
     example_postings: dict[str, dict[int, list[int]]] = field(default_factory=dict)
     resolver: "TermResolver" = None  # type: ignore[assignment]
+    # The postings again as two arrays (article positions, weights) for scoring with numpy:
+    # term -> (start, end) in them.
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    posting_articles: "object" = None  # numpy int32
+    posting_weights: "object" = None  # numpy float64
 
     @property
     def size(self) -> int:
@@ -165,12 +170,25 @@ def build_index(kb: KnowledgeBase) -> SearchIndex:
             for term in terms:
                 index.example_postings.setdefault(term, {}).setdefault(position, []).append(number)
     index.resolver = TermResolver(index.vocabulary)
+    _arrays(index)
     for term, plist in index.postings.items():
         position, weight = plist[0]
         runner_up = plist[1][1] if len(plist) > 1 else 0.0
         if weight >= 0.99 and runner_up <= ANCHOR_RUNNER_UP and term in anchors_by_id[articles[position].id]:
             index.anchors[term] = position
     return index
+
+
+def _arrays(index: SearchIndex) -> None:
+    import numpy as np
+
+    at = 0
+    for term, plist in index.postings.items():
+        index.spans[term] = (at, at + len(plist))
+        at += len(plist)
+    postings = index.postings.values()
+    index.posting_articles = np.fromiter((p for plist in postings for p, _ in plist), dtype=np.int32, count=at)
+    index.posting_weights = np.fromiter((w for plist in postings for _, w in plist), dtype=np.float64, count=at)
 
 
 def split_compound(term: str, vocabulary: set[str], *, depth: int = 0) -> list[str]:
