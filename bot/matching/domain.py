@@ -194,7 +194,13 @@ def train(kb, guide=None, *, outside: list[str] | None = None, alpha: float = SM
                 (vocabulary.setdefault(f, len(vocabulary)) for f in features(text)), dtype=np.int32)
         return found
 
-    indptr, indices, data, totals, documents = [0], [], [], [], []
+    # Each class's row is written straight into one array of each kind, made as large as the row
+    # could be (every feature of every text once, plus END): the pages past what is written are
+    # never touched, so they cost address space, not memory, and the end is given back by
+    # `resize`. A base of thousands of articles never holds all its counts twice or in float64.
+    upper = sum(len(columns(text)) for name in classes for text in by_class[name]) + len(classes)
+    indices, data = np.empty(upper, dtype=np.int32), np.empty(upper, dtype=np.float32)
+    indptr, totals, documents = [0], [], []
     for name in classes:
         read = [columns(text) for text in by_class[name]]
         weights = np.concatenate([np.full(len(c), 1.0 / math.sqrt(len(c) or 1)) for c in read])
@@ -202,31 +208,17 @@ def train(kb, guide=None, *, outside: list[str] | None = None, alpha: float = SM
         summed = np.bincount(where, weights=weights, minlength=len(own))
         totals.append(float(summed.sum()))
         documents.append(len(by_class[name]))
-        # Each class's row is made final here (float32, closed by END): a base of thousands of
-        # articles never holds every class's counts in float64 at once.
-        indices.append(np.append(own, END).astype(np.int32))
-        data.append(np.append(np.log1p(summed / alpha), 0.0).astype(np.float32))
-        indptr.append(indptr[-1] + len(own) + 1)
+        start, end = indptr[-1], indptr[-1] + len(own) + 1
+        indices[start:end - 1], indices[end - 1] = own, END
+        data[start:end - 1], data[end - 1] = np.log1p(summed / alpha), 0.0
+        indptr.append(end)
     cache.clear()
+    indices.resize(indptr[-1], refcheck=False)
+    data.resize(indptr[-1], refcheck=False)
     size = len(vocabulary)
     default = np.log(alpha / (np.asarray(totals) + alpha * size))
-    indices = _join(indices, np.int32)
-    data = _join(data, np.float32)
     documents_array = np.asarray(documents, dtype=np.float64)
     return DomainModel(classes=tuple(classes), prior=np.log(documents_array / documents_array.sum()),
                        default=default, vocabulary=vocabulary, indptr=np.asarray(indptr, dtype=np.int64),
                        indices=indices, data=data)
 
-
-def _join(rows: list, dtype):
-    """One array of the rows, freeing each row as it is copied (the peak stays near one copy)."""
-    import numpy as np
-
-    joined = np.empty(sum(len(row) for row in rows), dtype=dtype)
-    at = 0
-    rows.reverse()
-    while rows:
-        row = rows.pop()
-        joined[at:at + len(row)] = row
-        at += len(row)
-    return joined
