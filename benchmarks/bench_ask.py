@@ -210,9 +210,9 @@ def vm_hwm_mb() -> float | None:
     return None
 
 
-def child_memory(size: int) -> dict:
+def child_memory(size: int, *, traced_too: bool = True) -> dict:
     out = {}
-    for traced in (True, False):
+    for traced in ((True, False) if traced_too else (False,)):
         env = {**os.environ, "BENCH_TRACEMALLOC": "1" if traced else ""}
         done = subprocess.run([sys.executable, __file__, "--memory-child", str(size)], capture_output=True,
                               text=True, cwd=ROOT, check=True, env=env)
@@ -288,6 +288,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer calls and cold-start runs")
     parser.add_argument("--profile", type=int, metavar="SIZE", help="print a cProfile of answering at SIZE and stop")
     parser.add_argument("--no-pin", action="store_true", help="do not pin to one core")
+    parser.add_argument("--no-tracemalloc", action="store_true",
+                        help="peak RSS only (the tracemalloc child takes minutes at 10,000 articles)")
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child is not None:
@@ -304,7 +306,7 @@ def main() -> None:
     result["cold_start"] = cold_start(args.cold_runs)
     result["cold_start_breakdown"] = cold_start_breakdown()
     for size in sizes:
-        result["memory"].append({"articles": size or 44, **child_memory(size)})
+        result["memory"].append({"articles": size or 44, **child_memory(size, traced_too=not args.no_tracemalloc)})
         print(json.dumps(result["memory"][-1]), file=sys.stderr)
     for size in sizes:
         result["latency"].append(measure_latency(size, args.calls, args.warmup))
