@@ -150,7 +150,7 @@ class _Checker(MemberChecks):
                                  f"and not one of the ladder's steps ({', '.join(LADDER_STEPS)})")
                 continue
             spec = self.mapping(spec, at, f"role {role_id}")
-            for key in sorted(set(spec) - {"name", "members", "deputy", "working_hours"}, key=str):
+            for key in sorted(set(spec) - {"name", "members", "deputy", "working_hours", "survey"}, key=str):
                 self.problem((*at, key), f"role {role_id}: unknown key {key!r}")
             name = self.bilingual(spec.get("name"), (*at, "name"), f"role {role_id}: name")
             members = []
@@ -167,9 +167,13 @@ class _Checker(MemberChecks):
                 if deputy is not None:
                     self._unique(deputy, (*at, "deputy"), owners)
             hours = self.hours(spec.get("working_hours"), (*at, "working_hours"))
+            survey = spec.get("survey", "nki")
+            if survey not in ("nki", "nui"):
+                self.problem((*at, "survey"), f"role {role_id}: survey must be nki or nui (procurement), not {survey!r}")
+                survey = "nki"
             if name is not None:
                 roles[role_id] = Role(id=role_id, name=name, members=tuple(members), deputy=deputy,
-                                      working_hours=hours)
+                                      working_hours=hours, survey=survey)
         if not data:
             self.problem(where, "no roles: define at least the coordinator's role under 'roles:'")
         return roles

@@ -66,6 +66,8 @@ class Role:
     members: tuple[Member, ...]
     deputy: Member | None = None
     working_hours: WorkingHours | None = None
+    # How SKR's Insikt measures the area: "nki" (authority work) or "nui" (procurement, apart).
+    survey: str = "nki"
 
 
 @dataclass(frozen=True)

@@ -8,3 +8,4 @@ from bot.outbox.models import OutboxAudit, OutboxItem  # noqa: F401
 from bot.meetings.models import Meeting, MeetingAudit, Signup, Subscription  # noqa: F401
 from bot.cases.models import Case, CaseCounter, CaseEvent, Consent  # noqa: F401
 from bot.shared.models import KeptValue, SeenEvent  # noqa: F401
+from bot.insight.models import Answer, ClaimFact, Survey  # noqa: F401
