@@ -28,6 +28,8 @@ from bot.core.actions import ActionResult, Actor, NavigatorAction
 from bot.core.clock import Clock, SystemClock
 from bot.core.messages import Incoming, Reply
 from bot.core.ports import EntrepreneurChannel, NavigatorDesk
+from bot.insight.flow import InsightFlow
+from bot.insight.survey import erase_person as erase_surveys
 from bot.knowledge.bundle import KnowledgeBundle
 from bot.knowledge.cache import load_bundle
 from bot.knowledge.upkeep import Upkeep, upkeep_handlers
@@ -143,6 +145,7 @@ class Lotsen:
                 lang = self.engine.language_of(session, channel=channel, user_id=str(user_id))
             report = erase_case_data(session, channel=channel, user_id=str(user_id), clock=self.clock)
             signups = erase_meeting_data(session, channel=channel, user_id=str(user_id), clock=self.clock)
+            erase_surveys(session, channel=channel, user_id=str(user_id))  # the answers stay, anonymous
         text = report.text(lang)
         if signups:
             text += ("\nRaderat: dina anmälningar till möten." if lang == "sv"
@@ -312,7 +315,8 @@ def build_lotsen(*, settings: Settings | None = None, channels: dict[str, Entrep
     channels, desks = dict(channels or {}), dict(desks or {})
     gateway = CasesGateway(rules=bundle.rules, kb=bundle.kb)
     flows = [MeetingsFlow(known_tags=meeting_tags(bundle))]
-    engine = ConversationEngine(db=db, responder=bundle.responder(), clock=clock, cases=gateway, flows=flows)
+    engine = ConversationEngine(db=db, responder=bundle.responder(), clock=clock, cases=gateway, flows=flows,
+                                insight=InsightFlow(rules=bundle.rules))
     case_outbox = make_case_outbox(desks=desks, db=db, rules=bundle.rules, channels=channels)
     handlers = {**case_outbox.handlers, "message": message_handler(channels),
                 **upkeep_handlers(db=db, bundle=bundle, desks=desks)}

@@ -22,6 +22,8 @@ from bot.cases.states import ensure_open, transition
 from bot.cases.texts import format_when, outcome_name, t
 from bot.core.actions import OUTCOMES, ActionResult, Actor, NavigatorAction
 from bot.core.clock import STOCKHOLM, Clock
+from bot.insight.facts import record_claim
+from bot.insight.survey import start_survey
 from bot.routing.rules import Member, RoutingRules
 from bot.storage.db import Database
 
@@ -51,7 +53,7 @@ def perform_action(session: Session, *, action: NavigatorAction, rules: RoutingR
                                                 verbs=", ".join(VERBS)))
     handler = _VERBS[verb]
     try:
-        if verb in ("claim", "add"):
+        if verb in ("claim", "add", "close"):  # need the rules (claim and close also record insight's facts)
             message = handler(session, case, action, member, actor, now, lang, rules)
         else:
             message = handler(session, case, action, member, actor, now, lang)
@@ -115,6 +117,7 @@ def _claim(session, case: Case, action, member, actor, now, lang, rules) -> str:
                          text=t("claimed", case.lang, name=member.name, number=case.number))
     post_to_desk(session, case=case, event=event, text_key="desk_claimed", now=now)
     update_desk(session, case=case, event=event, now=now)
+    record_claim(session, case=case, rules=rules, now=now)
     return t("ok_claim", lang, number=case.number)
 
 
@@ -170,7 +173,7 @@ def _propose(session, case: Case, action, member, actor, now, lang) -> str:
     return t("ok_meeting", lang, number=case.number, when=format_when(moment, lang))
 
 
-def _close(session, case: Case, action, member, actor, now, lang) -> str:
+def _close(session, case: Case, action, member, actor, now, lang, rules=None) -> str:
     if action.outcome not in OUTCOMES:
         names = ", ".join(OUTCOMES)
         raise CaseError(t("bad_outcome", "sv", outcomes=names), t("bad_outcome", "en", outcomes=names))
@@ -180,6 +183,7 @@ def _close(session, case: Case, action, member, actor, now, lang) -> str:
                          text=(action.text or "").strip() or None, data={"outcome": action.outcome})
     if action.outcome != "withdrawn":
         message_entrepreneur(session, case=case, event=event, now=now, text=t("closed", case.lang, number=case.number))
+        start_survey(session, case=case, rules=rules, now=now)  # the Insikt follow-up, in this transaction
     post_to_desk(session, case=case, event=event, text_key="desk_closed", now=now)
     update_desk(session, case=case, event=event, now=now)
     return t("ok_close", lang, number=case.number, outcome=outcome_name(action.outcome, lang))

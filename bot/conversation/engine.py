@@ -47,8 +47,9 @@ _PUNCT = re.compile(r"[^\w\s]+")
 
 class ConversationEngine:
     def __init__(self, *, db, responder: Responder, clock: Clock, cases: CaseGateway | None = None,
-                 flows: list[Flow] | None = None) -> None:
+                 flows: list[Flow] | None = None, insight: Flow | None = None) -> None:
         self.db = db
+        self.insight = insight  # the follow-up survey's answer turns (bot.insight.flow)
         self.responder = responder
         self.clock = clock
         self.cases = cases
@@ -95,6 +96,10 @@ class ConversationEngine:
                 return Reply(action="case_message", text=exc.text(turn.lang), lang=turn.lang)
             if text is not None:
                 return Reply(action="case_message", text=text, lang=turn.lang)
+        if self.insight is not None:  # a survey button, or a typed answer while a survey is open
+            reply = self.insight.handle(unit, conversation=conversation, turn=turn)
+            if reply is not None:
+                return reply
         reply = self.turns.before(unit, conversation, turn)  # commands, /avbryt, the answer's buttons
         if reply is not None:
             return reply
@@ -120,7 +125,10 @@ class ConversationEngine:
         reply = self.turns.after(unit, conversation, turn)  # yes to the offer, a person, more, a complaint
         if reply is not None:
             return reply
-        return self.turns.finish(conversation, turn, self._answer(unit, conversation, turn))
+        reply = self.turns.finish(conversation, turn, self._answer(unit, conversation, turn))
+        if self.insight is not None:
+            self.insight.after_answer(conversation=conversation, turn=turn, reply=reply)  # sampled
+        return reply
 
     def _move(self, conversation: ConversationRecord, new: State, pending: dict | None = None) -> None:
         conversation.state = check_transition(conversation.state, new).value
