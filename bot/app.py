@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.cases.actions import navigator_action as perform_navigator_action
@@ -29,6 +29,9 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.messages import Incoming, Reply
 from bot.core.ports import EntrepreneurChannel, NavigatorDesk
 from bot.insight.flow import InsightFlow
+from bot.insight.monthly import DIGEST as REPORT_DIGEST
+from bot.insight.monthly import MonthlyReport, make_report_renderer
+from bot.insight.report import build_report
 from bot.insight.survey import erase_person as erase_surveys
 from bot.knowledge.bundle import KnowledgeBundle
 from bot.knowledge.cache import load_bundle
@@ -74,6 +77,7 @@ class Lotsen:
     engine: ConversationEngine
     dispatcher: OutboxDispatcher
     upkeep: Upkeep | None = None  # the knowledge's monthly review and weekly gaps posts
+    monthly_report: MonthlyReport | None = None  # the service report to the business office
 
     @property
     def rules(self):
@@ -207,8 +211,14 @@ class Lotsen:
     def periodic(self) -> list[tuple[str, Callable[[], object]]]:
         """The jobs the scheduler runs in every process."""
         upkeep = self.upkeep.jobs() if self.upkeep is not None else []
+        report = self.monthly_report.jobs() if self.monthly_report is not None else []
         return [("outbox", self.dispatch_outbox), ("ladder", self.sweep_ladder), ("shared", self.purge_shared),
-                *upkeep]
+                *upkeep, *report]
+
+    def report(self, *, since: datetime, until: datetime, lang: str = "sv") -> str:
+        """The service report (aggregates only) for [since, until), as one HTML page."""
+        html, _ = build_report(self.db, rules=self.rules, kb=self.bundle.kb, since=since, until=until, lang=lang)
+        return html
 
     def shared_stores(self, channel: str) -> SharedStores:
         """What a channel's adapter must share with the other replicas (events seen, kept
@@ -319,11 +329,13 @@ def build_lotsen(*, settings: Settings | None = None, channels: dict[str, Entrep
                                 insight=InsightFlow(rules=bundle.rules))
     case_outbox = make_case_outbox(desks=desks, db=db, rules=bundle.rules, channels=channels)
     handlers = {**case_outbox.handlers, "message": message_handler(channels),
-                **upkeep_handlers(db=db, bundle=bundle, desks=desks)}
+                **upkeep_handlers(db=db, bundle=bundle, desks=desks,
+                                  render={REPORT_DIGEST: make_report_renderer(db, bundle=bundle)})}
     handlers[UNKNOWN_REPORT] = make_unknown_report_handler(db=db, desks=desks, default_desk=bundle.rules.desk,
                                                            case_label=case_number_of(db))
     dispatcher = OutboxDispatcher(db=db, clock=clock, handlers=handlers, after_sent=case_outbox.after_sent,
                                   lease=timedelta(seconds=settings.outbox_lease_seconds),
                                   heartbeat=timedelta(seconds=settings.outbox_heartbeat))
     return Lotsen(db=db, bundle=bundle, clock=clock, engine=engine, dispatcher=dispatcher,
-                  upkeep=Upkeep(db=db, bundle=bundle, clock=clock))
+                  upkeep=Upkeep(db=db, bundle=bundle, clock=clock),
+                  monthly_report=MonthlyReport(db=db, bundle=bundle, clock=clock))

@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN"))
     slack_api_url: str = Field("https://slack.com/api/", validation_alias=AliasChoices("SLACK_API_URL"))
     slack_navigator_channel: str | None = Field(None, validation_alias=AliasChoices("SLACK_NAVIGATOR_CHANNEL"))
+    # The /rapport page (aggregates only) needs this token; without it the page does not exist.
+    report_token: SecretStr | None = Field(None, validation_alias=AliasChoices("LOTSEN_REPORT_TOKEN"))
 
     http_port: int = Field(8080, validation_alias=AliasChoices("LOTSEN_HTTP_PORT"), ge=1, le=65535)
     # `lotsen serve` tries an unreachable Telegram, Slack or database again this many times,

@@ -84,7 +84,7 @@ class RedactSecrets(logging.Filter):
 
 def secrets_of(settings: Settings) -> list[str]:
     values = (settings.telegram_bot_token, settings.telegram_webhook_secret, settings.slack_bot_token,
-              settings.slack_signing_secret, settings.slack_app_token)
+              settings.slack_signing_secret, settings.slack_app_token, settings.report_token)
     return [secret for secret in map(_secret, values) if secret]
 
 
@@ -150,6 +150,8 @@ class LotsenServer:
         self.service = self.build_service(s, channels=self.channels, desks=self.desks)
         for plugin in self.plugins:
             plugin.bind(self.service)
+        from bot.adapters.http.report import add_report_route  # /rapport, only with LOTSEN_REPORT_TOKEN
+        add_report_route(self.http, service=self.service, token=_secret(self.settings.report_token))
         self.http.start()  # alive from here on; ready once the rest runs
         for plugin in self.plugins:
             plugin.start()

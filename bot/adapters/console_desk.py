@@ -52,7 +52,10 @@ class ConsoleDesk:
         self._print(f"  ↻ {card.title} [{card.status}]")
         return Delivery(ok=True, ref=case_ref)
 
-    def notice(self, *, text: str, mentions: list[dict] | None = None) -> Delivery:
+    def notice(self, *, text: str, mentions: list[dict] | None = None, attachment_name: str | None = None,
+               attachment: bytes | None = None) -> Delivery:
         who = " ".join(_mention(m) for m in mentions or [])
         self._print("━━ " + (who + "\n" if who else "") + text)
+        if attachment is not None:
+            self._print(f"  (bifogad fil / attachment: {attachment_name or 'lotsen'}, {len(attachment)} bytes)")
         return Delivery(ok=True, ref=f"{self.name}:notice")

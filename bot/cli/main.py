@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import ask, cases, chat, db, kb, meetings, outbox, serve
+from bot.cli import ask, cases, chat, db, kb, meetings, outbox, report, serve
 
 app = typer.Typer(help="Lotsen: en väg in för företagare / one way in for business owners.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -18,6 +18,7 @@ app.add_typer(cases.app, name="cases")
 app.add_typer(meetings.app, name="meetings")
 app.add_typer(outbox.app, name="outbox")
 app.command("serve")(serve.serve)
+app.command("report")(report.report)
 
 
 def run() -> None:

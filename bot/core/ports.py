@@ -98,9 +98,11 @@ class NavigatorDesk(Protocol):
 @runtime_checkable
 class DeskNotices(Protocol):
     """A desk that can also post on its own, not about a case: the monthly list of articles due
-    for review, the weekly digest of what Lotsen could not answer (bot.knowledge.notices)."""
+    for review, the weekly digest of what Lotsen could not answer (bot.knowledge.notices), the
+    monthly service report with the report attached (bot.insight.monthly)."""
 
-    def notice(self, *, text: str, mentions: list[dict] | None = None) -> Delivery: ...
+    def notice(self, *, text: str, mentions: list[dict] | None = None, attachment_name: str | None = None,
+               attachment: bytes | None = None) -> Delivery: ...
 
 
 def member_identity(member: Mapping[str, Any], channel: str) -> str | None:

@@ -189,8 +189,9 @@ def headline(f: Figures, *, rules, lang: str = "sv") -> str:
     return "\n".join(lines)
 
 
-def build_report(db, *, bundle, since: datetime, until: datetime, lang: str = "sv") -> str:
+def build_report(db, *, rules, kb, since: datetime, until: datetime, lang: str = "sv") -> tuple[str, Figures]:
+    """The report's HTML and the figures it shows, for [since, until)."""
     with db.engine.connect() as connection:
-        figures = build_figures(connection, rules=bundle.rules, since=since, until=until)
-    return render_report(figures, rules=bundle.rules, kb=bundle.kb, municipality=bundle.kb.profile.name.get(lang),
-                         lang=lang)
+        figures = build_figures(connection, rules=rules, since=since, until=until)
+    html = render_report(figures, rules=rules, kb=kb, municipality=kb.profile.name.get(lang), lang=lang)
+    return html, figures

@@ -79,7 +79,8 @@ def week_start(today: date) -> date:
 def make_notice_handler(*, desks: dict[str, Any],
                         render: dict[str, Callable[[dict], str]] | None = None) -> Callable[[OutboxItem], Delivery]:
     """The "desk.notice" kind: payload {"text"} or {"digest": name, ...} (rendered at send time by
-    `render[name]`), plus "mentions" (the members the post is addressed to)."""
+    `render[name]`, which returns the text, or (text, attachment name, attachment bytes)), plus
+    "mentions" (the members the post is addressed to)."""
     render = render or {}
 
     def send(item: OutboxItem) -> Delivery:
@@ -91,14 +92,20 @@ def make_notice_handler(*, desks: dict[str, Any],
             raise SendError(f"the {item.channel} desk cannot post notices", retryable=False)
         payload = item.payload or {}
         digest = payload.get("digest")
+        attachment = None
         if digest is not None:
             if digest not in render:
                 raise SendError(f"no renderer for the {digest!r} digest", retryable=False)
             text = render[digest](payload)
+            if isinstance(text, tuple):
+                text, *attachment = text
         else:
             text = payload.get("text") or ""
         if not text:
             raise SendError("an empty notice", retryable=False)
+        if attachment:
+            return notice(text=text, mentions=payload.get("mentions") or None, attachment_name=attachment[0],
+                          attachment=attachment[1])
         return notice(text=text, mentions=payload.get("mentions") or None)
 
     return send

@@ -22,9 +22,11 @@ from bot.knowledge.review import sweep_review
 from bot.storage.db import Database
 
 
-def upkeep_handlers(*, db: Database, bundle, desks: dict, lang: str = "sv") -> dict[str, Callable]:
+def upkeep_handlers(*, db: Database, bundle, desks: dict, lang: str = "sv",
+                    render: dict[str, Callable] | None = None) -> dict[str, Callable]:
+    """The desk notices' handler; `render` adds other domains' digests (e.g. the monthly report)."""
     renderer = make_gaps_renderer(db, bundle=bundle, lang=lang)
-    return {KIND: make_notice_handler(desks=desks, render={DIGEST: renderer})}
+    return {KIND: make_notice_handler(desks=desks, render={DIGEST: renderer, **(render or {})})}
 
 
 @dataclass

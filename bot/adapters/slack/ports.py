@@ -112,14 +112,21 @@ class SlackNavigatorDesk:
                         blocks=render.relay_blocks(text, mentions), **thread)
         return Delivery(ok=True, ref=f"{channel}:{response['ts']}")
 
-    def notice(self, *, text: str, mentions: list[dict] | None = None) -> Delivery:
-        """A post of its own (not about a case) in the navigators' channel."""
+    def notice(self, *, text: str, mentions: list[dict] | None = None, attachment_name: str | None = None,
+               attachment: bytes | None = None) -> Delivery:
+        """A post of its own (not about a case) in the navigators' channel, with a file if given."""
         if not self.navigator_channel:
             raise SendError("slack: notices need the navigators' channel (SLACK_NAVIGATOR_CHANNEL)",
                             retryable=False)
         fallback = (render.mentions(mentions) + " " + render.escape(text[:2000])).strip()
         response = call(self.client.chat_postMessage, channel=self.navigator_channel, text=fallback,
                         blocks=render.relay_blocks(text, mentions))
+        if attachment is not None:
+            try:
+                call(self.client.files_upload_v2, channel=self.navigator_channel, content=attachment,
+                     filename=attachment_name or "lotsen-rapport.html")
+            except SendError as exc:  # the post went out: never post it twice for a failed upload
+                raise SendError(f"{exc} (after the post)", retryable=False, outcome_unknown=True) from None
         return Delivery(ok=True, ref=f"{response['channel']}:{response['ts']}")
 
     def update(self, *, case_ref: str, card: CaseCard) -> Delivery:

@@ -120,13 +120,18 @@ class TelegramNavigatorDesk(_Sender):
                 allow_sending_without_reply=True), sent_before=index)
         return Delivery(ok=True, ref=f"{chat_id}:{last.message_id}" + (f":{topic_id}" if topic_id else ""))
 
-    def notice(self, *, text: str, mentions: list[dict] | None = None) -> Delivery:
-        """A post of its own (not about a case) in the navigators' group."""
+    def notice(self, *, text: str, mentions: list[dict] | None = None, attachment_name: str | None = None,
+               attachment: bytes | None = None) -> Delivery:
+        """A post of its own (not about a case) in the navigators' group, with a file if given."""
         bot = self.runner.application.bot
         last = None
-        for index, part in enumerate(relay_html(text, mentions)):
+        parts = relay_html(text, mentions)
+        for index, part in enumerate(parts):
             last = self._run(lambda p=part: bot.send_message(self.chat_id, p, parse_mode=ParseMode.HTML),
                              sent_before=index)
+        if attachment is not None:
+            document = InputFile(attachment, filename=attachment_name or "lotsen-rapport.html")
+            last = self._run(lambda: bot.send_document(self.chat_id, document), sent_before=len(parts))
         return Delivery(ok=True, ref=f"{self.chat_id}:{last.message_id}")
 
     def update(self, *, case_ref: str, card: CaseCard) -> Delivery:
