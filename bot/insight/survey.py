@@ -109,9 +109,9 @@ def start_survey(session: Session, *, case, rules, now: datetime) -> Survey | No
     session.flush()
     text, buttons = question_message(survey)
     intro = t("intro", survey.lang, number=case.number, count=len(QUESTIONS))
-    # A second later than the close notice, so the person reads "closed" before the questions.
+    # Due with the close notice and enqueued after it: the dispatcher sends by due time, then id.
     enqueue(session, kind="message", channel=case.channel, address=case.address, case_id=case.id,
-            due_at=now + timedelta(seconds=1), payload={"text": f"{intro}\n\n{text}", "buttons": buttons},
+            due_at=now, payload={"text": f"{intro}\n\n{text}", "buttons": buttons},
             dedupe_key=f"insight:survey:{survey.id}:ask", created_at=now)
     enqueue(session, kind="message", channel=case.channel, address=case.address, case_id=case.id,
             due_at=rules.service_level.hours.add(now, REMINDER_WORKING_HOURS), expires_at=now + EXPIRES_AFTER,
