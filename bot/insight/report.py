@@ -23,6 +23,7 @@ L: dict[str, tuple[str, str]] = {
     "claimed_in_time": ("Tagna inom servicenivån", "Claimed within the service level"),
     "mean_wait": ("Snittid till en lots tog ärendet", "Mean time until a navigator took the case"),
     "wh": ("arbetstimmar", "working hours"),
+    "mean_wh": ("Snitt, arbetstimmar", "Mean, working hours"),
     "opened": ("Nya ärenden", "New cases"),
     "closed": ("Avslutade ärenden", "Closed cases"),
     "close_days": ("Snittid till avslut", "Mean time to close"),
@@ -157,7 +158,7 @@ def render_report(f: Figures, *, rules, kb, municipality: str, lang: str = "sv")
         + "</section>",
         f'<section><h2>{escape(_l("factors", lang))}</h2>' + hbars(factor_rows, title=_l("factors", lang)) + "</section>",
         f'<section><h2>{escape(_l("waits", lang))}</h2>' + vbars(f.waits.buckets, title=_l("waits", lang))
-        + _table([_l("area", lang), _l("claimed", lang), _l("wh", lang), _l("within", lang)], waits_rows) + "</section>",
+        + _table([_l("area", lang), _l("claimed", lang), _l("mean_wh", lang), _l("within", lang)], waits_rows) + "</section>",
         f'<section><h2>{escape(_l("per_month", lang))}</h2>' + vbars(per_month, title=_l("per_month", lang))
         + "</section>",
         f'<section><h2>{escape(_l("cases_area", lang))}</h2>'
