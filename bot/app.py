@@ -149,11 +149,15 @@ class Lotsen:
                 lang = self.engine.language_of(session, channel=channel, user_id=str(user_id))
             report = erase_case_data(session, channel=channel, user_id=str(user_id), clock=self.clock)
             signups = erase_meeting_data(session, channel=channel, user_id=str(user_id), clock=self.clock)
-            erase_surveys(session, channel=channel, user_id=str(user_id))  # the answers stay, anonymous
+            surveys = erase_surveys(session, channel=channel, user_id=str(user_id))  # answers stay, anonymous
         text = report.text(lang)
         if signups:
             text += ("\nRaderat: dina anmälningar till möten." if lang == "sv"
                      else "\nErased: your meeting sign-ups.")
+        if surveys:
+            text += ("\nRaderat: vem som fick uppföljningsfrågorna. Dina svar finns kvar utan koppling till dig."
+                     if lang == "sv" else
+                     "\nErased: who was sent the follow-up questions. Your answers remain, with no link to you.")
         log.info("erasure done for one person (%d cases, %d sign-ups)", len(report.cases), signups)
         return Reply(action="erased", text=text, lang=lang)
 

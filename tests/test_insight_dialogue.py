@@ -87,7 +87,8 @@ def test_stopping_and_erasure_leave_only_anonymous_answers(driver):
     assert "Fråga" not in driver.say("3")  # the survey is over: "3" is an ordinary message again
     assert [(a.question, a.score) for a in _answers(driver)] == [("nki_overall", 4)]
     channel, user = user_of(driver)
-    driver.lotsen.erase(channel=channel, user_id=user, confirmed=True)
+    erased = driver.lotsen.erase(channel=channel, user_id=user, confirmed=True)
+    assert "Dina svar finns kvar utan koppling till dig" in erased.text
     with driver.lotsen.db.session() as session:
         assert session.exec(select(Survey)).all() == []  # who was asked, and where: gone
     kept = _answers(driver)
