@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlmodel import select
 
 from bot.insight.figures import MIN_ANSWERS, build_figures, index_of
 from bot.insight.models import Answer
@@ -102,3 +103,19 @@ def test_waits_cases_ladder_meetings_and_topics(db, rules):
     assert f.meetings == {"meetings": 2, "cancelled_meetings": 1, "confirmed": 2, "waitlisted": 1, "cancelled": 1}
     assert f.top_topics == [("bygglov", 2), ("serveringstillstand", 1)]
     assert (f.answers_given, f.refused, f.clarified) == (3, 1, 1)
+
+
+def test_an_answer_check_is_stored_once_per_token_on_both_databases(db, rules):
+    from types import SimpleNamespace
+
+    from bot.insight.flow import InsightFlow
+
+    flow, turn = InsightFlow(rules=rules), SimpleNamespace(now=NOV, lang="sv")
+    said = []
+    for _ in range(2):
+        with db.unit() as unit:
+            said.append(flow._check(unit, turn, "bygglov:tok1:no").text)
+    assert "Vill du att en företagslots hör av sig" in said[0] and "redan sparat" in said[1]
+    with db.session() as session:
+        rows = session.exec(select(Answer)).all()
+    assert [(a.kind, a.topic, a.area, a.score) for a in rows] == [("check", "bygglov", "bygg", 0)]
