@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from bot.storage.types import json_column, utc_column
@@ -32,7 +32,13 @@ class Conversation(SQLModel, table=True):
 
 class Message(SQLModel, table=True):
     __tablename__ = "message"
-    __table_args__ = (Index("ix_message_conversation_id", "conversation_id"),)
+    __table_args__ = (
+        Index("ix_message_conversation_id", "conversation_id"),
+        # Lotsen's replies by what they did, then time: the reports count a period's answers by topic
+        # from it alone, already in group order (bot.insight.figures). Partial: only the "out" half.
+        Index("ix_message_out_when", "action", "topic", "created_at",
+              sqlite_where=text("direction = 'out'"), postgresql_where=text("direction = 'out'")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: int = Field(foreign_key="conversation.id", ondelete="CASCADE")

@@ -1,4 +1,5 @@
-"""Insight: the follow-up surveys, their anonymous answers and the claim facts.
+"""Insight: the follow-up surveys, their anonymous answers, the claim facts, and an index of the
+replies by time for the reports.
 
 Revision ID: 0006_insight
 Revises: 0001_core
@@ -60,9 +61,14 @@ def upgrade() -> None:
         sa.Column("within_level", sa.Boolean(), nullable=False),
     )
     op.create_index("ix_insight_claim_claimed_at", "insight_claim", ["claimed_at"])
+    # The replies by time (the conversation's table): a period's answers, refusals and topics are
+    # read from this index alone, not from a million messages' text.
+    op.create_index("ix_message_out_when", "message", ["action", "topic", "created_at"],
+                    sqlite_where=sa.text("direction = 'out'"), postgresql_where=sa.text("direction = 'out'"))
 
 
 def downgrade() -> None:
+    op.drop_index("ix_message_out_when", table_name="message")
     op.drop_table("insight_claim")
     op.drop_table("insight_answer")
     op.drop_table("insight_survey")
