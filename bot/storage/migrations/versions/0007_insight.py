@@ -1,7 +1,7 @@
 """Insight: the follow-up surveys, their anonymous answers, the claim facts, and an index of the
 replies by time for the reports.
 
-Revision ID: 0006_insight
+Revision ID: 0007_insight
 Revises: 0001_core
 Create Date: 2026-11-30
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 from bot.storage.types import UTCDateTime
 
-revision = "0006_insight"
+revision = "0007_insight"
 down_revision = "0001_core"
 branch_labels = ("insight",)
 depends_on = None
