@@ -16,12 +16,11 @@ def report(
     """Write the service report: one self-contained HTML file (NKI/NUI, waits, cases, meetings, topics)."""
     from datetime import date, timedelta
 
+    from bot.app import open_database
     from bot.cli.common import settings_or_exit
     from bot.insight.report import build_report
     from bot.knowledge.check import load_all
     from bot.knowledge.notices import period_start_local
-    from bot.storage.db import Database
-    from bot.storage.migrate import upgrade
 
     if lang not in ("sv", "en"):
         typer.echo("--lang must be sv or en.", err=True)
@@ -41,9 +40,8 @@ def report(
             typer.echo(str(problem), err=True)
         typer.echo("Run 'lotsen kb check' and correct the knowledge base first.", err=True)
         raise typer.Exit(1)
-    db = Database.from_url(settings.database_url)
+    db = open_database(settings)
     try:
-        upgrade(db.engine)
         html, figures = build_report(db, rules=rules, kb=kb, since=period_start_local(first),
                                      until=period_start_local(last + timedelta(days=1)), lang=lang)
     finally:
