@@ -54,8 +54,9 @@ def test_nki_and_factors_against_the_hand_worked_example(db, rules):
     assert f.nki_by_area["bygg"].answers == 7 and f.nki_by_area["bygg"].value == pytest.approx(70.0)
     assert f.nki_by_area["miljo"].answers == 6 and f.nki_by_area["miljo"].value is None  # below the floor of 7
     assert "upphandling" not in f.nki_by_area
-    # The total over the 13 NKI respondents: (490 + 6 * 100) / 13.
-    assert f.nki_total.answers == 13 and f.nki_total.value == pytest.approx(1090 / 13)
+    # The total leaves out the six hidden environment respondents: with them, total minus bygg
+    # would give environment's figure away.
+    assert f.nki_total.answers == 7 and f.nki_total.value == pytest.approx(70.0)
     assert f.nui_total.answers == 7 and f.nui_total.value == pytest.approx(0.0)
     assert f.factors["information"].value == pytest.approx((27 / 7 - 1) / 5 * 100)
     assert f.factors["bemotande"].answers == 0 and f.factors["bemotande"].value is None
@@ -119,3 +120,17 @@ def test_an_answer_check_is_stored_once_per_token_on_both_databases(db, rules):
     with db.session() as session:
         rows = session.exec(select(Answer)).all()
     assert [(a.kind, a.topic, a.area, a.score) for a in rows] == [("check", "bygglov", "bygg", 0)]
+
+
+def test_hidden_areas_count_in_the_total_only_together_above_the_floor(db, rules):
+    with db.session() as session:
+        for i in range(7):
+            session.add_all(survey_answers(survey_id=i + 1, area="bygg", nki=(6, 6, 6)))
+        for i in range(4):  # two hidden areas, 4 + 4 = 8 respondents: their sum may show
+            session.add_all(survey_answers(survey_id=100 + i, area="miljo", nki=(1, 1, 1)))
+            session.add_all(survey_answers(survey_id=200 + i, area="livsmedel", nki=(1, 1, 1)))
+        session.commit()
+    with db.engine.connect() as connection:
+        f = build_figures(connection, rules=rules, since=SINCE, until=UNTIL)
+    assert f.nki_by_area["miljo"].value is None and f.nki_by_area["livsmedel"].value is None
+    assert f.nki_total.answers == 15 and f.nki_total.value == pytest.approx(7 * 100 / 15)

@@ -114,8 +114,12 @@ def _nki(connection: Connection, since: datetime, until: datetime, *, procuremen
     rows = connection.execute(select(respondent.c.area, func.count(), func.avg(respondent.c.mean))
                               .group_by(respondent.c.area)).all()
     by_area = {area: Score.of(n, mean) for area, n, mean in rows}
-    n = sum(row[1] for row in rows)
-    mean = sum(row[1] * float(row[2]) for row in rows) / n if n else None
+    # The total must not give away an area hidden below the floor: total minus the areas shown
+    # would be its figure. The hidden areas count only when together they reach the floor.
+    hidden = sum(count for _, count, _ in rows if count < MIN_ANSWERS)
+    counted = [row for row in rows if row[1] >= MIN_ANSWERS or hidden >= MIN_ANSWERS]
+    n = sum(row[1] for row in counted)
+    mean = sum(row[1] * float(row[2]) for row in counted) / n if n else None
     return Score.of(n, mean), by_area
 
 
