@@ -8,6 +8,7 @@ import re
 
 from bot.knowledge.activities import Guide
 from bot.knowledge.models import KnowledgeBase
+from bot.locales import join, msg
 from bot.matching.checklist import Checklist
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -38,27 +39,19 @@ def checklist_items(checklist: Checklist, *, kb: KnowledgeBase, guide: Guide, la
 
 
 def render_checklist(items: list[dict], *, names: list[str], lang: str) -> str:
-    what = " och ".join(names) if lang == "sv" else " and ".join(names)
+    what = join(lang, names)
     applying = [item for item in items if item["applies"]]
     conditional = [item for item in items if not item["applies"]]
-    if lang == "sv":
-        lines = [f"Det här gäller för {what.lower()}, i den ordning du bör ta det:" if what
-                 else "Det här gäller, i den ordning du bör ta det:"]
-    else:
-        lines = [f"This is what applies to {what.lower()}, in the order to take it:" if what
-                 else "This is what applies, in the order to take it:"]
+    lines = [msg(lang, "checklist.head", what=what.lower()) if what else msg(lang, "checklist.head_plain")]
     for number, item in enumerate(applying, 1):
         lines.append(f"{number}. {item['title']}" + (f": {item['deadline']}" if item["deadline"] else ""))
     if conditional:
         lines.append("")
-        lines.append("Beroende på hur ni gör:" if lang == "sv" else "Depending on your plans:")
+        lines.append(msg(lang, "checklist.depending"))
         for item in conditional:
             when = item["condition"] or ""
             lines.append(f"- {when[:1].upper()}{when[1:]}: {item['title']}"
                          + (f" ({item['deadline']})" if item["deadline"] else ""))
     lines.append("")
-    lines.append('Skriv namnet på ett ämne, till exempel "' + items[0]["title"].split(" –")[0]
-                 + '", så berättar jag mer.' if lang == "sv" else
-                 'Write the name of a topic, for example "' + items[0]["title"].split(" –")[0]
-                 + '", and I will tell you more.')
+    lines.append(msg(lang, "checklist.tail", example=items[0]["title"].split(" –")[0]))
     return "\n".join(lines)

@@ -12,6 +12,7 @@ import re
 
 from bot.conversation import followups
 from bot.knowledge.models import Article
+from bot.locales import msg
 
 _WAIT = re.compile(r"\b(\d+|en|ett|tva|tre|fyra|fem|sex|sju|atta|nio|tio|flera|manga|snart|over|"
                    r"two|three|four|five|six|several|many|over)\s+(manader|manad|veckor|vecka|ar|"
@@ -26,7 +27,7 @@ _ANGRY = re.compile(
     r"still waiting|still no|still not|why does it take so long)\b")
 _LAW_NAME = re.compile(r"^(.*?\(\d{4}:\d+\))")
 _REDUCTION_SV = re.compile(r"(\d+ kap\. \d+ ?[a-z]? ?§)\s*\(avgiftsreduktion\)")
-_REDUCTION_EN = re.compile(r"chapter (\d+) section (\d+(?: [a-z])?) \(fee reduction\)")
+_REDUCTION_EN = re.compile(r"(chapter \d+ section \d+(?: [a-z])?) \(fee reduction\)")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -44,47 +45,34 @@ def is_complaint(text: str | None) -> bool:
 
 def protections(article: Article, lang: str) -> list[str]:
     """The article's rules that protect the person: the deadline, the fee reduction, the law."""
-    labels = {"sv": ("Tidsfrist", "Om fristen inte hålls", "Lag"),
-              "en": ("Time limit", "If the time limit is missed", "Law")}[lang]
     lines = []
     if article.deadline is not None:
-        lines.append(f"{labels[0]}: {article.deadline.get(lang)}")
+        lines.append(f"{msg(lang, 'complaint.deadline')}: {article.deadline.get(lang)}")
     fees = [s for s in _SENTENCE.split(article.fees.get(lang))
             if re.search(r"sänk|reduc|femtedel|fifth", s, re.IGNORECASE)]
     if fees:
-        lines.append(f"{labels[1]}: {' '.join(fees)}")
+        lines.append(f"{msg(lang, 'complaint.missed')}: {' '.join(fees)}")
     law = _law(article, lang)
     if law:
-        lines.append(f"{labels[2]}: {law}")
+        lines.append(f"{msg(lang, 'complaint.law')}: {law}")
     return lines
 
 
 def _law(article: Article, lang: str) -> str:
     basis = article.legal_basis.get(lang)
     name = _LAW_NAME.match(basis)
-    if lang == "sv":
-        section = _REDUCTION_SV.search(basis)
-        if section and name:
-            return f"{name.group(1)} {section.group(1)} (avgiften sänks när fristen inte hålls)"
-    else:
-        section = _REDUCTION_EN.search(basis)
-        if section and name:
-            return f"{name.group(1)} chapter {section.group(1)} section {section.group(2)} (fee reduction)"
+    section = (_REDUCTION_EN if lang == "en" else _REDUCTION_SV).search(basis)
+    if section and name:
+        return msg(lang, "complaint.reduction", law=name.group(1), section=section.group(1))
     return basis if article.deadline is not None else ""
 
 
 def acknowledge(article: Article | None, lang: str) -> str:
     """The acknowledgement and the protecting rules (the offer of a case follows)."""
-    if lang == "sv":
-        head = ("Jag förstår att du är besviken, och det är inte så det ska vara. Jag kan inte se ditt ärende, "
-                "men jag kan berätta vad som gäller och se till att någon tar tag i det.")
-        about = f"Det här gäller för {article.title.sv.lower()}:" if article is not None else ""
-    else:
-        head = ("I understand that you are disappointed, and it should not be like this. I cannot see your "
-                "application, but I can tell you what applies and make sure someone takes it up.")
-        about = f"This is what applies to {article.title.en[:1].lower() + article.title.en[1:]}:" if article else ""
+    parts = [msg(lang, "complaint.head")]
     lines = protections(article, lang) if article is not None else []
-    parts = [head]
     if lines:
-        parts.append("\n".join([about, *lines]))
+        title = article.title.get(lang)
+        title = title[:1].lower() + title[1:]
+        parts.append("\n".join([msg(lang, "complaint.about", title=title), *lines]))
     return "\n\n".join(parts)

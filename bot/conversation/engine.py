@@ -253,7 +253,7 @@ class ConversationEngine:
         if not reachable(contact):
             return Reply(action="contact", text=texts.contact_missing(lang), lang=lang)
         pending = conversation.pending
-        consent_text = texts.CONSENT_TEXT[lang].format(municipality=self.responder.kb.profile.name.get(lang))
+        consent_text = texts.consent_text(lang, municipality=self.responder.kb.profile.name.get(lang))
         try:
             # A refusal (CaseError) comes before anything is written; any other error rolls back the turn.
             opened = self.cases.open_case(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bot.conversation import followups, store
 from bot.core.messages import Button, Reply
+from bot.locales import msg
 
 PENDING_KEY = "erasure_asked"
 CONFIRM, KEEP = "erase:confirm", "erase:keep"
@@ -26,15 +27,8 @@ def ask(db, *, channel: str, user_id: str, numbers: list[str], lang: str, now) -
         record.pending = {**(record.pending or {}), PENDING_KEY: {"cases": list(numbers), "lang": lang}}
         record.updated_at = now
         store.save(unit.connection, record=record)
-    cases = ", ".join(numbers)
-    if lang == "en":
-        text = (f"Erasing your data also closes your open case {cases} as withdrawn, and your contact person "
-                "will no longer be able to reach you. Do you want that? Reply yes or no.")
-        buttons = [Button(CONFIRM, "Yes, erase"), Button(KEEP, "No, keep my case")]
-    else:
-        text = (f"Om jag raderar dina uppgifter avslutas också ditt öppna ärende {cases} som återkallat, och din "
-                "kontaktperson kan inte längre nå dig. Vill du det? Svara ja eller nej.")
-        buttons = [Button(CONFIRM, "Ja, radera"), Button(KEEP, "Nej, behåll ärendet")]
+    text = msg(lang, "erasure.ask", cases=", ".join(numbers))
+    buttons = [Button(CONFIRM, msg(lang, "erasure.confirm")), Button(KEEP, msg(lang, "erasure.keep"))]
     return Reply(action="consent", text=text, lang=lang, buttons=buttons)
 
 
@@ -55,6 +49,4 @@ def answer(db, *, channel: str, user_id: str, text: str | None,
 
 
 def kept(lang: str) -> Reply:
-    text = ("Okej, jag raderar ingenting och ditt ärende fortsätter." if lang != "en"
-            else "All right, I erase nothing and your case goes on.")
-    return Reply(action="declined", text=text, lang=lang)
+    return Reply(action="declined", text=msg(lang, "erasure.kept"), lang=lang)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.conversation.render import contact_line
+from bot.locales import language_names, msg
 from bot.matching.text import EN_STOP, SV_STOP, fold, has_letters, is_latin, words
 
 _SV_ONLY = frozenset(fold(w) for w in SV_STOP - EN_STOP)
@@ -74,20 +75,13 @@ def is_number(text: str) -> bool:
 
 
 def foreign_reply(profile) -> str:
-    """Both languages, short: what Lotsen can do and how to reach the contact centre."""
-    return "\n\n".join([
-        "Jag kan tyvärr bara svenska och engelska. Jag svarar på frågor om tillstånd, regler och upphandling "
-        f"för företag i {profile.name.sv}. {contact_line(profile, 'sv')}",
-        "Sorry, I only speak Swedish and English. I answer questions about permits, rules and public "
-        f"procurement for businesses in {profile.name.en}. {contact_line(profile, 'en')}"])
+    """Short, in every language the municipality offers (Swedish and English for the bundled
+    one): what Lotsen can do and how to reach the contact centre."""
+    return "\n\n".join(
+        msg(lang, "reply.foreign", languages=language_names(lang, profile.languages),
+            municipality=profile.name.get(lang), contact=contact_line(profile, lang))
+        for lang in profile.languages)
 
 
 def number_reply(text: str, profile, lang: str) -> str:
-    number = text.strip()[:40]
-    if lang == "sv":
-        return (f"Jag fick bara siffrorna ”{number}”, och just nu finns det inget val att svara på. "
-                "Skriv gärna din fråga med ord, till exempel \"Behöver jag bygglov för ett skärmtak?\", "
-                "eller \"möten\" för kommande företagsträffar.\n" + contact_line(profile, lang))
-    return (f"I only got the number \"{number}\", and there is no choice to answer just now. Please write "
-            "your question in words, for example \"Do I need a building permit for a canopy?\", or "
-            "\"meetings\" for upcoming business meetings.\n" + contact_line(profile, lang))
+    return msg(lang, "reply.number", number=text.strip()[:40]) + "\n" + contact_line(profile, lang)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from bot.conversation import escalation_text, followups
 from bot.core.messages import Reply
+from bot.locales import msg
 
 # Replies that mean the message before them was a question about something.
 _QUESTION_REPLIES = frozenset({"answer", "clarify", "escalate", "consent", "out_of_scope"})
@@ -55,11 +56,9 @@ def recall(messages: list[dict], *, rules=None) -> Recall:
 
 def _about(question: str, titles: list[str], lang: str) -> str:
     quoted = question if len(question) <= 300 else question[:297].rstrip() + "…"
-    if lang == "sv":
-        line = f"Det gäller din fråga: ”{quoted}”" if quoted else "Du har inte ställt någon fråga ännu."
-        return line + (f" ({', '.join(titles)})." if titles and quoted else "")
-    line = f"It is about your question: \"{quoted}\"" if quoted else "You have not asked a question yet."
-    return line + (f" ({', '.join(titles)})." if titles and quoted else "")
+    if not quoted:
+        return msg(lang, "escalation.no_question")
+    return msg(lang, "escalation.about", question=quoted) + (f" ({', '.join(titles)})." if titles else "")
 
 
 def case_draft(responder, *, question: str, topics: list[str], lang: str,

@@ -1,96 +1,63 @@
-"""Fixed texts of the conversation flows, Swedish and English."""
+"""Fixed texts of the conversation flows, from the message catalogs (bot/locales), and the
+words that answer yes, no, cancel and "forget me"."""
 
 from __future__ import annotations
 
 from bot.core.messages import Button
+from bot.locales import msg
 
-CONSENT_TEXT = {
-    "sv": ("Jag samtycker till att {municipality} sparar mina kontaktuppgifter och min fråga i ett "
-           "ärende, så att kommunens tjänstepersoner kan kontakta mig. Uppgifterna används bara för "
-           "ärendet. Jag kan när som helst be om att de raderas (skriv \"glöm mig\")."),
-    "en": ("I agree that {municipality} keeps my contact details and my question in a case so that "
-           "the municipality's officials can contact me. The details are used only for the case. I "
-           "can ask for them to be erased at any time (write \"forget me\")."),
-}
+
+def consent_text(lang: str, *, municipality: str) -> str:
+    return msg(lang, "consent.text", municipality=municipality)
 
 
 def consent_buttons(lang: str) -> list[Button]:
-    return [Button("consent:yes", "Ja, gärna" if lang == "sv" else "Yes, please"),
-            Button("consent:no", "Nej tack" if lang == "sv" else "No, thank you")]
+    return [Button("consent:yes", msg(lang, "consent.agree")), Button("consent:no", msg(lang, "consent.refuse"))]
 
 
 def ask_contact(lang: str) -> str:
-    if lang == "sv":
-        return ("Tack! Skriv ditt namn, ditt företag och ett telefonnummer eller en e-postadress i ett "
-                "meddelande, till exempel: Anna Svensson, Pizzeria Roma, 070-123 45 67. Allt är frivilligt "
-                "utom ett sätt att nå dig. Skriv \"avbryt\" om du ångrar dig.")
-    return ("Thank you! Write your name, your company and a phone number or an e-mail address in one "
-            "message, for example: Anna Svensson, Pizzeria Roma, 070-123 45 67. Everything is optional "
-            "except one way to reach you. Write \"cancel\" if you change your mind.")
+    return msg(lang, "contact.ask")
 
 
 def contact_missing(lang: str) -> str:
-    if lang == "sv":
-        return ("Jag hittade inget telefonnummer eller någon e-postadress. Skriv ett av dem så att "
-                "kommunen kan nå dig, eller \"avbryt\".")
-    return "I found no phone number or e-mail address. Please write one of them so that we can reach you, or \"cancel\"."
+    return msg(lang, "contact.missing")
 
 
 def declined(lang: str) -> str:
-    if lang == "sv":
-        return ("Okej, jag skapar inget ärende och sparar inga kontaktuppgifter. Du kan fortsätta ställa "
-                "frågor här, eller kontakta kommunen direkt.")
-    return "All right, I will not open a case or keep any contact details. You can keep asking questions here, or contact the municipality directly."
+    return msg(lang, "consent.declined")
 
 
 def case_opened(number: str, role_names: list[str], lang: str, due: str | None = None) -> str:
     """`due`: when a navigator should have taken the case at the latest (local time, from the
     service level)."""
-    who = ", ".join(role_names)
-    if lang == "sv":
-        when = f"senast {due}" if due else "senast inom kommunens servicenivå"
-        return (f"Klart! Ditt ärendenummer är {number}. Jag har kallat {who}. Du får veta namnet på din "
-                f"kontaktperson så snart någon har tagit ärendet, {when}. "
-                "Skriv här om du vill lägga till något i ärendet.")
-    when = f"by {due} at the latest" if due else "within the municipality's service level"
-    return (f"Done! Your case number is {number}. I have brought in {who}. You will get the name of your "
-            f"contact as soon as someone takes the case, {when}. Write "
-            "here if you want to add anything to the case.")
+    when = msg(lang, "case.due", due=due) if due else msg(lang, "case.due_unknown")
+    return msg(lang, "case.opened", number=number, who=", ".join(role_names), when=when)
 
 
 def added_to_case(number: str, lang: str) -> str:
-    if lang == "sv":
-        return f"Tack, jag har lagt till ditt meddelande i ärende {number}. Din kontaktperson ser det."
-    return f"Thank you, I have added your message to case {number}. Your contact will see it."
+    return msg(lang, "case.added", number=number)
 
 
 def consent_reminder(lang: str) -> str:
-    if lang == "sv":
-        return "Vill du att jag samlar tjänstepersonerna i ett ärende? Svara ja eller nej."
-    return "Would you like me to bring the officials together in a case? Reply yes or no."
+    return msg(lang, "consent.reminder")
 
 
 def already_in_case(number: str, lang: str) -> str:
-    if lang == "sv":
-        return (f"Du har redan ett öppet ärende, {number}. Skriv här så lägger jag till det i ärendet, "
-                "så ser din kontaktperson det.")
-    return f"You already have an open case, {number}. Write here and I will add it to the case for your contact."
+    return msg(lang, "case.already_open", number=number)
 
 
 def open_cases(cases: list, lang: str) -> str:
     if not cases:
         return no_open_cases(lang)
-    head = "Dina öppna ärenden:" if lang == "sv" else "Your open cases:"
-    lines = [head]
+    lines = [msg(lang, "case.list_head")]
     for case in cases:
-        contact = case.contact_name or ("ingen ännu" if lang == "sv" else "none yet")
-        label = "kontaktperson" if lang == "sv" else "contact"
-        lines.append(f"{case.number} ({label}: {contact})")
+        lines.append(msg(lang, "case.list_row", number=case.number,
+                         contact=case.contact_name or msg(lang, "case.no_contact_yet")))
     return "\n".join(lines)
 
 
 def no_open_cases(lang: str) -> str:
-    return "Du har inga öppna ärenden." if lang == "sv" else "You have no open cases."
+    return msg(lang, "case.none_open")
 
 
 YES = frozenset({"ja", "japp", "jajamen", "absolut", "gärna", "garna", "ok", "okej", "visst", "jepp", "yes",

@@ -24,6 +24,7 @@ from bot.conversation.render import render_offer
 from bot.conversation.states import State
 from bot.conversation.store import STORED_TEXT_LIMIT, ConversationRecord
 from bot.core.messages import Button, Reply
+from bot.locales import msg
 from bot.storage.db import Unit
 
 if TYPE_CHECKING:
@@ -38,12 +39,8 @@ _SERVICE_WORDS = re.compile(r"\b(foretagslots\w*|lots\w*|navigator\w*|vagledare|
 
 
 def answer_buttons(topic: str, lang: str) -> list[Button]:
-    return [Button(f"{MORE}{topic}", "Berätta mer" if lang == "sv" else "Tell me more"),
-            Button(OFFER, "Kontakta en företagslots" if lang == "sv" else "Contact a navigator")]
-
-
-def _text(lang: str, sv: str, en: str) -> str:
-    return sv if lang == "sv" else en
+    return [Button(f"{MORE}{topic}", msg(lang, "answer.more_button")),
+            Button(OFFER, msg(lang, "answer.offer_button"))]
 
 
 class FollowUpTurns:
@@ -80,7 +77,7 @@ class FollowUpTurns:
             words = turn.text.split(None, 1)[1].strip() if len(turn.text.split(None, 1)) > 1 else None
             return self.navigator(unit, conversation, turn, words=words)
         if name in _MEETING_COMMANDS:
-            meetings = replace(turn, text="vilka möten finns" if turn.lang == "sv" else "upcoming meetings")
+            meetings = replace(turn, text=msg(turn.lang, "reply.meetings_question"))
             for flow in self.engine.flows:
                 reply = flow.handle(unit, conversation=conversation, turn=meetings)
                 if reply is not None:
@@ -103,16 +100,11 @@ class FollowUpTurns:
         if conversation.case_id is not None and self.engine.cases is not None:
             case = self.engine.cases.open_case_info(unit.session, case_id=conversation.case_id)
         if had_pending:
-            text = _text(lang, "Okej, jag har avbrutit det. Ställ gärna en ny fråga.",
-                         "All right, I have cancelled that. Feel free to ask something new.")
+            text = msg(lang, "reply.cancelled")
         else:
-            text = _text(lang, "Det finns inget att avbryta just nu. Ställ gärna en fråga.",
-                         "There is nothing to cancel just now. Feel free to ask a question.")
+            text = msg(lang, "reply.nothing_to_cancel")
         if case is not None:
-            text += " " + _text(lang, f"Ditt ärende {case.number} är fortfarande öppet; skriv \"glöm mig\" om du "
-                                      "vill dra tillbaka det.",
-                                f"Your case {case.number} is still open; write \"forget me\" if you want to "
-                                "withdraw it.")
+            text += " " + msg(lang, "reply.case_still_open", number=case.number)
         return Reply(action="declined", text=text, lang=lang)
 
     # -- after the flows, before the knowledge base -------------------------------------------
@@ -130,11 +122,7 @@ class FollowUpTurns:
                 return self.navigator(unit, conversation, turn, seen=seen)
             if followups.wants_more(text) and seen.topic:
                 return self.more(conversation, seen.topic, turn.lang)
-            return Reply(action="greeting", lang=turn.lang, text=_text(
-                turn.lang, "Okej! Ställ gärna en fråga om tillstånd, regler eller upphandling, skriv \"möten\" för "
-                           "kommande företagsträffar eller \"lots\" för att få kontakt med en företagslots.",
-                "All right! Ask me about permits, rules or procurement, write \"meetings\" for upcoming business "
-                "meetings or \"navigator\" to talk to a business navigator."))
+            return Reply(action="greeting", lang=turn.lang, text=msg(turn.lang, "reply.ok_then"))
         if complaint.is_complaint(text):
             return self.complaint(unit, conversation, turn)
         vocabulary = getattr(getattr(self.responder.matcher, "index", None), "sv_vocab", frozenset()) | getattr(
@@ -166,7 +154,7 @@ class FollowUpTurns:
         topics = [seen.topic] if seen.topic and not words else []
         reply = case_draft(self.responder, question=question, topics=topics, lang=lang, kind=kind)
         # The case holds the person's own words: their question, or what they just wrote.
-        own = question or turn.text or ("lots" if lang == "sv" else "navigator")
+        own = question or turn.text or msg(lang, "reply.navigator_word")
         engine._offer_case(conversation, reply, words=own[:STORED_TEXT_LIMIT])
         conversation.unanswered_streak = 0
         return reply
@@ -174,9 +162,7 @@ class FollowUpTurns:
     def more(self, conversation: ConversationRecord, topic: str, lang: str) -> Reply:
         article = self.responder.kb.get(topic)
         if article is None:
-            return Reply(action="out_of_scope", lang=lang, text=_text(
-                lang, "Jag vet inte vilket svar du menar. Ställ gärna frågan igen.",
-                "I do not know which answer you mean. Please ask the question again."))
+            return Reply(action="out_of_scope", lang=lang, text=msg(lang, "answer.unknown_more"))
         if conversation.state == State.CLARIFYING:
             self.engine._settle(conversation)
         body = article.body.get(lang).replace("**", "").strip() or article.summary.get(lang)

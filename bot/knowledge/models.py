@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-LANGS: tuple[str, ...] = ("sv", "en")
+LANGS: tuple[str, ...] = ("sv", "en")  # every knowledge base has these; a profile may offer more
 # The front-matter facts that carry their own `sources` and `checked` date.
 FACTS: tuple[str, ...] = ("legal_basis", "deadline", "fees")
 DEFAULT_REVIEW_MONTHS = 12
@@ -14,11 +14,23 @@ DEFAULT_REVIEW_MONTHS = 12
 
 @dataclass(frozen=True, slots=True)
 class Bilingual:
+    """A text in Swedish and English, and in any further language the municipality offers
+    (`more`: (code, text) pairs). A language without a text gets the Swedish one."""
+
     sv: str
     en: str
+    more: tuple[tuple[str, str], ...] = ()
 
     def get(self, lang: str) -> str:
-        return self.en if lang == "en" else self.sv
+        if lang == "en":
+            return self.en
+        for code, text in self.more:
+            if code == lang:
+                return text
+        return self.sv
+
+    def has(self, lang: str) -> bool:
+        return lang in ("sv", "en") or any(code == lang for code, _ in self.more)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +95,22 @@ class Profile:
 
     @property
     def name(self) -> Bilingual:
-        return Bilingual(sv=self.text("name", "sv"), en=self.text("name", "en"))
+        names = self.data.get("name") if isinstance(self.data.get("name"), dict) else {}
+        more = tuple((code, str(text)) for code, text in names.items() if code not in LANGS)
+        return Bilingual(sv=self.text("name", "sv"), en=self.text("name", "en"), more=more)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the municipality offers (`languages:`; Swedish and English if not
+        given). The first is its default language."""
+        listed = self.data.get("languages")
+        if not isinstance(listed, list) or not listed:
+            return LANGS
+        return tuple(str(code) for code in listed)
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
 
 
 @dataclass(frozen=True, slots=True)
