@@ -47,6 +47,9 @@ def keep_language(text: str, *, detected: str, current: str, fresh: bool) -> str
         return current
     if fresh or detected == current or not text:
         return detected
+    if detected not in ("sv", "en") or current not in ("sv", "en"):
+        # A further language offered: its detector already asks for two of its own words.
+        return detected
     sv, en, _, _ = _counts(text)
     ours, theirs = (sv, en) if current == "sv" else (en, sv)
     return detected if theirs >= 2 and theirs > ours else current

@@ -127,7 +127,8 @@ class FollowUpTurns:
             return self.complaint(unit, conversation, turn)
         vocabulary = getattr(getattr(self.responder.matcher, "index", None), "sv_vocab", frozenset()) | getattr(
             getattr(self.responder.matcher, "index", None), "en_vocab", frozenset())
-        if is_foreign(text, vocabulary=vocabulary):
+        offered_extra = turn.lang not in ("sv", "en")  # recognised as a further language the municipality offers
+        if not offered_extra and is_foreign(text, vocabulary=vocabulary):
             return Reply(action="out_of_scope", text=foreign_reply(self.responder.kb.profile), lang=turn.lang)
         return None
 

@@ -10,6 +10,7 @@ from bot.knowledge.activities import Guide, load_guide
 from bot.knowledge.check import load_all
 from bot.knowledge.models import KnowledgeBase
 from bot.knowledge.problems import InvalidKnowledge
+from bot.locales import Catalog, install
 
 
 @dataclass
@@ -17,6 +18,7 @@ class KnowledgeBundle:
     kb: KnowledgeBase
     rules: object | None = None  # bot.routing.rules.RoutingRules; None without a routing file
     guide: Guide = field(default_factory=Guide)  # activities and other authorities
+    catalog: Catalog = field(default_factory=Catalog.load)  # the messages, with the municipality's own
 
     @classmethod
     def load(cls, knowledge_dir: Path, routing_file: Path | None) -> "KnowledgeBundle":
@@ -28,7 +30,8 @@ class KnowledgeBundle:
             problems += more
         if problems or kb is None:
             raise InvalidKnowledge(problems)
-        return cls(kb=kb, rules=rules, guide=guide)
+        catalog = Catalog.load(knowledge_dir, default=kb.profile.default_language)
+        return cls(kb=kb, rules=rules, guide=guide, catalog=catalog)
 
     @cached_property
     def matcher(self):
@@ -44,6 +47,8 @@ class KnowledgeBundle:
         return train(self.kb, self.guide)
 
     def responder(self):
+        """The responder; it speaks with this knowledge base's message catalog."""
         from bot.conversation.responder import Responder
 
+        install(self.catalog)
         return Responder(self.kb, matcher=self.matcher, rules=self.rules, guide=self.guide, domain=self.domain)

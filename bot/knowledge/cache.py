@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.knowledge.bundle import KnowledgeBundle
 
 _CODE = Path(__file__).resolve().parent.parent  # bot/
-_BUILDERS = ("knowledge", "matching", "routing")
+_BUILDERS = ("knowledge", "matching", "routing", "locales")
 
 
 def cache_dir() -> Path:

@@ -66,14 +66,15 @@ def _sources(field: str, raw: Any, *, line_of: LineOf, add: Add, resolve: Resolv
 
 
 def parse_fact(field: str, value: Any, *, line_of: LineOf, add: Add, resolve: Resolve,
-               today: date) -> tuple[tuple[str, ...], date | None]:
+               today: date, extra: tuple[str, ...] = ()) -> tuple[tuple[str, ...], date | None]:
     """(sources with profile references resolved, checked date or None), adding a problem for a
     missing or empty `sources`, a bad entry, a missing, malformed or future `checked` and an
-    unknown key. The sv/en texts are the loader's to read."""
+    unknown key. The texts (sv, en and the `extra` languages offered) are the loader's to read."""
     if not isinstance(value, dict):
         return (), None
-    for key in sorted((k for k in value if k not in FACT_KEYS), key=str):
-        add(line_of(key), f"'{field}' has an unknown key '{key}' (allowed: {', '.join(FACT_KEYS)})")
+    allowed = (*FACT_KEYS, *extra)
+    for key in sorted((k for k in value if k not in allowed), key=str):
+        add(line_of(key), f"'{field}' has an unknown key '{key}' (allowed: {', '.join(allowed)})")
     sources = _sources(field, value.get("sources"), line_of=line_of, add=add, resolve=resolve)
     checked = as_date(value.get("checked"))
     if "checked" not in value:

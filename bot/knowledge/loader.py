@@ -21,6 +21,7 @@ from bot.knowledge.models import (DEFAULT_REVIEW_MONTHS, FACTS, LANGS, Article, 
                                   KnowledgeBase, Profile)
 from bot.knowledge import yamllines
 from bot.knowledge.facts import as_date, parse_fact
+from bot.knowledge.languages import catalog_problems, language_problems
 from bot.knowledge.problems import InvalidKnowledge, Problem
 
 PROFILE_FILE = "municipality.yaml"
@@ -70,6 +71,7 @@ def load_profile(path: Path, display: str) -> tuple[Profile | None, list[Problem
             profile.lookup(path_)
         except KeyError:
             out.add(None, f"missing value '{path_}'")
+    out.problems += language_problems(profile, display)
     return profile, out.problems
 
 
@@ -84,16 +86,22 @@ def _split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
-def _split_body(body: str) -> dict[str, str]:
+def _split_body(body: str, extra: tuple[str, ...] = ()) -> dict[str, str]:
+    """The body's sections: "## Svenska", "## English", and "## <code>" (e.g. "## fi", or
+    "## Suomi (fi)") for each further language."""
     sections: dict[str, list[str]] = {}
     current: str | None = None
     for line in body.splitlines():
         heading = line.strip().lower()
+        code = heading[3:].strip().rsplit("(", 1)[-1].rstrip(")").strip() if heading.startswith("## ") else None
         if heading in ("## svenska", "## swedish"):
             current = "sv"
             sections[current] = []
         elif heading in ("## english", "## engelska"):
             current = "en"
+            sections[current] = []
+        elif code in extra:
+            current = code
             sections[current] = []
         elif current is not None:
             sections[current].append(line)
@@ -127,23 +135,29 @@ class _Resolver:
 
 
 def _bilingual(value: Any, field: str, line: int | None, out: _Collector, resolve: _Resolver,
-               *, required: bool = True) -> Bilingual | None:
+               *, required: bool = True, extra: tuple[str, ...] = ()) -> Bilingual | None:
+    """Swedish and English, and each further language the profile offers (`extra`)."""
     if value is None and not required:
         return None
-    if not isinstance(value, dict) or any(not isinstance(value.get(lang), str) or not value.get(lang, "").strip()
-                                          for lang in LANGS):
-        out.add(line, f"'{field}' needs text in both sv and en")
+    langs = (*LANGS, *extra)
+    missing = [lang for lang in langs if not isinstance(value, dict) or not isinstance(value.get(lang), str)
+               or not value.get(lang, "").strip()]
+    if missing:
+        out.add(line, f"'{field}' needs text in {' and '.join(missing) if extra else 'both sv and en'}")
         return None
-    return Bilingual(sv=resolve(value["sv"].strip(), "sv", line), en=resolve(value["en"].strip(), "en", line))
+    more = tuple((lang, resolve(value[lang].strip(), lang, line)) for lang in extra)
+    return Bilingual(sv=resolve(value["sv"].strip(), "sv", line), en=resolve(value["en"].strip(), "en", line),
+                     more=more)
 
 
 def _word_lists(value: Any, field: str, line: int | None, out: _Collector,
-                minimum: int) -> dict[str, tuple[str, ...]]:
+                minimum: int, extra: tuple[str, ...] = ()) -> dict[str, tuple[str, ...]]:
     result: dict[str, tuple[str, ...]] = {}
+    langs = (*LANGS, *extra)
     if not isinstance(value, dict):
-        out.add(line, f"'{field}' must have lists for sv and en")
-        return {lang: () for lang in LANGS}
-    for lang in LANGS:
+        out.add(line, f"'{field}' must have lists for {', '.join(langs)}")
+        return {lang: () for lang in langs}
+    for lang in langs:
         items = value.get(lang)
         if not isinstance(items, list) or not all(isinstance(item, str) and item.strip() for item in items):
             out.add(line, f"'{field}.{lang}' must be a list of texts")
@@ -202,6 +216,7 @@ def parse_article(path: Path, display: str, profile: Profile | None,
     for path, line in parsed.duplicates:
         out.add(line + 1, f"'{'.'.join(map(str, path))}' is given twice")
     resolve = _Resolver(profile, out)
+    extra = tuple(lang for lang in profile.languages if lang not in LANGS) if profile is not None else ()
     for field in REQUIRED:
         if field not in data:
             out.add(1, f"missing field '{field}'")
@@ -212,9 +227,10 @@ def parse_article(path: Path, display: str, profile: Profile | None,
     elif article_id != path.stem:
         out.add(lines.get("id"), f"id '{article_id}' differs from the file name '{path.stem}'")
 
-    texts = {field: _bilingual(data.get(field), field, lines.get(field, 1), out, resolve)
+    texts = {field: _bilingual(data.get(field), field, lines.get(field, 1), out, resolve, extra=extra)
              for field in BILINGUAL_REQUIRED if field in data}
-    deadline = _bilingual(data.get("deadline"), "deadline", lines.get("deadline"), out, resolve, required=False)
+    deadline = _bilingual(data.get("deadline"), "deadline", lines.get("deadline"), out, resolve, required=False,
+                          extra=extra)
     today = today or _stockholm_today()
     fact_sources: dict[str, tuple[str, ...]] = {}
     fact_checked: dict[str, date] = {}
@@ -227,7 +243,7 @@ def parse_article(path: Path, display: str, profile: Profile | None,
             return found + 1 if found is not None else None
 
         sources, checked = parse_fact(field, data[field], line_of=line_of, add=out.add, resolve=resolve,
-                                      today=today)
+                                      today=today, extra=extra)
         fact_sources[field] = sources
         if checked is not None:
             fact_checked[field] = checked
@@ -241,8 +257,8 @@ def parse_article(path: Path, display: str, profile: Profile | None,
                                          f"({known_roles.describe()})")
         also_roles = [r for r in also_roles if r in known_roles] if isinstance(also_roles, list) else []
 
-    keywords = _word_lists(data.get("keywords"), "keywords", lines.get("keywords", 1), out, 1)
-    examples = _word_lists(data.get("examples"), "examples", lines.get("examples", 1), out, MIN_EXAMPLES)
+    keywords = _word_lists(data.get("keywords"), "keywords", lines.get("keywords", 1), out, 1, extra)
+    examples = _word_lists(data.get("examples"), "examples", lines.get("examples", 1), out, MIN_EXAMPLES, extra)
 
     authority = None
     if data.get("authority") is not None:
@@ -278,12 +294,13 @@ def parse_article(path: Path, display: str, profile: Profile | None,
         out.add(lines.get("related"), "'related' must be a list of article ids")
         related = []
 
-    sections = _split_body(body)
-    for lang, heading in (("sv", "## Svenska"), ("en", "## English")):
+    sections = _split_body(body, extra)
+    for lang, heading in (("sv", "## Svenska"), ("en", "## English"), *((lang, f"## {lang}") for lang in extra)):
         if not sections.get(lang):
             out.add(body_line, f"the body needs a '{heading}' section with text")
     body_text = Bilingual(sv=resolve(sections.get("sv", ""), "sv", body_line),
-                          en=resolve(sections.get("en", ""), "en", body_line))
+                          en=resolve(sections.get("en", ""), "en", body_line),
+                          more=tuple((lang, resolve(sections.get(lang, ""), lang, body_line)) for lang in extra))
 
     if out.problems:
         return None, out.problems
@@ -308,6 +325,8 @@ def check_knowledge(directory: Path, *, today: date | None = None,
         return None, [Problem(str(directory), None, "the knowledge folder does not exist")]
     profile, profile_problems = load_profile(directory / PROFILE_FILE, _display(directory / PROFILE_FILE))
     problems += profile_problems
+    if profile is not None:
+        problems += catalog_problems(directory, profile)
     articles: dict[str, Article] = {}
     paths = sorted((directory / ARTICLES_DIR).glob("*.md"))
     if not paths:

@@ -160,7 +160,7 @@ def training_texts(kb) -> tuple[list[str], list[str]]:
     texts: list[str] = []
     labels: list[str] = []
     for article in kb.articles.values():
-        for lang in ("sv", "en"):
+        for lang in article.examples:  # sv, en and any further language offered
             found = [article.title.get(lang), *article.examples.get(lang, ()), *article.keywords.get(lang, ()),
                      article.summary.get(lang)]
             # The body's sentences: the topic's words as they are used in longer text.

@@ -93,7 +93,7 @@ def _article_weights(article: Article) -> tuple[dict[str, float], set[str]]:
         if weight > weights[term]:
             weights[term] = weight
 
-    for lang in LANGS:
+    for lang in article.keywords:  # sv, en and any further language the municipality offers
         for phrase in (article.title.get(lang), *article.keywords.get(lang, ())):
             terms = index_terms(phrase, lang)
             # A word of a multi-word keyword ("share capital") is weaker evidence alone than a
@@ -163,7 +163,8 @@ def build_index(kb: KnowledgeBase) -> SearchIndex:
                                 for article in articles],
                         examples=[])
     for article in articles:
-        stems = (frozenset(index_terms(example, lang)) for lang in LANGS for example in article.examples.get(lang, ()))
+        stems = (frozenset(index_terms(example, lang)) for lang in article.examples
+                 for example in article.examples.get(lang, ()))
         index.examples.append([(terms, sum(idf[t] for t in terms)) for terms in stems if terms])
     for position, examples in enumerate(index.examples):
         for number, (terms, _) in enumerate(examples):

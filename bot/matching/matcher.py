@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from bot.knowledge.models import Article, KnowledgeBase
 from bot.matching.index import SearchIndex, build_index
+from bot.matching.languages import detect_extra_language, extra_vocabularies
 from bot.matching.text import (MAX_MATCH_CHARS, clean, content_words, detect_language, fold,
                                has_letters, is_framing, is_latin, stem_pair)
 
@@ -89,8 +90,18 @@ class Matcher:
         self._positions = {article.id: i for i, article in enumerate(self.index.articles)}
 
     def language(self, text: str, *, default: str = "sv") -> str:
-        return detect_language(text, sv_vocab=self.index.sv_vocab, en_vocab=self.index.en_vocab,
-                               default=default)
+        """Swedish or English, or a further language the municipality offers when enough of the
+        words are its own (from the articles in that language); only offered languages."""
+        offered = self.kb.profile.languages
+        extra = self.__dict__.get("_extra_vocab")
+        if extra is None:
+            extra = self._extra_vocab = extra_vocabularies(self.kb, self.index)
+        found = detect_extra_language(text, extra) if extra else None
+        lang = found or detect_language(text, sv_vocab=self.index.sv_vocab, en_vocab=self.index.en_vocab,
+                                        default=default)
+        if lang in offered:
+            return lang
+        return default if default in offered else self.kb.profile.default_language
 
     def match(self, text: str, *, lang: str | None = None) -> Match:
         text = clean(text, limit=MAX_MATCH_CHARS)
