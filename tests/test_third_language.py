@@ -15,7 +15,7 @@ from bot import locales
 from bot.knowledge.bundle import KnowledgeBundle
 from bot.knowledge.check import check_all
 from tests import dialogue_support
-from tests.dialogue_support import CHANNELS, DRIVERS
+from tests.dialogue_support import CHANNELS, DRIVERS, driver  # noqa: F401 (the fixture)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "third_language"
 QUESTION = "Tarvitsenko rakennusluvan kun laajennan korjaamoa?"  # not one of the articles' examples
