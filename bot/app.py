@@ -49,22 +49,9 @@ from bot.shared.service import purge_expired
 from bot.shared.stores import SharedStores, shared_stores
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
+from bot.locales import msg
 
 log = logging.getLogger(__name__)
-
-SORRY = {
-    "sv": ("Något gick fel hos mig, och ingenting av det du skrev har gått förlorat. Försök gärna igen om en "
-           "stund. Det brådskar? Kontakta kommunen: {contact}."),
-    "en": ("Something went wrong on my side, and nothing you wrote was lost. Please try again in a moment. "
-           "Urgent? Contact the municipality: {contact}."),
-}
-
-COMMAND_USAGE = {
-    "sv": "Skriv fälten som nyckel=värde åtskilda med semikolon, t.ex. titel=Frukost; start=2026-12-03 08:00; "
-          "slut=2026-12-03 09:00; plats=Stadshuset; platser=40; ämnen=upphandling",
-    "en": "Write the fields as key=value separated by semicolons, e.g. titel=Breakfast; start=2026-12-03 08:00; "
-          "slut=2026-12-03 09:00; plats=Town hall; platser=40; ämnen=upphandling",
-}
 
 
 @dataclass
@@ -106,7 +93,7 @@ class Lotsen:
         return self._safely(lambda: self.engine.handle(incoming), incoming.text)
 
     def start(self, *, channel: str, user_id: str, lang: str | None = None) -> Reply:
-        lang = lang if lang in ("sv", "en") else "sv"
+        lang = lang if lang in self.profile.languages else self.profile.default_language
         text = render_smalltalk("greeting", self.profile, lang) + "\n\n" + render_privacy(self.profile, lang)
         return Reply(action="greeting", text=text, lang=lang, confidence=1.0)
 
@@ -116,7 +103,7 @@ class Lotsen:
     def my_cases(self, *, channel: str, user_id: str, lang: str | None = None) -> Reply:
         gateway: CasesGateway = self.engine.cases
         with self.db.session() as session:
-            lang = lang if lang in ("sv", "en") else self.engine.language_of(session, channel=channel,
+            lang = lang if lang in self.profile.languages else self.engine.language_of(session, channel=channel,
                                                                              user_id=str(user_id))
             cases = gateway.open_cases(session, channel=channel, user_id=str(user_id))
         return Reply(action="case_message", text=texts.open_cases(cases, lang), lang=lang)
@@ -126,7 +113,7 @@ class Lotsen:
                                               text=incoming.text, choice=incoming.choice)
         if decision is None:
             return None
-        if lang not in ("sv", "en"):
+        if lang not in self.profile.languages:
             with self.db.session() as session:
                 lang = self.engine.language_of(session, channel=incoming.channel, user_id=str(incoming.user_id))
         if decision:
@@ -138,26 +125,23 @@ class Lotsen:
         would close an open case, ask first (once); `confirmed` is the answer."""
         if not confirmed:
             with self.db.session() as session:
-                if lang not in ("sv", "en"):
+                if lang not in self.profile.languages:
                     lang = self.engine.language_of(session, channel=channel, user_id=str(user_id))
                 open_cases = self.engine.cases.open_cases(session, channel=channel, user_id=str(user_id))
             if open_cases:
                 return erasure_guard.ask(self.db, channel=channel, user_id=str(user_id), lang=lang,
                                          numbers=[case.number for case in open_cases], now=self.clock.now())
         with self.db.writer() as session:
-            if lang not in ("sv", "en"):
+            if lang not in self.profile.languages:
                 lang = self.engine.language_of(session, channel=channel, user_id=str(user_id))
             report = erase_case_data(session, channel=channel, user_id=str(user_id), clock=self.clock)
             signups = erase_meeting_data(session, channel=channel, user_id=str(user_id), clock=self.clock)
             surveys = erase_surveys(session, channel=channel, user_id=str(user_id))  # answers stay, anonymous
         text = report.text(lang)
         if signups:
-            text += ("\nRaderat: dina anmälningar till möten." if lang == "sv"
-                     else "\nErased: your meeting sign-ups.")
+            text += "\n" + msg(lang, "cases.erasure.meetings")
         if surveys:
-            text += ("\nRaderat: vem som fick uppföljningsfrågorna. Dina svar finns kvar utan koppling till dig."
-                     if lang == "sv" else
-                     "\nErased: who was sent the follow-up questions. Your answers remain, with no link to you.")
+            text += "\n" + msg(lang, "cases.erasure.surveys")
         log.info("erasure done for one person (%d cases, %d sign-ups)", len(report.cases), signups)
         return Reply(action="erased", text=text, lang=lang)
 
@@ -183,7 +167,7 @@ class Lotsen:
                                lang: str = "sv") -> ActionResult:
         form = parse_command(text)
         if not form:
-            return ActionResult(ok=False, message=COMMAND_USAGE["en" if lang == "en" else "sv"])
+            return ActionResult(ok=False, message=msg(lang, "app.meeting_usage"))
         return self.submit_meeting(actor=actor, form=form, meeting_id=meeting_id, lang=lang)
 
     def meeting_fields(self):
@@ -249,7 +233,7 @@ class Lotsen:
             log.exception("handling a message failed")
             lang = self.engine.responder.language(text or "") if text else "sv"
             contact = f"{self.profile.text('contact.phone')}, {self.profile.text('contact.email')}"
-            return Reply(action="invalid", text=SORRY[lang].format(contact=contact), lang=lang)
+            return Reply(action="invalid", text=msg(lang, "app.sorry", contact=contact), lang=lang)
 
 
 def meeting_tags(bundle: KnowledgeBundle) -> frozenset[str]:

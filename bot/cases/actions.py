@@ -24,6 +24,7 @@ from bot.core.actions import OUTCOMES, ActionResult, Actor, NavigatorAction
 from bot.core.clock import STOCKHOLM, Clock
 from bot.insight.facts import record_claim
 from bot.insight.survey import start_survey
+from bot.locales import ByLang
 from bot.routing.rules import Member, RoutingRules
 from bot.storage.db import Database
 
@@ -81,7 +82,7 @@ def _member_key(member: Member) -> str:
 def _text(action: NavigatorAction) -> str:
     text = (action.text or "").strip()
     if not text:
-        raise CaseError(t("need_text", "sv"), t("need_text", "en"))
+        raise CaseError("cases.need_text")
     return text
 
 
@@ -105,11 +106,9 @@ def may_claim(rules: RoutingRules, case: Case, member: Member) -> bool:
 
 def _claim(session, case: Case, action, member, actor, now, lang, rules) -> str:
     if not may_claim(rules, case, member):
-        coordinator = {lang_: rules.role_name(rules.coordinator, lang_) for lang_ in ("sv", "en")}
-        names = ", ".join(rules.role_name(r, "sv") for r in case.roles or [])
-        names_en = ", ".join(rules.role_name(r, "en") for r in case.roles or [])
-        raise CaseError(t("not_convened", "sv", number=case.number, roles=names, coordinator=coordinator["sv"]),
-                        t("not_convened", "en", number=case.number, roles=names_en, coordinator=coordinator["en"]))
+        roles = list(case.roles or [])
+        raise CaseError("cases.not_convened", number=case.number, coordinator=_coordinator(rules),
+                        roles=ByLang(lambda lang: ", ".join(rules.role_name(r, lang) for r in roles)))
     case.status = transition(case.status, "claimed")
     case.claimed_by, case.claimed_by_name = _member_key(member), member.name
     event = record_event(session, case=case, kind="claimed", actor=actor, actor_name=member.name, now=now)
@@ -133,7 +132,7 @@ def _reply(session, case: Case, action, member, actor, now, lang) -> str:
     ensure_open(case.status)
     text = _text(action)
     if not case.address:
-        raise CaseError(t("erased_person", "sv"), t("erased_person", "en"))
+        raise CaseError("cases.erased_person")
     event = record_event(session, case=case, kind="reply", actor=actor, actor_name=member.name, text=text, now=now)
     message_entrepreneur(session, case=case, event=event, now=now,
                          text=t("reply", case.lang, name=member.name, number=case.number, text=text))
@@ -147,18 +146,18 @@ def parse_meeting_time(text: str | None, *, now: datetime) -> datetime:
     try:
         moment = datetime.fromisoformat((text or "").strip())
     except ValueError:
-        raise CaseError(t("bad_time", "sv"), t("bad_time", "en")) from None
+        raise CaseError("cases.bad_time") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=STOCKHOLM)
     if moment <= now:
-        raise CaseError(t("bad_time", "sv"), t("bad_time", "en"))
+        raise CaseError("cases.bad_time")
     return moment
 
 
 def _propose(session, case: Case, action, member, actor, now, lang) -> str:
     moment = parse_meeting_time(action.text, now=now)
     if not case.address:
-        raise CaseError(t("erased_person", "sv"), t("erased_person", "en"))
+        raise CaseError("cases.erased_person")
     case.status = transition(case.status, "meeting_proposed")
     case.meeting_at = moment
     event = record_event(session, case=case, kind="meeting_proposed", actor=actor, actor_name=member.name,
@@ -176,7 +175,7 @@ def _propose(session, case: Case, action, member, actor, now, lang) -> str:
 def _close(session, case: Case, action, member, actor, now, lang, rules=None) -> str:
     if action.outcome not in OUTCOMES:
         names = ", ".join(OUTCOMES)
-        raise CaseError(t("bad_outcome", "sv", outcomes=names), t("bad_outcome", "en", outcomes=names))
+        raise CaseError("cases.bad_outcome", outcomes=names)
     case.status = transition(case.status, "closed")
     case.outcome, case.closed_at = action.outcome, now
     event = record_event(session, case=case, kind="closed", actor=actor, actor_name=member.name, now=now,
@@ -189,20 +188,23 @@ def _close(session, case: Case, action, member, actor, now, lang, rules=None) ->
     return t("ok_close", lang, number=case.number, outcome=outcome_name(action.outcome, lang))
 
 
+def _coordinator(rules: RoutingRules) -> ByLang:
+    """The coordinating role's name, in the language the refusal is read in."""
+    return ByLang(lambda lang: rules.role_name(rules.coordinator, lang))
+
+
 def _add(session, case: Case, action, member, actor, now, lang, rules) -> str:
     """The coordinator brings a role (its id or name) or a navigator (by e-mail) into the case;
     they are mentioned on the desk and may then claim it."""
-    coordinator = {lang_: rules.role_name(rules.coordinator, lang_) for lang_ in ("sv", "en")}
     if not is_coordinator(rules, member):
-        raise CaseError(t("add_not_coordinator", "sv", coordinator=coordinator["sv"]),
-                        t("add_not_coordinator", "en", coordinator=coordinator["en"]))
+        raise CaseError("cases.add_not_coordinator", coordinator=_coordinator(rules))
     ensure_open(case.status)
     target = _text(action)
     role_id = find_role(rules, target)
     if role_id is not None:
         if role_id in (case.roles or []):
-            raise CaseError(t("add_already", "sv", who=rules.role_name(role_id, "sv"), number=case.number),
-                            t("add_already", "en", who=rules.role_name(role_id, "en"), number=case.number))
+            raise CaseError("cases.add_already", who=ByLang(lambda lang: rules.role_name(role_id, lang)),
+                            number=case.number)
         role = rules.roles[role_id]
         people = [*role.members, *([role.deputy] if role.deputy else [])]
         case.roles = [*(case.roles or []), role_id]
@@ -214,10 +216,9 @@ def _add(session, case: Case, action, member, actor, now, lang, rules) -> str:
     else:
         person = find_navigator(rules, target)
         if person is None:
-            raise CaseError(t("add_unknown", "sv", target=target[:80]), t("add_unknown", "en", target=target[:80]))
+            raise CaseError("cases.add_unknown", target=target[:80])
         if may_claim(rules, case, person):
-            raise CaseError(t("add_already", "sv", who=person.name, number=case.number),
-                            t("add_already", "en", who=person.name, number=case.number))
+            raise CaseError("cases.add_already", who=person.name, number=case.number)
         people = [person]
         case.members = [*(case.members or []), person.as_dict()]
         who = person.name

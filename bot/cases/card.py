@@ -9,20 +9,7 @@ from bot.core.messages import Button
 from bot.core.ports import CaseCard
 from bot.routing.rules import RoutingRules
 
-_ACTIONS = {
-    "claim": ("Ta ärendet", "Claim"),
-    "reply": ("Svara", "Reply"),
-    "note": ("Anteckning", "Note"),
-    "meeting": ("Föreslå möte", "Propose meeting"),
-    "add": ("Lägg till", "Add"),
-    "close": ("Avsluta", "Close"),
-}
-_TRIGGERS = {
-    "multi_authority": ("Frågan rör flera myndigheter", "The question involves several authorities"),
-    "explicit_request": ("Företagaren bad att få prata med någon", "The business owner asked to talk to someone"),
-    "unanswered": ("Lotsen kunde inte svara", "Lotsen could not answer"),
-    "dispute": ("Tvist eller brådskande", "Dispute or urgent"),
-}
+_TRIGGERS = ("multi_authority", "explicit_request", "unanswered", "dispute")
 
 
 def action_buttons(case: Case, lang: str = "sv") -> list[Button]:
@@ -30,33 +17,32 @@ def action_buttons(case: Case, lang: str = "sv") -> list[Button]:
         return []
     verbs = ["claim"] if case.status in ("new", "convened") else []
     verbs += ["reply", "note", "meeting", "add", "close"]
-    return [Button(key=f"case:{case.number}:{verb}", label=_ACTIONS[verb][lang == "en"]) for verb in verbs]
+    return [Button(key=f"case:{case.number}:{verb}", label=t(f"card.{verb}", lang)) for verb in verbs]
 
 
 def build_card(case: Case, *, rules: RoutingRules | None, lang: str = "sv") -> CaseCard:
-    en = lang == "en"
     titles = [topic.get("title") or topic.get("id") for topic in case.topics or []]
     lines = []
     if case.trigger.get("kind") in _TRIGGERS:
-        lines.append(_TRIGGERS[case.trigger["kind"]][en])
+        lines.append(t(f"card.{case.trigger['kind']}", lang))
     contact = [v for v in (case.contact_name, case.contact_company, case.contact_phone, case.contact_email) if v]
     if contact:
-        lines.append(("Contact: " if en else "Kontakt: ") + ", ".join(contact))
+        lines.append(t("card.contact", lang, contact=", ".join(contact)))
     elif case.erased_at is not None:
-        lines.append(f"{'Business owner' if en else 'Företagare'} {case.pseudonym}")
+        lines.append(t("card.pseudonym", lang, pseudonym=case.pseudonym))
     if case.claimed_by_name:
-        lines.append(("Claimed by: " if en else "Tagen av: ") + case.claimed_by_name)
+        lines.append(t("card.claimed_by", lang, name=case.claimed_by_name))
     if case.meeting_at is not None:
-        lines.append(("Meeting: " if en else "Möte: ") + format_when(case.meeting_at, lang))
+        lines.append(t("card.meeting_at", lang, when=format_when(case.meeting_at, lang)))
     if case.outcome:
-        lines.append(("Outcome: " if en else "Utfall: ") + outcome_name(case.outcome, lang))
+        lines.append(t("card.outcome", lang, outcome=outcome_name(case.outcome, lang)))
     for topic in case.topics or []:
         if topic.get("url"):
             lines.append(f"{topic.get('title')}: {topic['url']}")
     name = (lambda role: rules.role_name(role, lang)) if rules else (lambda role: role)
     return CaseCard(
         case_id=case.id, number=case.number,
-        title=f"{case.number} · {', '.join(titles) if titles else ('New case' if en else 'Nytt ärende')}",
+        title=f"{case.number} · {', '.join(titles) if titles else t('card.new_case', lang)}",
         summary="\n".join(lines), entrepreneur_words=case.words or t("erased_words", lang),
         topics=[(topic.get("id"), topic.get("title") or topic.get("id")) for topic in case.topics or []],
         roles=[(role, name(role)) for role in case.roles or []], members=list(case.members or []),

@@ -22,45 +22,28 @@ from bot.cases.service import SYSTEM, post_to_desk, record_event, update_desk
 from bot.cases.states import OPEN_STATUSES, transition
 from bot.conversation.models import Conversation, Message
 from bot.core.clock import Clock
+from bot.locales import msg
 from bot.outbox.models import OutboxItem
 
 log = logging.getLogger(__name__)
-
-_KEPT = {
-    "cases": ("Ärendenummer, ämnen, vilka roller som kallades, lotsarnas åtgärder och datum, med en pseudonym i "
-              "stället för dig: ärenden hos kommunen är allmänna handlingar som ska bevaras enligt arkivlagen.",
-              "Case numbers, topics, the roles convened, the navigators' actions and dates, with a pseudonym instead "
-              "of you: cases at the municipality are official documents that must be kept under the Archives Act."),
-    "consent": ("Att du återkallade ditt samtycke och när, som bevis på att vi har raderat dina uppgifter.",
-                "That you withdrew your consent and when, as proof that we erased your data."),
-}
-_ERASED = {
-    "contact": ("dina kontaktuppgifter", "your contact details"),
-    "words": ("det du skrev i dina ärenden", "what you wrote in your cases"),
-    "consent": ("samtyckestexterna", "the consent texts"),
-    "conversation": ("din konversation med Lotsen", "your conversation with Lotsen"),
-    "outbox": ("meddelanden till dig som inte hunnit skickas", "messages to you not yet sent"),
-}
-
 
 @dataclass
 class ErasureReport:
     cases: list[str] = field(default_factory=list)  # numbers of the cases pseudonymised
     closed: list[str] = field(default_factory=list)  # open cases closed as withdrawn
-    erased: list[str] = field(default_factory=list)  # keys of _ERASED
-    kept: list[str] = field(default_factory=list)  # keys of _KEPT
+    erased: list[str] = field(default_factory=list)  # keys of cases.erasure.what in the catalogs
+    kept: list[str] = field(default_factory=list)  # keys of cases.erasure.kept_what
     messages_deleted: int = 0
 
     def text(self, lang: str = "sv") -> str:
-        en = lang == "en"
         if not self.erased and not self.cases:
-            return ("We had no personal data about you." if en else "Vi hade inga personuppgifter om dig.")
-        erased = ", ".join(_ERASED[key][en] for key in self.erased)
-        lines = [("Erased: " if en else "Raderat: ") + erased + "."]
+            return msg(lang, "cases.erasure.nothing")
+        erased = ", ".join(msg(lang, f"cases.erasure.what.{key}") for key in self.erased)
+        lines = [msg(lang, "cases.erasure.erased", what=erased)]
         if self.closed:
-            lines.append(("Closed as withdrawn: " if en else "Avslutade som återkallade: ") + ", ".join(self.closed) + ".")
+            lines.append(msg(lang, "cases.erasure.closed", numbers=", ".join(self.closed)))
         for key in self.kept:
-            lines.append(("Kept: " if en else "Sparat: ") + _KEPT[key][en])
+            lines.append(msg(lang, "cases.erasure.kept", what=msg(lang, f"cases.erasure.kept_what.{key}")))
         return "\n".join(lines)
 
 

@@ -86,12 +86,12 @@ def open_case(connection: Connection, *, rules: RoutingRules, kb: KnowledgeBase 
     needs the ORM's unit of work."""
     contact = validate_contact(contact)
     if not (consent_text or "").strip():
-        raise CaseError("Samtycket saknas.", "The consent is missing.")
+        raise CaseError("cases.error.no_consent")
     if not (text or "").strip():
-        raise CaseError("Beskriv gärna ditt ärende med några ord.", "Please describe your matter in a few words.")
+        raise CaseError("cases.error.no_words")
     computed = list(roles) if roles else rules.roles_for(topics=list(topics), text=text)
     roles = rules.with_coordinator(computed)
-    lang = lang if lang in ("sv", "en") else "sv"
+    lang = lang or "sv"
     trigger_data = {"kind": trigger.kind, "detail": trigger.detail} if trigger else {}
     desk = desk or rules.desk
     pseudonym = f"F-{secrets.token_hex(4)}"  # events by the entrepreneur carry it, never the user id
@@ -126,7 +126,7 @@ def create_case(session: Session, *, clock: Clock, **details: Any) -> Case:
 def get_case(session: Session, *, case_id: int) -> Case:
     case = session.get(Case, case_id)
     if case is None:
-        raise CaseNotFound(f"Ärendet finns inte ({case_id}).", f"No such case ({case_id}).")
+        raise CaseNotFound("cases.error.no_such_case", case_id=case_id)
     return case
 
 
@@ -158,7 +158,7 @@ def add_entrepreneur_message(session: Session, *, case_id: int, text: str, clock
     case = get_case(session, case_id=case_id)
     ensure_open(case.status)
     if not (text or "").strip():
-        raise CaseError("Meddelandet är tomt.", "The message is empty.")
+        raise CaseError("cases.error.empty_message")
     now = clock.now()
     event = record_event(session, case=case, kind="entrepreneur_message", actor=entrepreneur_actor(case),
                          text=text.strip(), now=now)
@@ -174,13 +174,12 @@ def answer_meeting(session: Session, *, case_number: str, channel: str, user_id:
     "decline"). Returns the text to show them; only the case's own entrepreneur may answer."""
     case = find_case(session, number=case_number)
     if case is None or case.channel != channel or case.user_id != str(user_id):
-        raise CaseNotFound(t("not_found", "sv", number=case_number), t("not_found", "en", number=case_number))
+        raise CaseNotFound("cases.not_found", number=case_number)
     if case.status != "meeting_proposed" or case.meeting_at is None:
-        raise CaseError(t("no_meeting", "sv", number=case.number), t("no_meeting", "en", number=case.number))
+        raise CaseError("cases.no_meeting", number=case.number)
     now = clock.now()
     if accept and case.meeting_at <= now:
-        raise CaseError("Tiden har redan passerat; din kontaktperson föreslår en ny.",
-                        "That time has already passed; your contact person will suggest a new one.")
+        raise CaseError("cases.error.time_passed")
     case.status = transition(case.status, "meeting_agreed" if accept else "claimed")
     event = record_event(session, case=case, kind="meeting_accepted" if accept else "meeting_declined",
                          actor=entrepreneur_actor(case), now=now,

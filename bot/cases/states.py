@@ -11,21 +11,14 @@ Any open state ──close──▶ closed. A closed case is final: a new questi
 from __future__ import annotations
 
 from bot.cases.errors import IllegalTransition
+from bot.locales import Ref, msg
 
 STATUSES = ("new", "convened", "claimed", "meeting_proposed", "meeting_agreed", "closed")
 OPEN_STATUSES = tuple(s for s in STATUSES if s != "closed")
 UNCLAIMED = ("new", "convened")
 
-_NAMES = {
-    "new": ("nytt", "new"), "convened": ("skickat till lotsarna", "sent to the navigators"),
-    "claimed": ("taget", "claimed"), "meeting_proposed": ("möte föreslaget", "meeting proposed"),
-    "meeting_agreed": ("möte bokat", "meeting agreed"), "closed": ("avslutat", "closed"),
-}
-
-
 def status_name(status: str, lang: str = "sv") -> str:
-    sv, en = _NAMES.get(status, (status, status))
-    return en if lang == "en" else sv
+    return msg(lang, f"cases.status.{status}") if status in STATUSES else status
 
 
 def transition(previous: str, new: str) -> str:
@@ -45,24 +38,19 @@ def transition(previous: str, new: str) -> str:
         case ("new" | "convened" | "claimed" | "meeting_proposed" | "meeting_agreed", "closed"):
             return new
         case ("closed", _):
-            raise IllegalTransition(
-                "Ärendet är redan avslutat och kan inte ändras.",
-                "The case is already closed and cannot be changed.")
+            raise IllegalTransition("cases.error.already_closed")
         case ("claimed" | "meeting_proposed" | "meeting_agreed", "claimed"):
-            raise IllegalTransition("Ärendet är redan taget.", "The case has already been claimed.")
+            raise IllegalTransition("cases.error.already_claimed")
         case ("new" | "convened", "meeting_proposed"):
-            raise IllegalTransition("Ta ärendet innan du föreslår ett möte.",
-                                    "Claim the case before proposing a meeting.")
+            raise IllegalTransition("cases.error.claim_first")
         case (_, "meeting_agreed"):
-            raise IllegalTransition("Det finns inget föreslaget möte att svara på.",
-                                    "There is no proposed meeting to answer.")
+            raise IllegalTransition("cases.error.no_proposal")
         case _:
-            raise IllegalTransition(
-                f"Ärendet kan inte gå från ”{status_name(previous)}” till ”{status_name(new)}”.",
-                f"The case cannot go from '{status_name(previous, 'en')}' to '{status_name(new, 'en')}'.")
+            raise IllegalTransition("cases.error.transition", previous=Ref(f"cases.status.{previous}"),
+                                    new=Ref(f"cases.status.{new}"))
 
 
 def ensure_open(status: str) -> None:
     """Notes, replies and messages need an open case."""
     if status not in OPEN_STATUSES:
-        raise IllegalTransition("Ärendet är avslutat.", "The case is closed.")
+        raise IllegalTransition("cases.error.closed")

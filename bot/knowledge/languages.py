@@ -13,7 +13,7 @@ from bot import locales
 from bot.knowledge.models import Profile
 from bot.knowledge.problems import Problem
 
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")  # ISO 639-1 or 639-3: sv, en, fi, ar, smj
+LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")  # ISO 639-1 (sv, en, fi, ar): the database keeps two letters
 
 
 def language_problems(profile: Profile, display: str) -> list[Problem]:
@@ -27,7 +27,8 @@ def language_problems(profile: Profile, display: str) -> list[Problem]:
     problems = []
     for code in listed:
         if not isinstance(code, str) or not LANGUAGE_CODE.match(code):
-            problems.append(Problem(display, None, f"'languages': {code!r} is not a language code like sv, en or fi"))
+            problems.append(Problem(display, None, f"'languages': {code!r} is not a two-letter language code "
+                                                   "(ISO 639-1) like sv, en or fi"))
         elif listed.count(code) > 1:
             problems.append(Problem(display, None, f"'languages' lists {code} twice"))
         else:

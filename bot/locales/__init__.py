@@ -16,7 +16,7 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -68,6 +68,23 @@ def placeholders(template: str) -> frozenset[str]:
                      for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
+@dataclass(frozen=True)
+class Ref:
+    """A placeholder's value that is itself a message, said in the language of the message it
+    fills ("the case cannot go from {previous}", previous=Ref("cases.status.claimed"))."""
+
+    key: str
+    values: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ByLang:
+    """A placeholder's value that comes from elsewhere in each language (a role's name from the
+    routing rules): `say(lang)` gives it."""
+
+    say: Callable[[str], str]
+
+
 @dataclass
 class Catalog:
     """The messages per language, with the fallback chain lang -> default -> Swedish."""
@@ -99,6 +116,8 @@ class Catalog:
         raise CatalogError(f"no message '{key}' in any catalog")
 
     def msg(self, lang: str, key: str, **values: object) -> str:
+        values = {name: self.msg(lang, value.key, **value.values) if isinstance(value, Ref)
+                  else value.say(lang) if isinstance(value, ByLang) else value for name, value in values.items()}
         return self.template(lang, key).format(**values)
 
 
