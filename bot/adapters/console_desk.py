@@ -7,6 +7,7 @@ import sys
 from typing import TextIO
 
 from bot.core.ports import CaseCard, Delivery
+from bot.locales import msg
 
 
 def _mention(member: dict) -> str:
@@ -24,13 +25,12 @@ class ConsoleDesk:
         print(text, file=self.stream, flush=True)
 
     def render(self, card: CaseCard) -> str:
-        en = card.lang == "en"
         lines = [f"━━ {card.title} ━━ [{card.status}]"]
         if card.roles:
-            lines.append(("Roles: " if en else "Roller: ") + ", ".join(name for _, name in card.roles))
+            lines.append(msg(card.lang, "desk.roles", roles=", ".join(name for _, name in card.roles)))
         if card.members:
             lines.append(" ".join(_mention(m) for m in card.members))
-        lines.append(("Words: " if en else "Företagarens ord: ") + f"“{card.entrepreneur_words}”")
+        lines.append(f"{msg(card.lang, 'desk.words')}: “{card.entrepreneur_words}”")
         if card.summary:
             lines.extend(card.summary.splitlines())
         if card.actions:

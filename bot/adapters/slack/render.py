@@ -15,19 +15,21 @@ from bot.adapters.text import split_text
 from bot.core.actions import OUTCOMES
 from bot.core.messages import Button
 from bot.core.ports import CaseCard, member_identity
+from bot.locales import msg
 
 SECTION_LIMIT = 3000
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 
 VERBS = ("claim", "reply", "note", "meeting", "add", "close")
-LABELS = {"sv": {"claim": "Ta ärendet", "reply": "Svara företagaren", "meeting": "Föreslå möte",
-                 "note": "Anteckning", "add": "Lägg till", "close": "Avsluta med utfall"},
-          "en": {"claim": "Claim", "reply": "Reply to the entrepreneur", "meeting": "Propose a meeting",
-                 "note": "Note", "add": "Add", "close": "Close with outcome"}}
-OUTCOME_LABELS = {"answered": "Besvarat / answered", "meeting_held": "Möte hållet / meeting held",
-                  "permit_applied": "Tillstånd sökt / permit applied for", "referred": "Hänvisat / referred",
-                  "withdrawn": "Återkallat / withdrawn"}
+_BUTTONS = {"claim": "claim", "reply": "reply", "meeting": "meeting", "note": "note", "add": "add",
+            "close": "close_with_outcome"}
+
+
+def outcome_label(outcome: str) -> str:
+    """"Besvarat / answered": the close form is one for every navigator."""
+    en = msg("en", f"desk.outcome.{outcome}")
+    return f"{msg('sv', f'desk.outcome.{outcome}')} / {en[:1].lower()}{en[1:]}"
 CLOSED_STATUSES = {"closed", "erased", "withdrawn"}
 
 
@@ -67,7 +69,7 @@ def card_verbs(card: CaseCard) -> list[str]:
 def card_title(card: CaseCard) -> str:
     if card.number in card.title:
         return card.title
-    return f"{'Ärende' if card.lang != 'en' else 'Case'} {card.number}: {card.title}"
+    return msg(card.lang, "desk.case_title", number=card.number, title=card.title)
 
 
 def card_fallback(card: CaseCard) -> str:
@@ -75,29 +77,30 @@ def card_fallback(card: CaseCard) -> str:
 
 
 def card_blocks(card: CaseCard) -> list[dict]:
-    sv = card.lang != "en"
-    labels = LABELS["sv" if sv else "en"]
+    lang = card.lang
     blocks: list[dict] = [{"type": "header", "text": plain(card_title(card)[:150])}]
     blocks += plain_sections(card.summary)
     facts = []
     if card.topics:
-        facts.append(plain(f"{'Ämnen' if sv else 'Topics'}: " + ", ".join(t for _, t in card.topics)))
+        facts.append(plain(msg(lang, "desk.topics", topics=", ".join(t for _, t in card.topics))))
     if card.roles:
-        facts.append(plain(f"{'Roller' if sv else 'Roles'}: " + ", ".join(r for _, r in card.roles)))
+        facts.append(plain(msg(lang, "desk.roles", roles=", ".join(r for _, r in card.roles))))
     facts.append(plain(f"Status: {card.status}"))
     if card.contact_name:
-        facts.append(plain(f"{'Kontakt' if sv else 'Contact'}: {card.contact_name}"))
+        facts.append(plain(msg(lang, "desk.contact", name=card.contact_name)))
     blocks.append({"type": "section", "fields": facts[:10]})
-    blocks.append({"type": "context", "elements": [plain("Företagarens ord:" if sv else "In the entrepreneur's words:")]})
+    blocks.append({"type": "context", "elements": [plain(msg(lang, "desk.words") + ":")]})
     words = split_text(card.entrepreneur_words, SECTION_LIMIT)[:30] or [" "]
     blocks += [{"type": "section", "text": plain(chunk)} for chunk in words]
     who = mentions(card.members)
     if who:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": ("Kallade: " if sv else "Convened: ") + who}]})
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn",
+                                                        "text": msg(lang, "desk.convened", who=who)}]})
     verbs = card_verbs(card)
     if verbs:
         blocks.append({"type": "actions", "block_id": "lotsen_case", "elements": [
-            {"type": "button", "action_id": f"lotsen_{verb}", "value": card.number, "text": plain(labels[verb]),
+            {"type": "button", "action_id": f"lotsen_{verb}", "value": card.number,
+             "text": plain(msg(lang, f"desk.button.{_BUTTONS[verb]}")),
              **({"style": "primary"} if verb == "claim" else {})} for verb in verbs]})
     return blocks
 
@@ -138,7 +141,7 @@ def note_modal(metadata: dict) -> dict:
 
 
 def close_modal(metadata: dict) -> dict:
-    options = [{"text": plain(OUTCOME_LABELS[o]), "value": o} for o in OUTCOMES]
+    options = [{"text": plain(outcome_label(o)), "value": o} for o in OUTCOMES]
     return _modal("lotsen_close_modal", f"Avsluta {metadata['case']}", metadata, [
         {"type": "input", "block_id": "outcome", "label": plain("Utfall"),
          "element": {"type": "static_select", "action_id": "value", "options": options}},

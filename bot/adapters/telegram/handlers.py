@@ -17,14 +17,9 @@ from telegram.ext import ContextTypes
 from bot.adapters.telegram.context import TelegramContext, lang_of
 from bot.adapters.telegram.render import reply_parts
 from bot.core.messages import Incoming, Reply
+from bot.locales import msg
 
 log = logging.getLogger(__name__)
-
-SORRY = {"sv": "Förlåt, något gick fel hos oss. Försök igen om en stund.",
-         "en": "Sorry, something went wrong on our side. Please try again in a moment."}
-EXPIRED = {"sv": "Den här knappen gäller inte längre. Skriv gärna din fråga igen.",
-           "en": "This button has expired. Please write your question again."}
-
 
 def ctx_of(context: ContextTypes.DEFAULT_TYPE) -> TelegramContext:
     return context.application.bot_data["lotsen"]
@@ -47,7 +42,7 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, call, *, l
             reply = await asyncio.to_thread(call)
         except Exception:
             log.exception("telegram: the service failed on update %s", update.update_id)
-            await context.bot.send_message(chat.id, SORRY[lang])
+            await context.bot.send_message(chat.id, msg(lang, "channel.sorry"))
             return
         await send_reply(context, chat.id, reply)
 
@@ -99,7 +94,7 @@ async def on_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     key = lotsen.keys.resolve(str(update.effective_chat.id), query.data or "")
     lang = lang_of(update.effective_user.language_code) or "sv"
     if key is None:
-        await query.answer(EXPIRED[lang], show_alert=True)
+        await query.answer(msg(lang, "channel.expired"), show_alert=True)
         return
     incoming = _incoming(update, _pressed_label(query), choice=key)
     async with lotsen.chat_lock(update.effective_chat.id):  # in order with the chat's messages
@@ -132,4 +127,4 @@ async def on_unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     so the client's spinner stops, with a short note only the presser sees."""
     query = update.callback_query
     lang = lang_of(update.effective_user.language_code if update.effective_user else None) or "sv"
-    await query.answer(EXPIRED[lang], show_alert=True)
+    await query.answer(msg(lang, "channel.expired"), show_alert=True)

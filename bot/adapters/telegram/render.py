@@ -17,17 +17,8 @@ from bot.adapters.text import TELEGRAM_LIMIT, split_escaped, split_text, utf16_l
 from bot.core.actions import OUTCOMES
 from bot.core.messages import Button, Reply
 from bot.core.ports import CaseCard, member_identity
+from bot.locales import msg
 
-OUTCOME_LABELS = {"sv": {"answered": "Besvarat", "meeting_held": "Möte hållet",
-                         "permit_applied": "Tillstånd sökt", "referred": "Hänvisat",
-                         "withdrawn": "Återkallat"},
-                  "en": {"answered": "Answered", "meeting_held": "Meeting held",
-                         "permit_applied": "Permit applied for", "referred": "Referred",
-                         "withdrawn": "Withdrawn"}}
-NAV_LABELS = {"sv": {"claim": "Ta ärendet", "reply": "Svara företagaren", "add": "Lägg till", "close": "Avsluta",
-                     "back": "Tillbaka"},
-              "en": {"claim": "Claim", "reply": "Reply to the entrepreneur", "add": "Add", "close": "Close",
-                     "back": "Back"}}
 CLOSED_STATUSES = {"closed", "erased", "withdrawn"}
 
 
@@ -74,10 +65,9 @@ def card_verbs(card: CaseCard) -> list[str]:
 
 
 def verbs_keyboard(case_number: str, verbs: list[str], lang: str = "sv") -> InlineKeyboardMarkup | None:
-    labels = NAV_LABELS.get(lang, NAV_LABELS["sv"])
     if not verbs:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(labels[v], callback_data=nav_data(v, case_number))
+    return InlineKeyboardMarkup([[InlineKeyboardButton(msg(lang, f"desk.button.{v}"), callback_data=nav_data(v, case_number))
                                   for v in verbs]])
 
 
@@ -86,30 +76,29 @@ def card_keyboard(card: CaseCard) -> InlineKeyboardMarkup | None:
 
 
 def outcome_keyboard(case_number: str, lang: str = "sv") -> InlineKeyboardMarkup:
-    labels = OUTCOME_LABELS.get(lang, OUTCOME_LABELS["sv"])
-    rows = [[InlineKeyboardButton(labels[o], callback_data=nav_data("close", case_number, o))]
+    rows = [[InlineKeyboardButton(msg(lang, f"desk.outcome.{o}"), callback_data=nav_data("close", case_number, o))]
             for o in OUTCOMES]
-    rows.append([InlineKeyboardButton(NAV_LABELS.get(lang, NAV_LABELS["sv"])["back"],
-                                      callback_data=nav_data("back", case_number))])
+    rows.append([InlineKeyboardButton(msg(lang, "desk.button.back"), callback_data=nav_data("back", case_number))])
     return InlineKeyboardMarkup(rows)
 
 
 def card_html(card: CaseCard, *, with_mentions: bool = True) -> str:
     e = html.escape
-    sv = card.lang != "en"
-    title = card.title if card.number in card.title else f"{'Ärende' if sv else 'Case'} {card.number}: {card.title}"
+    lang = card.lang
+    title = card.title if card.number in card.title else msg(lang, "desk.case_title", number=card.number,
+                                                               title=card.title)
     lines = [f"<b>{e(title)}</b>", e(card.summary)]
     if card.topics:
-        lines.append(f"{'Ämnen' if sv else 'Topics'}: " + ", ".join(e(t) for _, t in card.topics))
+        lines.append(e(msg(lang, "desk.topics", topics=", ".join(t for _, t in card.topics))))
     if card.roles:
-        lines.append(f"{'Roller' if sv else 'Roles'}: " + ", ".join(e(r) for _, r in card.roles))
+        lines.append(e(msg(lang, "desk.roles", roles=", ".join(r for _, r in card.roles))))
     lines.append(f"Status: {e(card.status)}")
     if card.contact_name:
-        lines.append(f"{'Kontakt' if sv else 'Contact'}: {e(card.contact_name)}")
+        lines.append(e(msg(lang, "desk.contact", name=card.contact_name)))
     if with_mentions and card.members:
-        lines.append(("Kallade" if sv else "Convened") + ": " + ", ".join(mention(m) for m in card.members))
+        lines.append(msg(lang, "desk.convened", who=", ".join(mention(m) for m in card.members)))
     head = "\n".join(lines)
-    words_label = "Företagarens ord" if sv else "In the entrepreneur's words"
+    words_label = msg(lang, "desk.words")
     budget = TELEGRAM_LIMIT - utf16_len(head) - 60
     words = card.entrepreneur_words
     if utf16_len(e(words)) > budget:  # the full text reaches navigators through the case itself
