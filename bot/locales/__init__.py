@@ -181,3 +181,10 @@ def language_name(lang: str, code: str) -> str:
 def language_names(lang: str, codes: list[str] | tuple[str, ...]) -> str:
     """"svenska och engelska": the offered languages, named in `lang`."""
     return join(lang, [language_name(lang, code) for code in codes])
+
+
+def both(key: str, **values: object) -> str:
+    """The message in Swedish and English together ("Okänd knapp. / Unknown button."), for the
+    navigators' shared channels, where no one language is the reader's."""
+    sv, en = msg(BASE_LANG, key, **values), msg("en", key, **values)
+    return sv if sv == en else f"{sv} / {en}"

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from bot.core.actions import ActionResult, Actor
 from bot.core.clock import Clock
 from bot.meetings import service
+from bot.locales import msg
 from bot.meetings.errors import MeetingError
 from bot.meetings.times import format_input, parse_local
 
@@ -99,15 +100,15 @@ def submit_meeting(session: Session, *, actor: Actor, form: dict[str, str], cloc
                 fields.setdefault("organiser_address", actor.user_id)
                 meeting = service.create_meeting(session, fields=fields, actor=who, clock=clock, known_tags=known_tags,
                                                  organiser=organiser)
-                verb = ("Mötet är skapat", "Meeting created")
+                verb = "meetings.desk.created"
             else:
                 meeting = service.edit_meeting(session, meeting_id=meeting_id, changes=fields, actor=who, clock=clock,
                                                known_tags=known_tags)
-                verb = ("Mötet är ändrat", "Meeting changed")
+                verb = "meetings.desk.changed"
     except MeetingError as exc:
         return ActionResult(ok=False, message=exc.message(lang))
-    text = verb[1] if lang == "en" else verb[0]
-    return ActionResult(ok=True, message=f"{text}: #{meeting.id} {meeting.title(lang)}, {format_input(meeting.starts_at)}")
+    return ActionResult(ok=True, message=msg(lang, verb, id=meeting.id, title=meeting.title(lang),
+                                             when=format_input(meeting.starts_at)))
 
 
 def cancel_from_desk(session: Session, *, actor: Actor, meeting_id: int, clock: Clock,
@@ -120,8 +121,7 @@ def cancel_from_desk(session: Session, *, actor: Actor, meeting_id: int, clock: 
                                              clock=clock, reason=reason)
     except MeetingError as exc:
         return ActionResult(ok=False, message=exc.message(lang))
-    text = "Meeting cancelled" if lang == "en" else "Mötet är inställt"
-    return ActionResult(ok=True, message=f"{text}: #{meeting.id} {meeting.title(lang)}")
+    return ActionResult(ok=True, message=msg(lang, "meetings.desk.cancelled", id=meeting.id, title=meeting.title(lang)))
 
 
 def form_values(meeting) -> dict[str, str]:

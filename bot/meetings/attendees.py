@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from bot.core.clock import Clock
+from bot.locales import msg
 from bot.meetings.errors import MeetingError
 from bot.meetings.models import Meeting, MeetingAudit, Signup
 from bot.meetings.times import format_input
 
 LISTED = ("confirmed", "waitlisted", "invited")
-STATUS_NAMES = {"confirmed": ("anmäld", "signed up"), "waitlisted": ("väntelista", "waiting list"),
-                "invited": ("inbjuden", "invited")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +47,7 @@ def who(signup: Signup, lang: str = "sv") -> str:
     parts = [p for p in (signup.name, signup.company) if p]
     if parts:
         return ", ".join(parts)
-    return f"(inget namn angivet, via {signup.channel})" if lang != "en" else f"(no name given, via {signup.channel})"
+    return msg(lang, "meetings.attendees.no_name", channel=signup.channel)
 
 
 def previous_details(session: Session, *, channel: str, user_id: str) -> tuple[str, str | None] | None:
@@ -88,13 +87,12 @@ def attendee_list(session: Session, *, meeting_id: int, actor: str, allowed: boo
 def as_text(found: AttendeeList, lang: str = "sv") -> str:
     meeting = found.meeting
     places = f"{found.confirmed}/{meeting.capacity}" if meeting.capacity else str(found.confirmed)
-    head = (f"#{meeting.id} {meeting.title(lang)}, {format_input(meeting.starts_at)}: "
-            + (f"{places} signed up" if lang == "en" else f"{places} anmälda"))
+    head = msg(lang, "meetings.attendees.head", id=meeting.id, title=meeting.title(lang),
+               when=format_input(meeting.starts_at), places=places)
     if not found.attendees:
-        return head + "\n" + ("Nobody has signed up yet." if lang == "en" else "Ingen har anmält sig än.")
-    index = 1 if lang == "en" else 0
+        return head + "\n" + msg(lang, "meetings.attendees.nobody")
     lines = [f"{n:>3}. {', '.join(p for p in (a.name, a.company) if p) or '–'}  "
-             f"[{STATUS_NAMES[a.status][index]}, {a.channel}, {a.signed_up_at}]"
+             f"[{msg(lang, f'meetings.status.{a.status}')}, {a.channel}, {a.signed_up_at}]"
              for n, a in enumerate(found.attendees, 1)]
     return "\n".join([head, *lines])
 

@@ -79,7 +79,7 @@ class MeetingsFlow:
 
     # -- entry point ---------------------------------------------------------------------------
     def handle(self, unit: Unit, *, conversation: ConversationRecord, turn: Turn) -> Reply | None:
-        lang = "en" if turn.lang == "en" else "sv"
+        lang = turn.lang or "sv"
         action = self._route(conversation, turn, lang)
         if action is None:
             return None  # not about meetings: no savepoint, no flush (the common case)

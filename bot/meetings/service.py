@@ -344,7 +344,7 @@ def unsubscribe(session: Session, *, channel: str, user_id: str, tags: Iterable[
 
 
 def _lang(lang: str | None) -> str:
-    return "en" if lang == "en" else "sv"
+    return lang or "sv"
 
 
 def erase_person(session: Session, *, channel: str, user_id: str, clock: Clock) -> int:

@@ -7,13 +7,10 @@ import re
 from datetime import datetime, timedelta, timezone
 
 from bot.core.clock import STOCKHOLM
+from bot.locales import msg, words
 from bot.meetings.errors import MeetingError
 
 _OFFSET = re.compile(r"^(\d{1,3})([dhm])$")
-_DAYS = {"sv": ("mån", "tis", "ons", "tor", "fre", "lör", "sön"),
-         "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
-_MONTHS = {"sv": ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
-           "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")}
 
 
 def parse_local(text: str) -> datetime:
@@ -63,14 +60,13 @@ def to_local(value: datetime) -> datetime:
 def format_local(value: datetime, lang: str = "sv", *, end: datetime | None = None) -> str:
     """"tor 3 dec 2026 kl. 08.00–09.30" / "Thu 3 Dec 2026, 08:00–09:30"."""
     local = to_local(value)
-    lang = "en" if lang == "en" else "sv"
-    day = f"{_DAYS[lang][local.weekday()]} {local.day} {_MONTHS[lang][local.month - 1]} {local.year}"
-    sep = "." if lang == "sv" else ":"
-    clock = f"{local.hour:02d}{sep}{local.minute:02d}"
+    day = (f"{words(lang, 'meetings.time.short_days')[local.weekday()]} {local.day} "
+           f"{words(lang, 'meetings.time.short_months')[local.month - 1]} {local.year}")
+    clock = msg(lang, "meetings.time.clock", hour=local.hour, minute=local.minute)
     if end is not None:
         local_end = to_local(end)
-        clock += f"–{local_end.hour:02d}{sep}{local_end.minute:02d}"
-    return f"{day} kl. {clock}" if lang == "sv" else f"{day}, {clock}"
+        clock += "–" + msg(lang, "meetings.time.clock", hour=local_end.hour, minute=local_end.minute)
+    return msg(lang, "meetings.time.meeting", date=day, clock=clock)
 
 
 def format_input(value: datetime) -> str:
