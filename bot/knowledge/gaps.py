@@ -27,6 +27,7 @@ from bot.core.clock import STOCKHOLM, Clock
 from bot.knowledge.models import KnowledgeBase
 from bot.knowledge.notices import (coordinator_role, enqueue_once, existing_keys, first_working_moment,
                                    period_start_local, role_mentions, week_start)
+from bot.locales import msg
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -46,24 +47,9 @@ _MASKS = (
      r"\1 [namn]"),
 )
 
-TEXTS: dict[str, tuple[str, str]] = {
-    "header": ("Det här kunde Lotsen inte svara på {since} – {until}: {refused} frågor utanför ämnet och "
-               "{unanswered} obesvarade förtydliganden.",
-               "What Lotsen could not answer {since} – {until}: {refused} questions refused as off-topic and "
-               "{unanswered} clarifications left unanswered."),
-    "none": ("Lotsen svarade på allt {since} – {until}: inga frågor utanför ämnet och inga obesvarade "
-             "förtydliganden.", "Lotsen answered everything {since} – {until}: no questions refused as off-topic "
-             "and no clarifications left unanswered."),
-    "group": ("{title}: {refused} utanför ämnet, {unanswered} obesvarade förtydliganden",
-              "{title}: {refused} refused, {unanswered} clarifications unanswered"),
-    "no_topic": ("Inget ämne i närheten", "No topic nearby"),
-    "outro": ("Grupperat efter det ämne som låg närmast. Saknas en artikel eller exempelfrågor?",
-              "Grouped by the nearest topic. Is an article or are example questions missing?"),
-}
-
 
 def t(key: str, lang: str, **values: object) -> str:
-    return TEXTS[key][lang == "en"].format(**values)
+    return msg(lang, f"upkeep.gaps.{key}", **values)
 
 
 _CAPITALISED = re.compile(r"(?<![\w\[])[A-ZÅÄÖÉÜ][^\W\d_]*")

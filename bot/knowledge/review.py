@@ -17,28 +17,14 @@ from bot.core.clock import STOCKHOLM, Clock
 from bot.knowledge.models import Article, Bilingual, KnowledgeBase
 from bot.knowledge.notices import (coordinator_role, enqueue_once, existing_keys, first_working_moment,
                                    month_start, role_mentions)
+from bot.locales import msg
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
 
-TEXTS: dict[str, tuple[str, str]] = {
-    "header": ("Artiklar att granska senast {as_of}: {count}.", "Articles due for review by {as_of}: {count}."),
-    "none": ("Inga artiklar behöver granskas senast {as_of}.", "No articles are due for review by {as_of}."),
-    "group": ("{role} – {name} ({count})", "{role} – {name} ({count})"),
-    "line": ("{id}: {title}. Granskad {last}, ska granskas {due} (var {months}:e månad).",
-             "{id}: {title}. Reviewed {last}, due {due} (every {months} months)."),
-    "post": ("Dags att granska kunskapsbasen i {month}. {name} äger de här artiklarna, som ska granskas senast "
-             "{as_of}:", "Time to review the knowledge base in {month}. {name} owns these articles, due for review "
-             "by {as_of}:"),
-    "outro": ("Kontrollera varje uppgift mot dess källor och rätta det som ändrats. Sätt sedan last_reviewed, och "
-              "checked för varje kontrollerad uppgift, till dagens datum. `lotsen kb review` visar listan.",
-              "Check each fact against its sources and correct what has changed. Then set last_reviewed, and "
-              "checked for each fact you checked, to today's date. `lotsen kb review` shows the list."),
-}
-
 
 def t(key: str, lang: str, **values: object) -> str:
-    return TEXTS[key][lang == "en"].format(**values)
+    return msg(lang, f"upkeep.review.{key}", **values)
 
 
 @dataclass(frozen=True)
