@@ -27,10 +27,11 @@ from bot.adapters.slack import meetings, render
 from bot.core.actions import OUTCOMES, Actor, NavigatorAction
 from bot.core.messages import Incoming, Reply
 from bot.core.service import LotsenService
+from bot.locales import both
 
 log = logging.getLogger(__name__)
 
-UNKNOWN = "Okänd knapp. / Unknown button."
+UNKNOWN = "desk.shared.unknown_button"
 
 
 class SlackListeners:
@@ -106,14 +107,14 @@ class SlackListeners:
         verb, number = action["action_id"].removeprefix("lotsen_"), action.get("value")
         channel, ts = self._where(body)
         if verb not in render.VERBS or not valid_case_number(number):
-            self._refuse(body, channel, UNKNOWN)
+            self._refuse(body, channel, both(UNKNOWN))
             return
         actor = Actor("slack", body["user"]["id"])
         if verb == "claim":
             self._act(body, NavigatorAction(actor, "claim", number), channel, ts)
             return
         if not self.service.may_act(actor=actor, case_number=number):  # refuse before a form is filled in
-            self._refuse(body, channel, meetings.NOT_NAVIGATOR)
+            self._refuse(body, channel, both(meetings.NOT_NAVIGATOR))
             return
         metadata = {"case": number, "channel": channel, "ts": ts}
         view = {"reply": render.reply_modal, "note": render.note_modal, "close": render.close_modal,
@@ -124,7 +125,7 @@ class SlackListeners:
         metadata = json.loads(view.get("private_metadata") or "{}")
         number, channel, ts = metadata.get("case"), metadata.get("channel"), metadata.get("ts")
         if not valid_case_number(number):
-            self._refuse(body, channel, UNKNOWN)
+            self._refuse(body, channel, both(UNKNOWN))
             return
         values = view["state"]["values"]
         actor = Actor("slack", body["user"]["id"])
@@ -139,7 +140,7 @@ class SlackListeners:
             outcome = ((values["outcome"]["value"].get("selected_option") or {}).get("value"))
             note = (values.get("note", {}).get("text") or {}).get("value")
             if outcome not in OUTCOMES:
-                self._refuse(body, channel, UNKNOWN)
+                self._refuse(body, channel, both(UNKNOWN))
                 return
             action = NavigatorAction(actor, "close", number, text=note, outcome=outcome)
         else:
@@ -168,7 +169,7 @@ class SlackListeners:
         action = body["actions"][0]
         key = self.keys.resolve(channel or "", action.get("value") or "")
         if key is None:
-            self._refuse(body, channel, "Den här knappen gäller inte längre. / This button has expired.")
+            self._refuse(body, channel, both("desk.shared.expired_button"))
             return
         label = (action.get("text") or {}).get("text") or ""  # what the button said: the person's "words"
         incoming = Incoming(channel="slack", user_id=body["user"]["id"], chat_id=channel, text=label, choice=key)

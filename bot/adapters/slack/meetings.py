@@ -19,16 +19,17 @@ from collections import OrderedDict
 
 from bot.adapters.slack.render import escape, plain
 from bot.core.actions import Actor
+from bot.locales import both, msg
 
 log = logging.getLogger(__name__)
 
 CALLBACK_ID = "lotsen_meeting_form"
 REOPEN_ACTION = "lotsen_meeting_reopen"
-EXPIRED = "Utkastet finns inte längre; skriv /lotsen-mote igen. / The draft has expired; run /lotsen-mote again."
+EXPIRED = "desk.shared.draft_expired"
 USAGE = ("Användning: /lotsen-mote [ny | andra <nr> | stall_in <nr> [orsak]]\n"
          "Usage: /lotsen-mote [new | edit <no> | cancel <no> [reason]]")
-NOT_NAVIGATOR = "Du finns inte med bland företagslotsarna. / You are not listed as a navigator."
-NO_MEETING = "Mötet #{id} finns inte. / There is no meeting #{id}."
+NOT_NAVIGATOR = "desk.shared.not_navigator"
+NO_MEETING = "desk.shared.no_meeting"
 _NEW = {"", "ny", "nytt", "new"}
 _EDIT = {"andra", "ändra", "edit"}
 _CANCEL = {"stall_in", "ställ_in", "stallin", "cancel"}
@@ -63,10 +64,13 @@ def form_view(fields, *, values: dict[str, str] | None = None, meeting_id: int |
         label = f"{field.label_sv} / {field.label_en}" if field.label_en else field.label_sv  # both languages
         blocks.append({"type": "input", "block_id": field.name, "label": plain(label[:2000]),
                        "optional": not field.required, "element": element})
-    title = f"Ändra möte #{meeting_id} / Edit" if meeting_id is not None else "Nytt möte / New meeting"
+    title = (both("desk.shared.form_edit", id=meeting_id) if meeting_id is not None
+             else both("desk.shared.form_new"))
+    if len(title) > 24:  # Slack's limit for a modal's title
+        title = msg("sv", "desk.shared.form_edit", id=meeting_id)
     return {"type": "modal", "callback_id": CALLBACK_ID, "title": plain(title[:24]),
             "private_metadata": json.dumps({"meeting": meeting_id, "channel": channel}),
-            "submit": plain("Spara / Save"), "close": plain("Avbryt / Cancel"), "blocks": blocks}
+            "submit": plain(both("desk.shared.save")), "close": plain(both("desk.shared.cancel")), "blocks": blocks}
 
 
 def submitted_values(view: dict) -> dict[str, str]:
@@ -99,7 +103,7 @@ class MeetingCommands:
             respond(text=escape(USAGE), response_type="ephemeral")
             return
         if not self.service.may_act(actor=actor, case_number=""):
-            respond(text=escape(NOT_NAVIGATOR), response_type="ephemeral")
+            respond(text=escape(both(NOT_NAVIGATOR)), response_type="ephemeral")
             return
         if verb == "cancel":
             result = self.service.cancel_meeting(actor=actor, meeting_id=meeting_id, reason=rest or None)
@@ -109,7 +113,7 @@ class MeetingCommands:
         if verb == "edit":
             values = self.service.meeting_form(actor=actor, meeting_id=meeting_id)
             if values is None:
-                respond(text=escape(NO_MEETING.format(id=meeting_id)), response_type="ephemeral")
+                respond(text=escape(both(NO_MEETING, id=meeting_id)), response_type="ephemeral")
                 return
         view = form_view(self.service.meeting_fields(), values=values, meeting_id=meeting_id, channel=channel)
         self.client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -130,7 +134,7 @@ class MeetingCommands:
         blocks = [{"type": "section", "text": plain(result.message)},
                   {"type": "actions", "block_id": "lotsen_meeting_draft", "elements": [
                       {"type": "button", "action_id": REOPEN_ACTION, "value": token,
-                       "text": plain("Öppna formuläret igen / Open the form again")}]}]
+                       "text": plain(both("desk.shared.reopen"))}]}]
         if channel:
             self.client.chat_postEphemeral(channel=channel, user=user, text=escape(result.message), blocks=blocks)
         else:
@@ -141,7 +145,7 @@ class MeetingCommands:
         draft = self.drafts.take(body["actions"][0].get("value") or "", user=user)
         if draft is None:
             channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
-            self.tell(user, channel, EXPIRED)
+            self.tell(user, channel, both(EXPIRED))
             return
         view = form_view(self.service.meeting_fields(), values=draft["form"], meeting_id=draft["meeting_id"],
                          channel=draft["channel"], error=draft["error"])

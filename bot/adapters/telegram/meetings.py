@@ -19,6 +19,7 @@ from telegram.ext import ContextTypes
 
 from bot.adapters.telegram.handlers import ctx_of
 from bot.core.actions import ActionResult, Actor
+from bot.locales import both
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ USAGE = {"mote_andra": "Skriv: /mote_andra <nr> nyckel=värde; ... / Write: /mot
          "mote_stall_in": "Skriv: /mote_stall_in <nr> [orsak] / Write: /mote_stall_in <no> [reason]"}
 ONLY_IN_GROUP = ("Möten skapas och ändras i lotsarnas grupp. / "
                  "Meetings are created and changed in the navigators' group.")
-SORRY = "Något gick fel; ingenting ändrades. Försök igen. / Something went wrong; nothing changed. Try again."
+SORRY = "desk.shared.meeting_failed"
 _ID_REST = re.compile(r"^\s*#?(\d+)\b\s*(.*)$", re.DOTALL)
 
 
@@ -62,7 +63,7 @@ async def on_meeting_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
         result = await asyncio.to_thread(_run, ctx_of(context).service, command, actor, rest)
     except Exception:
         log.exception("telegram: meeting command failed on update %s", update.update_id)
-        result = ActionResult(ok=False, message=SORRY)
+        result = ActionResult(ok=False, message=both(SORRY))
     await message.reply_text(result.message[:4000], do_quote=True)
 
 

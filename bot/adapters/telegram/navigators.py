@@ -19,10 +19,11 @@ from bot.adapters.telegram.handlers import ctx_of
 from bot.adapters.telegram.keys import parse_nav
 from bot.adapters.telegram.render import card_html, card_keyboard, outcome_keyboard, verbs_keyboard
 from bot.core.actions import ActionResult, Actor, NavigatorAction
+from bot.locales import both
 
 log = logging.getLogger(__name__)
 
-UNKNOWN = "Okänd knapp. / Unknown button."
+UNKNOWN = "desk.shared.unknown_button"
 REPLY_PROMPT = ("Ärende {number}: skriv ditt svar till företagaren som svar på det här meddelandet.\n"
                 "Case {number}: write your reply to the entrepreneur as a reply to this message.")
 ADD_PROMPT = ("Ärende {number}: skriv en roll eller en lots e-postadress som svar på det här meddelandet.\n"
@@ -53,7 +54,7 @@ async def on_nav_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     query = update.callback_query
     press = parse_nav(query.data or "")
     if press is None:
-        await query.answer(UNKNOWN, show_alert=True)
+        await query.answer(both(UNKNOWN), show_alert=True)
         return
     actor = Actor("telegram", str(update.effective_user.id))
     if press.verb == "claim":
@@ -76,7 +77,7 @@ async def on_nav_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await query.answer()
         await query.edit_message_reply_markup(verbs_keyboard(press.case_number, ["claim", "reply", "add", "close"]))
     else:
-        await query.answer(UNKNOWN, show_alert=True)
+        await query.answer(both(UNKNOWN), show_alert=True)
 
 
 async def on_group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
