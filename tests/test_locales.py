@@ -64,3 +64,22 @@ def test_a_catalog_that_is_not_a_mapping_of_texts_is_refused(tmp_path: Path):
 def test_languages_are_named_in_the_reply_language():
     assert locales.language_names("sv", ("sv", "en")) == "svenska och engelska"
     assert locales.language_names("en", ("sv", "en")) == "Swedish and English"
+
+
+def test_every_message_id_written_in_the_code_exists():
+    """A literal id in a msg()/both() call that no catalog has would fail only when said."""
+    import re
+
+    # msg(lang, "id"), both("id") and constants naming an id (UNKNOWN = "desk.shared.unknown_button");
+    # not the outbox's kinds (KIND = "desk.notice"), which are no messages.
+    call = re.compile(r"""\b(?:msg\([^,()]+,\s*|both\(\s*|(?<!KIND)\b[A-Z_]+(?<!KIND)\s*=\s*)["']([a-z_]+(?:\.[a-z_]+)+)["']""")
+    root = Path(__file__).resolve().parents[1] / "bot"
+    ids = set(locales.shipped()["sv"])
+    found = {}
+    for path in root.rglob("*.py"):
+        for key in call.findall(path.read_text(encoding="utf-8")):
+            if "." in key and key.split(".")[0] in {k.split(".")[0] for k in ids}:
+                found.setdefault(key, path.relative_to(root.parent))
+    assert len(found) > 50  # the pattern does find the calls
+    missing = {key: str(where) for key, where in found.items() if key not in ids}
+    assert not missing, missing
