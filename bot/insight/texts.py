@@ -22,8 +22,8 @@ def t(key: str, lang: str, **values: object) -> str:
 
 
 def question_text(question: str, lang: str) -> str:
-    return msg(lang, f"insight.question.{question}")
+    return msg(lang, f"insight.questions.{question}")
 
 
 def factor_name(factor: str, lang: str) -> str:
-    return msg(lang, f"insight.factor.{factor}")
+    return msg(lang, f"insight.factors.{factor}")
