@@ -73,16 +73,23 @@ def test_no_test_question_was_copied_into_what_lotsen_learns_from():
     ("role_precision", 0.84),
 ])
 def test_quality_holds_the_line(name, line):
-    value = getattr(figures(), name)
-    assert value >= line, f"{name} {value} fell below {line}"
+    holds(getattr(figures(), name) >= line, f"{name} fell below {line}")
 
 
 def test_simple_questions_are_answered_not_turned_into_meetings():
-    assert figures().meeting_offers_simple <= 0.03
-    assert figures().meeting_offers_in_scope <= 0.07
+    holds(figures().meeting_offers_simple <= 0.03, "simple questions offered a meeting above 0.03")
+    holds(figures().meeting_offers_in_scope <= 0.07, "in-scope questions offered a meeting above 0.07")
 
 
 def test_confidence_is_calibrated():
     """Answers given with confidence c are right about c of the time."""
-    assert figures().answered >= 300
-    assert figures().ece <= 0.05
+    holds(figures().answered >= 300, "fewer than 300 test questions answered")
+    holds(figures().ece <= 0.05, "expected calibration error above 0.05")
+
+
+def holds(ok: bool, what: str) -> None:
+    """Fails naming the line only: a failing run must not show the frozen set's figures, or
+    whoever reads them would be tuning on the test set (`python -m tests.quality test` reports
+    them, on purpose, once a piece of work is done)."""
+    if not ok:
+        pytest.fail(what, pytrace=False)
