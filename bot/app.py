@@ -46,6 +46,7 @@ from bot.outbox.dispatcher import OutboxDispatcher, message_handler
 from bot.outbox.unknown import NOTICE_KIND as UNKNOWN_REPORT
 from bot.outbox.unknown import make_notice_handler as make_unknown_report_handler
 from bot.shared.service import purge_expired
+from bot.shared.transcript import erase as erase_transcript
 from bot.shared.stores import SharedStores, shared_stores
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
@@ -137,6 +138,7 @@ class Lotsen:
             report = erase_case_data(session, channel=channel, user_id=str(user_id), clock=self.clock)
             signups = erase_meeting_data(session, channel=channel, user_id=str(user_id), clock=self.clock)
             surveys = erase_surveys(session, channel=channel, user_id=str(user_id))  # answers stay, anonymous
+            erase_transcript(session.connection(), channel=channel, person=str(user_id))
         text = report.text(lang)
         if signups:
             text += "\n" + msg(lang, "cases.erasure.meetings")
@@ -213,6 +215,17 @@ class Lotsen:
         forms), in the database (bot.shared)."""
         return shared_stores(self.db, clock=self.clock, channel=channel)
 
+    def public_profile(self) -> dict:
+        """What a channel may show about the municipality (the web chat's name, logo, colours,
+        the origins allowed to embed it): the profile's `name`, `short_name`, `contact` and `web`."""
+        data = self.profile.data
+        return {key: data[key] for key in ("name", "short_name", "contact", "web") if key in data}
+
+    def knowledge_links(self) -> frozenset[str]:
+        """Every URL the knowledge base and the profile hold: the only ones a channel makes
+        clickable (bot.knowledge.links)."""
+        return knowledge_links(self.bundle)
+
     def seed_meetings(self, path: Path) -> None:
         """Load the recurring meetings of the knowledge folder (idempotent); a missing file is fine."""
         if not path.is_file():
@@ -234,6 +247,17 @@ class Lotsen:
             lang = self.engine.responder.language(text or "") if text else "sv"
             contact = f"{self.profile.text('contact.phone')}, {self.profile.text('contact.email')}"
             return Reply(action="invalid", text=msg(lang, "app.sorry", contact=contact), lang=lang)
+
+
+def knowledge_links(bundle: KnowledgeBundle) -> frozenset[str]:
+    from bot.knowledge.links import collect_urls, urls_in
+
+    found = set(collect_urls(bundle.kb))
+    for article in bundle.kb.articles.values():
+        found.update(urls_in(repr(article)))
+    found.update(urls_in(repr(bundle.guide)))
+    found.update(urls_in(repr(bundle.kb.profile.data)))
+    return frozenset(found)
 
 
 def meeting_tags(bundle: KnowledgeBundle) -> frozenset[str]:

@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     # The /rapport page (aggregates only) needs this token; without it the page does not exist.
     report_token: SecretStr | None = Field(None, validation_alias=AliasChoices("LOTSEN_REPORT_TOKEN"))
 
+    # The web chat (bot/adapters/web): on unless LOTSEN_WEB_CHAT=off; its cookie key (a random key
+    # kept in the database, shared by the replicas, when unset).
+    web_chat: bool = Field(True, validation_alias=AliasChoices("LOTSEN_WEB_CHAT"))
+    web_secret: SecretStr | None = Field(None, validation_alias=AliasChoices("LOTSEN_WEB_SECRET"))
+
     http_port: int = Field(8080, validation_alias=AliasChoices("LOTSEN_HTTP_PORT"), ge=1, le=65535)
     # `lotsen serve` tries an unreachable Telegram, Slack or database again this many times,
     # waiting `startup_backoff` seconds, then twice that, and so on, before giving up.

@@ -14,6 +14,7 @@ from bot.adapters.plugin import ChannelPlugin
 PLUGINS: tuple[str, ...] = (
     "bot.adapters.telegram.plugin:TelegramPlugin",
     "bot.adapters.slack.plugin:SlackPlugin",
+    "bot.adapters.web.plugin:WebPlugin",
 )
 
 

@@ -9,6 +9,7 @@ httpx comes with python-telegram-bot. Nothing here runs at import time.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,14 @@ class LinkResult:
 
     def describe(self) -> str:
         return f"{self.status}" if self.status is not None else (self.error or "no answer")
+
+
+_URL = re.compile(r"https?://[^\s'\"<>()\[\]{}\\]+")
+
+
+def urls_in(text: str) -> set[str]:
+    """The URLs written in `text`, without trailing punctuation ("…/bygglov." → "…/bygglov")."""
+    return {match.group(0).rstrip(".,;:!?") for match in _URL.finditer(text or "")}
 
 
 def _profile_urls(node: Any, path: str = "") -> Iterable[tuple[str, str]]:

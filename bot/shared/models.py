@@ -34,3 +34,30 @@ class KeptValue(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
     created_at: datetime = Field(sa_column=utc_column())
     expires_at: datetime = Field(sa_column=utc_column(index=True))
+
+
+class TranscriptEntry(SQLModel, table=True):
+    """One line of a channel's own transcript of a conversation, for channels that must show
+    it again (the web chat after a reload or in another tab). `id` orders the lines and is the
+    live stream's event id. Erased with the person ("glöm mig")."""
+
+    __tablename__ = "transcript_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    person: str = Field(max_length=64)
+    kind: str = Field(max_length=8)  # "in" (the person), "out" (Lotsen)
+    text: str
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+    created_at: datetime = Field(sa_column=utc_column())
+
+
+class SharedSecret(SQLModel, table=True):
+    """A random key made once and used by every replica (e.g. the web chat's cookie key when
+    LOTSEN_WEB_SECRET is not set)."""
+
+    __tablename__ = "shared_secret"
+
+    name: str = Field(primary_key=True, max_length=32)
+    value: str = Field(max_length=128)
+    created_at: datetime = Field(sa_column=utc_column())

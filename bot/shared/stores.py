@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.core.clock import Clock
-from bot.shared import service
+from bot.shared import service, transcript
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -58,14 +58,40 @@ class SharedDrafts:
         return {"user": user, **draft} if draft is not None else None
 
 
+class SharedTranscript:
+    """The channel's transcript of each person's conversation (bot.shared.transcript): what the
+    web chat shows again after a reload, on any replica."""
+
+    def __init__(self, db: Database, *, clock: Clock, channel: str) -> None:
+        self.db, self.clock, self.channel = db, clock, channel
+
+    def append(self, person: str, lines: list[tuple[str, str, dict]]) -> list[dict]:
+        return transcript.append(self.db, channel=self.channel, person=person, lines=lines, now=self.clock.now())
+
+    def since(self, person: str, after: int = 0, limit: int = 200) -> list[dict]:
+        return transcript.since(self.db, channel=self.channel, person=person, after=after, limit=limit)
+
+    def line(self, person: str, line_id: int) -> dict | None:
+        return transcript.line(self.db, channel=self.channel, person=person, line_id=line_id)
+
+    def changed_since(self, after: int) -> tuple[int, set[str]]:
+        return transcript.changed_since(self.db, channel=self.channel, after=after)
+
+    def secret(self, name: str) -> str:
+        """A random key every replica shares, made once (e.g. the cookie key)."""
+        return transcript.shared_secret(self.db, name=f"{self.channel}:{name}"[:32], now=self.clock.now())
+
+
 @dataclass(frozen=True)
 class SharedStores:
     """What one channel's adapter keeps in the database."""
 
     seen: SharedSeenIds
     drafts: SharedDrafts
+    transcript: SharedTranscript
 
 
 def shared_stores(db: Database, *, clock: Clock, channel: str) -> SharedStores:
     return SharedStores(seen=SharedSeenIds(db, clock=clock, scope=f"{channel}:event"),
-                        drafts=SharedDrafts(db, clock=clock, scope=f"{channel}:draft"))
+                        drafts=SharedDrafts(db, clock=clock, scope=f"{channel}:draft"),
+                        transcript=SharedTranscript(db, clock=clock, channel=channel))

@@ -53,6 +53,7 @@ class HttpServer:
     def __init__(self, *, host: str = "0.0.0.0", port: int = 8080, max_body: int = MAX_BODY,
                  shutdown_timeout: float = SHUTDOWN_TIMEOUT) -> None:
         self._checks: dict[str, ReadinessCheck] = {}
+        self._shutdown_hooks: list[Callable[[], None]] = []
         self.app = Starlette(routes=[Route("/healthz", self._healthz, methods=["GET"]),
                                      Route("/readyz", self._readyz, methods=["GET"])],
                              middleware=[Middleware(Guard, max_body=max_body)])
@@ -98,6 +99,11 @@ class HttpServer:
     def add_readiness_check(self, name: str, check: ReadinessCheck) -> None:
         """`check()` must be quick and must not block: it runs on the server's event loop."""
         self._checks[name] = check
+
+    def add_shutdown_hook(self, hook: Callable[[], None]) -> None:
+        """`hook()` runs first thing in `stop()`: a route whose responses never end by themselves
+        (a live stream) ends them there, so the server does not wait for them."""
+        self._shutdown_hooks.append(hook)
 
     def readiness(self) -> dict[str, bool]:
         checks = {}
@@ -148,6 +154,11 @@ class HttpServer:
 
     def stop(self) -> None:
         """Stop accepting, close idle connections, answer the requests in flight, end the thread."""
+        for hook in self._shutdown_hooks:
+            try:
+                hook()
+            except Exception:
+                log.exception("http: a shutdown hook failed")
         if self._thread is None:  # never started (a failed start-up): only release the port
             self._socket.close()
             return

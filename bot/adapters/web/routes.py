@@ -1,0 +1,235 @@
+"""The web chat's HTTP endpoints, on the one server (bot.adapters.http).
+
+- `GET /chat`: the page (`?embed=1` for the widget's frame); `GET /chat/widget.js`: the one
+  script tag a municipality puts on its pages; `/chat/static/*`, `/chat/theme.css`, `/chat/logo`.
+- `GET /chat/api/history`: the conversation so far and the session's post token; a first visit
+  gets the welcome.
+- `POST /chat/api/message` (`{"text"}`, `{"choice"}` a button's value, or `{"command": "erase" |
+  "cases" | "lang", "lang"?}`): refused unless it comes from this site (Origin) with the
+  session's token (X-CSRF-Token); limited in size and rate.
+- `GET /chat/api/stream`: Server-Sent Events, each line with its id; a reconnect sends
+  Last-Event-ID and gets what it missed.
+- `GET /chat/api/file/{id}`: an attachment (a meeting's .ics) of the person's own transcript.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
+
+from bot.adapters.web import render
+from bot.adapters.web.page import LOGO_TYPES, page_html, security_headers, theme_css
+from bot.adapters.web.session import COOKIE, MAX_AGE
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+STATIC_FILES = {"chat.js": "text/javascript", "chat.css": "text/css", "widget.js": "text/javascript"}
+KEEPALIVE_SECONDS = 15.0
+STREAM_SECONDS = 300.0  # a stream ends after this and the browser reconnects (Last-Event-ID)
+NO_STORE = {"Cache-Control": "no-store"}
+
+REFUSALS = {
+    "origin": ("Meddelandet kom inte från chattens egen sida.", "The message did not come from the chat's own page."),
+    "session": ("Sessionen har gått ut. Ladda om sidan.", "The session has expired. Reload the page."),
+    "size": ("Meddelandet är för långt. Dela upp det i kortare delar (högst {n} tecken).",
+             "The message is too long. Split it into shorter parts (at most {n} characters)."),
+    "rate": ("Du skickar väldigt många meddelanden. Vänta en stund och försök igen.",
+             "You are sending a great many messages. Wait a moment and try again."),
+    "choice": ("Det valet gäller inte längre. Skriv din fråga i stället.",
+               "That choice no longer applies. Write your question instead."),
+    "empty": ("Skriv en fråga först.", "Write a question first."),
+    "stopping": ("Lotsen startar om. Försök igen om en liten stund.", "Lotsen is restarting. Try again in a moment."),
+}
+
+
+def refuse(reason: str, status: int, lang: str = "sv", **values: Any) -> JSONResponse:
+    sv, en = REFUSALS[reason]
+    return JSONResponse({"error": reason, "message": (en if lang == "en" else sv).format(**values)}, status,
+                        headers=NO_STORE)
+
+
+class WebRoutes:
+    """Bound to the plugin's state (`web`): the service, the stores, sessions, limits, hub."""
+
+    def __init__(self, web) -> None:
+        self.web = web
+
+    def install(self, http) -> None:
+        add = http.add_route
+        add("/chat", self.page, methods=["GET"])
+        add("/chat/", self.page, methods=["GET"])
+        add("/chat/widget.js", self.widget, methods=["GET"])
+        add("/chat/static/{name}", self.static, methods=["GET"])
+        add("/chat/theme.css", self.theme, methods=["GET"])
+        add("/chat/logo", self.logo, methods=["GET"])
+        add("/chat/api/history", self.history, methods=["GET"])
+        add("/chat/api/message", self.message, methods=["POST"])
+        add("/chat/api/stream", self.stream, methods=["GET"])
+        add("/chat/api/file/{line_id:int}", self.file, methods=["GET"])
+
+    # -- sessions ----------------------------------------------------------------------------
+    def _sid(self, request: Request) -> str | None:
+        return self.web.sessions.read(request.cookies.get(COOKIE))
+
+    def _address(self, request: Request) -> str:
+        return request.client.host if request.client else "?"
+
+    def _set_cookie(self, request: Request, response: Response, sid: str) -> None:
+        # Cross-site frames (the widget on the municipality's site) only get the cookie with
+        # SameSite=None, which browsers take only over https; partitioned, it is the frame's alone.
+        secure = request.url.scheme == "https"
+        response.set_cookie(COOKIE, self.web.sessions.cookie_value(sid), max_age=MAX_AGE, path="/chat",
+                            httponly=True, secure=secure, samesite="none" if secure else "lax",
+                            partitioned=secure)
+
+    def _same_origin(self, request: Request) -> bool:
+        origin = request.headers.get("origin")
+        host = request.headers.get("host")
+        if not origin or not host:
+            return False
+        parts = urlsplit(origin)
+        return parts.scheme in ("http", "https") and parts.netloc.lower() == host.lower()
+
+    # -- the page ----------------------------------------------------------------------------
+    async def page(self, request: Request) -> Response:
+        embed = request.query_params.get("embed") == "1"
+        response = Response(page_html(self.web.branding, embed=embed), media_type="text/html; charset=utf-8",
+                            headers={**security_headers(self.web.branding), **NO_STORE})
+        if self._sid(request) is None:
+            if not self.web.new_sessions.allow(self._address(request)):
+                return refuse("rate", 429)
+            self._set_cookie(request, response, self.web.sessions.new_id())
+        return response
+
+    async def widget(self, request: Request) -> Response:
+        return FileResponse(STATIC / "widget.js", media_type="text/javascript; charset=utf-8",
+                            headers={"Cache-Control": "max-age=300", "X-Content-Type-Options": "nosniff",
+                                     "Cross-Origin-Resource-Policy": "cross-origin"})
+
+    async def static(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in STATIC_FILES:
+            return Response("not found", 404)
+        return FileResponse(STATIC / name, media_type=f"{STATIC_FILES[name]}; charset=utf-8",
+                            headers={"Cache-Control": "max-age=300", "X-Content-Type-Options": "nosniff"})
+
+    async def theme(self, request: Request) -> Response:
+        return Response(theme_css(self.web.branding), media_type="text/css; charset=utf-8",
+                        headers={"Cache-Control": "max-age=300", "X-Content-Type-Options": "nosniff"})
+
+    async def logo(self, request: Request) -> Response:
+        logo = self.web.branding.logo
+        if logo is None:
+            return Response("not found", 404)
+        return FileResponse(logo, media_type=LOGO_TYPES[logo.suffix.lower()],
+                            headers={"Cache-Control": "max-age=3600", "X-Content-Type-Options": "nosniff",
+                                     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+
+    # -- the conversation --------------------------------------------------------------------
+    async def history(self, request: Request) -> Response:
+        if not self.web.ready:
+            return refuse("stopping", 503)
+        sid = self._sid(request)
+        fresh = sid is None
+        if fresh:
+            if not self.web.new_sessions.allow(self._address(request)):
+                return refuse("rate", 429)
+            sid = self.web.sessions.new_id()
+        lang = request.query_params.get("lang")
+        lines = await run_in_threadpool(self.web.history, sid, lang if lang in ("sv", "en") else None)
+        response = JSONResponse({"token": self.web.sessions.csrf(sid), "lines": lines}, headers=NO_STORE)
+        if fresh:
+            self._set_cookie(request, response, sid)
+        return response
+
+    async def message(self, request: Request) -> Response:
+        limits = self.web.limits
+        if not self._same_origin(request):
+            return refuse("origin", 403)
+        sid = self._sid(request)
+        if sid is None or not self.web.sessions.csrf_ok(sid, request.headers.get("x-csrf-token")):
+            return refuse("session", 403)
+        if not self.web.ready:
+            return refuse("stopping", 503)
+        if not self.web.per_address.allow(self._address(request)) or not self.web.per_session.allow(sid):
+            return refuse("rate", 429)
+        body = await request.body()
+        if len(body) > limits.max_body:
+            return refuse("size", 413, n=limits.max_text)
+        try:
+            post = json.loads(body)
+        except ValueError:
+            post = None
+        if not isinstance(post, dict):
+            return JSONResponse({"error": "bad request"}, 400, headers=NO_STORE)
+        text, choice, command = post.get("text"), post.get("choice"), post.get("command")
+        lang = post.get("lang") if post.get("lang") in ("sv", "en") else None
+        if text is not None and (not isinstance(text, str) or len(text) > limits.max_text):
+            return refuse("size", 413, lang or "sv", n=limits.max_text)
+        outcome = await run_in_threadpool(self.web.handle, sid, text=text if isinstance(text, str) else None,
+                                          choice=choice if isinstance(choice, str) else None,
+                                          command=command if isinstance(command, str) else None, lang=lang)
+        if isinstance(outcome, str):
+            return refuse(outcome, 400, lang or "sv")
+        response = JSONResponse(outcome, headers=NO_STORE)
+        if outcome.get("reset"):
+            self._set_cookie(request, response, outcome.pop("sid"))
+        return response
+
+    async def stream(self, request: Request) -> Response:
+        sid = self._sid(request)
+        if sid is None:
+            return refuse("session", 403)
+        if self.web.hub.closed:
+            return refuse("stopping", 503)
+        if (self.web.hub.count(sid) >= self.web.limits.streams_per_session
+                or self.web.hub.count() >= self.web.limits.max_streams):
+            return refuse("rate", 429)
+        try:
+            after = int(request.headers.get("last-event-id") or request.query_params.get("after") or 0)
+        except ValueError:
+            after = 0
+        return StreamingResponse(self._events(sid, max(after, 0)), media_type="text/event-stream",
+                                 headers={**NO_STORE, "X-Accel-Buffering": "no"})
+
+    async def _events(self, sid: str, after: int):
+        hub = self.web.hub
+        waiter = hub.subscribe(sid)
+        deadline = time.monotonic() + STREAM_SECONDS
+        try:
+            yield "retry: 2000\n\n"
+            while not hub.closed and time.monotonic() < deadline:
+                waiter.event.clear()
+                lines = await run_in_threadpool(self.web.lines_after, sid, after)
+                for line in lines:
+                    after = line["id"]
+                    yield f"id: {after}\nevent: line\ndata: {json.dumps(line, ensure_ascii=False)}\n\n"
+                if hub.closed:
+                    break
+                try:
+                    await asyncio.wait_for(waiter.event.wait(), KEEPALIVE_SECONDS)
+                except asyncio.TimeoutError:
+                    yield ": keepalive\n\n"
+        finally:
+            hub.unsubscribe(sid, waiter)
+
+    async def file(self, request: Request) -> Response:
+        sid = self._sid(request)
+        if sid is None:
+            return refuse("session", 403)
+        found = await run_in_threadpool(self.web.attachment, sid, request.path_params["line_id"])
+        if found is None:
+            return Response("not found", 404, headers=NO_STORE)
+        name, mime, content = found
+        return Response(content, media_type=mime, headers={
+            **NO_STORE, "Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff"})
