@@ -66,11 +66,13 @@ def line(db: Database, *, channel: str, person: str, line_id: int) -> dict[str, 
 
 def changed_since(db: Database, *, channel: str, after: int) -> tuple[int, set[str]]:
     """The newest id of the channel and the people with lines after `after` (what a replica's
-    live streams must look at). `after=0` only gives the newest id."""
+    live streams must look at). `after=-1` (a first look) only gives the newest id."""
     with db.engine.connect() as connection:
         newest = connection.execute(select(func.max(_LINES.c.id))).scalar() or 0
-        if after <= 0 or newest <= after:  # a first look only sets the mark
-            return max(newest, after), set()
+        if after < 0:  # a first look only sets the mark
+            return newest, set()
+        if newest <= after:
+            return after, set()
         people = {row.person for row in connection.execute(
             select(_LINES.c.person).where(_LINES.c.channel == channel, _LINES.c.id > after, _LINES.c.id <= newest)
             .distinct())}

@@ -67,7 +67,7 @@ class Hub:
             waiter.wake()
 
     # -- other replicas --------------------------------------------------------------------
-    def start(self, since: int = 0) -> None:
+    def start(self, since: int = -1) -> None:
         if self._changed_since is None or self._thread is not None:
             return
         self._thread = threading.Thread(target=self._poll, args=(since,), name="lotsen-web-hub", daemon=True)
@@ -76,7 +76,7 @@ class Hub:
     def _poll(self, last: int) -> None:
         while not self._stop.wait(self._poll_seconds):
             if not self.count():
-                last = 0  # nothing open: ask nothing; the next stream reads its own lines first
+                last = -1  # nothing open: ask nothing; a new stream reads its own lines first
                 continue
             try:
                 last, people = self._changed_since(last)

@@ -181,9 +181,10 @@ class WebRoutes:
                                           command=command if isinstance(command, str) else None, lang=lang)
         if isinstance(outcome, str):
             return refuse(outcome, 400, lang or "sv")
+        new_sid = outcome.pop("sid", None)  # never in the body: only in the signed cookie
         response = JSONResponse(outcome, headers=NO_STORE)
-        if outcome.get("reset"):
-            self._set_cookie(request, response, outcome.pop("sid"))
+        if new_sid is not None:
+            self._set_cookie(request, response, new_sid)
         return response
 
     async def stream(self, request: Request) -> Response:
