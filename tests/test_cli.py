@@ -116,6 +116,6 @@ def test_chat_walks_a_case_through_in_the_terminal(tmp_path):
 def test_ci_runs_the_readme_test_line_verbatim():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(r"## Quick start.*?```sh\n(.*?)```", readme, re.S).group(1).strip().splitlines()
-    assert len(block) == 2 and "lotsen chat" in block[0] and "pytest" in block[1]
+    assert len(block) == 2 and block[0].endswith("lotsen serve") and "pytest" in block[1]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
     assert ci[-1] == block[1]
