@@ -2,7 +2,8 @@
 
 200 concurrent sessions on loopback against `lotsen serve`'s web chat with the real core on
 SQLite: each session loads the page's history (its cookie), keeps a live stream (Server-Sent
-Events) open all the time, and asks questions with a pause between them, as people do. Reported:
+Events) open all the time, and asks questions with a pause of 5-15 s between them (reading the
+answer, typing the next question), so about 20 messages a second reach the server together. Reported:
 the reply latency (POST to answer, p50/p99; target p99 ≤ 200 ms), the time until the same line
 arrived on the session's open stream, errors, and the server's memory per session (RSS with every
 session's stream open, less RSS before, divided by the sessions).
@@ -172,7 +173,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, default=200)
     parser.add_argument("--questions", type=int, default=5)
-    parser.add_argument("--pause", type=float, nargs=2, default=(1.0, 4.0), help="seconds between questions")
+    # A person reads the answer and types the next question: 5-15 s between two questions (the
+    # 200 sessions then post about 20 messages a second together). --pause 0 0 is a flood.
+    parser.add_argument("--pause", type=float, nargs=2, default=(5.0, 15.0), help="seconds between questions")
     parser.add_argument("--serve", metavar="DATABASE_URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:

@@ -24,6 +24,7 @@ from bot.storage.db import Database
 _LINES = TranscriptEntry.__table__
 _SECRETS = SharedSecret.__table__
 _COLUMNS = (_LINES.c.id, _LINES.c.kind, _LINES.c.text, _LINES.c.data, _LINES.c.created_at)
+_INSERT = _LINES.insert()
 
 
 def _as_dict(row) -> dict[str, Any]:
@@ -34,14 +35,13 @@ def _as_dict(row) -> dict[str, Any]:
 def append(db: Database, *, channel: str, person: str, lines: Iterable[tuple[str, str, dict]],
            now: datetime) -> list[dict[str, Any]]:
     """Add lines (kind, text, data) in order, in one transaction; returns them with their ids."""
-    out = []
-    with db.unit() as unit:
-        for kind, text, data in lines:
-            row = unit.connection.execute(_LINES.insert().values(
-                channel=channel, person=person[:64], kind=kind, text=text, data=data, created_at=now)
-                .returning(*_COLUMNS)).one()
-            out.append(_as_dict(row))
-    return out
+    rows = [{"channel": channel, "person": person[:64], "kind": kind, "text": text, "data": data, "created_at": now}
+            for kind, text, data in lines]
+    if not rows:
+        return []
+    with db.unit() as unit:  # one statement (several rows with RETURNING), compiled once and cached
+        found = unit.connection.execute(_INSERT.returning(*_COLUMNS, sort_by_parameter_order=True), rows).all()
+    return [_as_dict(row) for row in found]
 
 
 def since(db: Database, *, channel: str, person: str, after: int = 0, limit: int = 200) -> list[dict[str, Any]]:

@@ -93,22 +93,27 @@ class WebRoutes:
                             partitioned=secure)
 
     def _same_origin(self, request: Request) -> bool:
+        """The post comes from a page of this site: its Origin is the host the browser asked for
+        (Host, or X-Forwarded-Host from a reverse proxy that rewrites Host)."""
         origin = request.headers.get("origin")
-        host = request.headers.get("host")
-        if not origin or not host:
+        hosts = {h.strip().lower() for h in (request.headers.get("host"), request.headers.get("x-forwarded-host"))
+                 if h and h.strip()}
+        if not origin or not hosts:
             return False
         parts = urlsplit(origin)
-        return parts.scheme in ("http", "https") and parts.netloc.lower() == host.lower()
+        return parts.scheme in ("http", "https") and parts.netloc.lower() in hosts
 
     # -- the page ----------------------------------------------------------------------------
     async def page(self, request: Request) -> Response:
         embed = request.query_params.get("embed") == "1"
         response = Response(page_html(self.web.branding, embed=embed), media_type="text/html; charset=utf-8",
                             headers={**security_headers(self.web.branding), **NO_STORE})
-        if self._sid(request) is None:
+        sid = self._sid(request)
+        if sid is None:
             if not self.web.new_sessions.allow(self._address(request)):
                 return refuse("rate", 429)
-            self._set_cookie(request, response, self.web.sessions.new_id())
+            sid = self.web.sessions.new_id()
+        self._set_cookie(request, response, sid)  # signed anew: a month from the last visit
         return response
 
     async def widget(self, request: Request) -> Response:
@@ -146,7 +151,9 @@ class WebRoutes:
                 return refuse("rate", 429)
             sid = self.web.sessions.new_id()
         lang = request.query_params.get("lang")
-        lines = await run_in_threadpool(self.web.history, sid, lang if lang in ("sv", "en") else None)
+        if lang not in ("sv", "en"):  # a first visit is welcomed in the browser's language
+            lang = "en" if request.headers.get("accept-language", "").lower().startswith("en") else None
+        lines = await run_in_threadpool(self.web.history, sid, lang)
         response = JSONResponse({"token": self.web.sessions.csrf(sid), "lines": lines}, headers=NO_STORE)
         if fresh:
             self._set_cookie(request, response, sid)
