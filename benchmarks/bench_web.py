@@ -48,6 +48,24 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+async def baseline(base: str) -> float:
+    """The box itself: p50 of 50 sequential GET /healthz (no core, no database)."""
+    import httpx
+
+    took = []
+    async with httpx.AsyncClient(base_url=base) as client:
+        for _ in range(50):
+            started = time.perf_counter()
+            await client.get("/healthz")
+            took.append(time.perf_counter() - started)
+    return percentile(took, 50)
+
+
 def rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -141,7 +159,8 @@ async def session(base: str, index: int, questions: int, pause: tuple[float, flo
 async def load(base: str, sessions: int, questions: int, pause: tuple[float, float], pid: int) -> dict:
     out = {"reply": [], "stream": [], "errors": [], "lost": 0, "done": [], "all_done": asyncio.Event()}
     opened: list[int] = []
-    before = rss_kib(pid)
+    healthz = await baseline(base)
+    before, cpu_before = rss_kib(pid), cpu_seconds(pid)
     started = time.perf_counter()
     tasks = [asyncio.create_task(session(base, i, questions, pause, out, opened)) for i in range(sessions)]
     peak = before
@@ -151,6 +170,7 @@ async def load(base: str, sessions: int, questions: int, pause: tuple[float, flo
         if any(task.done() and task.exception() for task in tasks):
             break
     with_streams = rss_kib(pid)  # every stream still open
+    cpu = cpu_seconds(pid) - cpu_before
     out["all_done"].set()
     await asyncio.gather(*tasks, return_exceptions=True)
     wall = time.perf_counter() - started
@@ -162,6 +182,8 @@ async def load(base: str, sessions: int, questions: int, pause: tuple[float, flo
                      "p99": ms(percentile(out["reply"], 99)), "max": ms(max(out["reply"] or [0]))},
         "on_stream_ms": {"p50": ms(percentile(out["stream"], 50)), "p99": ms(percentile(out["stream"], 99))},
         "errors": len(out["errors"]), "not_on_stream": out["lost"],
+        "server_cpu_ms_per_message": round(cpu * 1000 / max(1, len(out["reply"])), 1),
+        "baseline_healthz_p50_ms": ms(healthz), "load_average": os.getloadavg()[0],
         "server_rss_mib": {"before": round(before / 1024, 1), "with_sessions": round(with_streams / 1024, 1),
                            "peak": round(peak / 1024, 1)},
         "memory_per_session_kib": round((with_streams - before) / sessions, 1),
