@@ -13,7 +13,6 @@ from bot.adapters.web.chat import CHANNEL, WebChannel, WebChat
 from bot.adapters.web.hub import Hub
 from bot.adapters.web.limits import Limits
 from bot.adapters.web.page import Branding
-from bot.adapters.web.routes import WebRoutes
 from bot.config import ConfigError, Settings
 
 log = logging.getLogger(__name__)
@@ -24,6 +23,9 @@ PATH = "/chat"
 class WebPlugin:
     name = CHANNEL
     enable_variable = "LOTSEN_WEB_CHAT"
+    # Served alone (no Slack, no Telegram group), the navigators' desk is standard output and
+    # `lotsen cases` (bot.serve): the web chat needs no desk of its own to run.
+    desk_optional = True
 
     def __init__(self, *, limits: Limits | None = None, poll_seconds: float = 1.0, announce=None) -> None:
         self._limits = limits or Limits()
@@ -46,6 +48,8 @@ class WebPlugin:
                               "print(secrets.token_urlsafe(32))\"), or leave it unset for a key kept in the database")
 
     def setup(self, host: PluginHost) -> None:
+        from bot.adapters.web.routes import WebRoutes  # starlette: only when serving
+
         self._settings, self._http = host.settings, host.http
         hub = Hub(changed_since=lambda after: self.chat.transcript.changed_since(after),
                   poll_seconds=self._poll_seconds)
