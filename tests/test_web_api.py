@@ -220,15 +220,15 @@ def test_stopping_the_server_ends_open_streams_cleanly(tmp_path):
 
     listener = threading.Thread(target=listen)
     listener.start()
-    chat.plugin.chat.hub.count()  # the stream subscribes once it is asked
-    for _ in range(100):
+    for _ in range(100):  # until the stream has subscribed
         if chat.plugin.chat.hub.count():
             break
         threading.Event().wait(0.05)
     assert chat.plugin.chat.hub.count() == 1
-    chat.stop()
+    chat.http.stop()  # as `lotsen serve` stops: the server first, its shutdown hook ends the stream
     listener.join(30)
     assert ended == [True]
+    chat.stop()
 
 
 def test_erasure_removes_the_transcript_and_starts_a_new_session(chat):
