@@ -36,6 +36,7 @@ STATIC = Path(__file__).parent / "static"
 STATIC_FILES = {"chat.js": "text/javascript", "chat.css": "text/css", "widget.js": "text/javascript"}
 KEEPALIVE_SECONDS = 15.0
 STREAM_SECONDS = 300.0  # a stream ends after this and the browser reconnects (Last-Event-ID)
+SETTLE_SECONDS = 10.0  # a line is surely committed this long after a later one was seen
 NO_STORE = {"Cache-Control": "no-store"}
 
 REFUSALS = {
@@ -211,17 +212,28 @@ class WebRoutes:
                                  headers={**NO_STORE, "X-Accel-Buffering": "no"})
 
     async def _events(self, sid: str, after: int):
+        """Each new line once. The lines are read from a floor that lags SETTLE seconds behind what
+        was sent: on PostgreSQL two replicas' inserts may commit out of id order, and a line that
+        commits late under a lower id is still found (and sent once: `sent` remembers)."""
         hub = self.web.hub
         waiter = hub.subscribe(sid)
         deadline = time.monotonic() + STREAM_SECONDS
+        floor, sent = after, {}  # sent: id -> when
         try:
             yield "retry: 2000\n\n"
             while not hub.closed and time.monotonic() < deadline:
                 waiter.event.clear()
-                lines = await run_in_threadpool(self.web.lines_after, sid, after)
+                lines = await run_in_threadpool(self.web.lines_after, sid, floor)
+                now = time.monotonic()
                 for line in lines:
-                    after = line["id"]
-                    yield f"id: {after}\nevent: line\ndata: {json.dumps(line, ensure_ascii=False)}\n\n"
+                    if line["id"] in sent:
+                        continue
+                    sent[line["id"]] = now
+                    yield f"id: {line['id']}\nevent: line\ndata: {json.dumps(line, ensure_ascii=False)}\n\n"
+                settled = [line_id for line_id, when in sent.items() if now - when > SETTLE_SECONDS]
+                if settled:
+                    floor = max(floor, max(settled))
+                    sent = {line_id: when for line_id, when in sent.items() if line_id > floor}
                 if hub.closed:
                     break
                 try:
