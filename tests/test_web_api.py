@@ -13,6 +13,7 @@ import pytest
 
 from bot.adapters.web.limits import Limit, Limits
 from bot.adapters.web.session import COOKIE
+from bot.core.ports import OutboundMessage
 from tests.web_support import Visitor, start_web_chat
 
 RESTAURANT = "Jag vill öppna en restaurang med alkohol och uteservering i en gammal butikslokal"
@@ -262,3 +263,24 @@ def test_the_outbox_waits_until_the_web_chat_is_bound(tmp_path):
         assert http.readiness()["web"] is False
     finally:
         http.stop()
+
+
+def test_two_replicas_on_one_database_act_as_one(tmp_path):
+    first, second = start_web_chat(tmp_path), start_web_chat(tmp_path)  # one database file, two servers
+    try:
+        anna = Visitor(first)
+        anna.say("Behöver jag bygglov för ett skärmtak?")
+        cookie = anna.client.cookies.get(COOKIE)
+        with httpx.Client(base_url=second.url, timeout=20, headers={"Cookie": f"{COOKIE}={cookie}"}) as other:
+            history = other.get("/chat/api/history").json()  # the same key, the same conversation
+            assert history["token"] == anna.token and len(history["lines"]) == 3
+            sid = _sid(first, anna.client)
+            with other.stream("GET", f"/chat/api/stream?after={history['lines'][-1]['id']}") as stream:
+                # A message sent by the first replica's outbox reaches the stream on the second.
+                reminder = OutboundMessage(channel="web", address=sid, text="Påminnelse: företagsfrukost i morgon.")
+                threading.Timer(0.3, first.plugin.chat.send, args=(reminder,)).start()
+                events = _events(stream, lambda found: bool(found))
+        assert "Påminnelse" in Visitor.text(events[0]["data"])
+    finally:
+        second.stop()
+        first.stop()
