@@ -49,6 +49,8 @@ REFUSALS = {
     "choice": ("Det valet gäller inte längre. Skriv din fråga i stället.",
                "That choice no longer applies. Write your question instead."),
     "empty": ("Skriv en fråga först.", "Write a question first."),
+    "bad": ("Det gick inte att läsa meddelandet. Ladda om sidan och försök igen.",
+            "The message could not be read. Reload the page and try again."),
     "stopping": ("Lotsen startar om. Försök igen om en liten stund.", "Lotsen is restarting. Try again in a moment."),
 }
 
@@ -82,6 +84,11 @@ class WebRoutes:
     def _sid(self, request: Request) -> str | None:
         return self.web.sessions.read(request.cookies.get(COOKIE))
 
+    @staticmethod
+    def _lang(request: Request) -> str:
+        """The language of a refusal given before the post is read: the browser's."""
+        return "en" if request.headers.get("accept-language", "").lower().startswith("en") else "sv"
+
     def _address(self, request: Request) -> str:
         return request.client.host if request.client else "?"
 
@@ -112,7 +119,7 @@ class WebRoutes:
         sid = self._sid(request)
         if sid is None:
             if not self.web.new_sessions.allow(self._address(request)):
-                return refuse("rate", 429)
+                return refuse("rate", 429, self._lang(request))
             sid = self.web.sessions.new_id()
         self._set_cookie(request, response, sid)  # signed anew: a month from the last visit
         return response
@@ -144,12 +151,12 @@ class WebRoutes:
     # -- the conversation --------------------------------------------------------------------
     async def history(self, request: Request) -> Response:
         if not self.web.ready:
-            return refuse("stopping", 503)
+            return refuse("stopping", 503, self._lang(request))
         sid = self._sid(request)
         fresh = sid is None
         if fresh:
             if not self.web.new_sessions.allow(self._address(request)):
-                return refuse("rate", 429)
+                return refuse("rate", 429, self._lang(request))
             sid = self.web.sessions.new_id()
         lang = request.query_params.get("lang")
         if lang not in ("sv", "en"):  # a first visit is welcomed in the browser's language
@@ -163,23 +170,23 @@ class WebRoutes:
     async def message(self, request: Request) -> Response:
         limits = self.web.limits
         if not self._same_origin(request):
-            return refuse("origin", 403)
+            return refuse("origin", 403, self._lang(request))
         sid = self._sid(request)
         if sid is None or not self.web.sessions.csrf_ok(sid, request.headers.get("x-csrf-token")):
-            return refuse("session", 403)
+            return refuse("session", 403, self._lang(request))
         if not self.web.ready:
-            return refuse("stopping", 503)
+            return refuse("stopping", 503, self._lang(request))
         if not self.web.per_address.allow(self._address(request)) or not self.web.per_session.allow(sid):
-            return refuse("rate", 429)
+            return refuse("rate", 429, self._lang(request))
         body = await request.body()
         if len(body) > limits.max_body:
-            return refuse("size", 413, n=limits.max_text)
+            return refuse("size", 413, self._lang(request), n=limits.max_text)
         try:
             post = json.loads(body)
         except ValueError:
             post = None
         if not isinstance(post, dict):
-            return JSONResponse({"error": "bad request"}, 400, headers=NO_STORE)
+            return refuse("bad", 400, self._lang(request))
         text, choice, command = post.get("text"), post.get("choice"), post.get("command")
         lang = post.get("lang") if post.get("lang") in ("sv", "en") else None
         if text is not None and (not isinstance(text, str) or len(text) > limits.max_text):
@@ -198,12 +205,12 @@ class WebRoutes:
     async def stream(self, request: Request) -> Response:
         sid = self._sid(request)
         if sid is None:
-            return refuse("session", 403)
+            return refuse("session", 403, self._lang(request))
         if self.web.hub.closed:
-            return refuse("stopping", 503)
+            return refuse("stopping", 503, self._lang(request))
         if (self.web.hub.count(sid) >= self.web.limits.streams_per_session
                 or self.web.hub.count() >= self.web.limits.max_streams):
-            return refuse("rate", 429)
+            return refuse("rate", 429, self._lang(request))
         try:
             after = int(request.headers.get("last-event-id") or request.query_params.get("after") or 0)
         except ValueError:
@@ -246,7 +253,7 @@ class WebRoutes:
     async def file(self, request: Request) -> Response:
         sid = self._sid(request)
         if sid is None:
-            return refuse("session", 403)
+            return refuse("session", 403, self._lang(request))
         found = await run_in_threadpool(self.web.attachment, sid, request.path_params["line_id"])
         if found is None:
             return Response("not found", 404, headers=NO_STORE)
