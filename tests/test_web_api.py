@@ -284,3 +284,29 @@ def test_two_replicas_on_one_database_act_as_one(tmp_path):
     finally:
         second.stop()
         first.stop()
+
+
+def test_settings_turn_the_web_chat_off_and_refuse_a_short_key():
+    from bot.adapters.web.plugin import WebPlugin
+    from bot.config import ConfigError, load_settings
+
+    plugin = WebPlugin(announce=lambda line: None)
+    assert plugin.enabled(load_settings()) and not plugin.enabled(load_settings(LOTSEN_WEB_CHAT="off"))
+    with pytest.raises(ConfigError, match="^LOTSEN_WEB_SECRET: at least 32 characters"):
+        plugin.check(load_settings(LOTSEN_WEB_SECRET="short"))
+    plugin.check(load_settings(LOTSEN_WEB_SECRET="k" * 32))
+
+
+def test_a_configured_key_signs_the_cookie_and_another_key_refuses_it(tmp_path):
+    chat = start_web_chat(tmp_path, LOTSEN_WEB_SECRET="a" * 40)
+    try:
+        anna = Visitor(chat)
+        cookie = anna.client.cookies.get(COOKIE)
+    finally:
+        chat.stop()
+    other = start_web_chat(tmp_path, LOTSEN_WEB_SECRET="b" * 40)  # the same database, another key
+    try:
+        with httpx.Client(base_url=other.url, headers={"Cookie": f"{COOKIE}={cookie}"}) as client:
+            assert client.get("/chat/api/history").json()["token"] != anna.token
+    finally:
+        other.stop()

@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.adapters.choices import ChoiceKeys
+from bot.adapters.choices import ChoiceKeys, derive_secret
 from bot.adapters.web import render
 from bot.adapters.web.hub import Hub
 from bot.adapters.web.limits import Limits, RateLimiter
@@ -52,12 +52,13 @@ class WebChat:
     def ready(self) -> bool:
         return self.service is not None and self.accepting
 
-    def bind(self, service, *, secret: bytes | None, branding: Branding) -> None:
+    def bind(self, service, *, secret: str | None, branding: Branding) -> None:
         shared = service.shared_stores(CHANNEL)
         self.transcript = shared.transcript
-        key = secret or shared.transcript.secret("cookie-key").encode()
-        self.sessions = Sessions(key)
-        self.keys = ChoiceKeys(key + b":buttons", max_bytes=2000)  # every key signed, nothing remembered
+        secret = secret or shared.transcript.secret("cookie-key")  # the same in every replica
+        self.sessions = Sessions(derive_secret("web session", secret))
+        # Buttons signed for the session, with a key of their own; every key fits, nothing is remembered.
+        self.keys = ChoiceKeys(derive_secret("web buttons", secret), max_bytes=2000)
         self.branding = branding
         links = getattr(service, "knowledge_links", None)
         self.links = links() if callable(links) else frozenset()

@@ -66,7 +66,7 @@ class WebPlugin:
 
     def bind(self, service) -> None:
         settings = self._settings
-        secret = settings.web_secret.get_secret_value().encode() if settings and settings.web_secret else None
+        secret = settings.web_secret.get_secret_value() if settings and settings.web_secret else None
         profile = getattr(service, "public_profile", None)
         branding = Branding.from_profile(profile() if callable(profile) else {},
                                          knowledge_dir=Path(settings.knowledge_dir) if settings else None)
