@@ -95,6 +95,8 @@ def test_the_whole_flow_in_chromium(browser, chat):
 
     _ask(page, "När är nästa företagsfrukost?")  # a meeting sign-up
     page.get_by_role("button", name="Anmäl mig: 1").click()
+    expect(log).to_contain_text("Skriv ditt namn och ditt företag")  # the organiser's list
+    _ask(page, "Anna Svensson, Svenssons Kafé")
     expect(log).to_contain_text("Du är anmäld")
     invitation = page.get_by_role("link", name=re.compile(r"Ladda ner .*\.ics"))
     with page.expect_download() as download:
