@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from bot.storage.types import json_column, utc_column
@@ -42,6 +43,7 @@ class TranscriptEntry(SQLModel, table=True):
     live stream's event id. Erased with the person ("glöm mig")."""
 
     __tablename__ = "transcript_entry"
+    __table_args__ = (Index("ix_transcript_entry_person", "channel", "person", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=16)
@@ -49,7 +51,7 @@ class TranscriptEntry(SQLModel, table=True):
     kind: str = Field(max_length=8)  # "in" (the person), "out" (Lotsen)
     text: str
     data: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
-    created_at: datetime = Field(sa_column=utc_column())
+    created_at: datetime = Field(sa_column=utc_column(index=True))
 
 
 class SharedSecret(SQLModel, table=True):
