@@ -1,8 +1,9 @@
 """`lotsen serve`: the configured channels, the HTTP server and the scheduler in one process.
 
 Channels are plugins (bot.adapters.plugin), listed once in bot.adapters.registry; each runs
-when its settings turn it on (Telegram: TELEGRAM_BOT_TOKEN, Slack: SLACK_BOT_TOKEN), and checks,
-sets up, connects, starts and stops itself. Always here: the HTTP server with /healthz and
+when its settings turn it on (Telegram: TELEGRAM_BOT_TOKEN, Slack: SLACK_BOT_TOKEN, the web chat
+unless LOTSEN_WEB_CHAT=off), and checks, sets up, connects, starts and stops itself. With the web
+chat alone the navigators' desk is standard output (`console_desk`). Always here: the HTTP server with /healthz and
 /readyz on LOTSEN_HTTP_PORT and the scheduler. Starting checks each channel's token against its
 API (retrying an unreachable one) and fails with one StartupError line. Shutting down (SIGTERM)
 stops taking new work, finishes what is in flight, lets the scheduler finish its sweep while
@@ -37,12 +38,16 @@ def _secret(value) -> str | None:
 
 def check_deployment(settings: Settings, plugins: Sequence[ChannelPlugin]) -> None:
     """What the deployment as a whole needs, whatever the channels: at least one channel to
-    serve, and a navigators' desk (a channel with `has_desk`). ConfigError names the variables."""
-    if not any(plugin.enabled(settings) for plugin in plugins):
+    serve, and a navigators' desk (a channel with `has_desk`). Channels that declare
+    `desk_optional` (the web chat) may run without one: the desk is then standard output
+    (`console_desk`). ConfigError names the variables."""
+    enabled = [plugin for plugin in plugins if plugin.enabled(settings)]
+    if not enabled:
         names = " or ".join(getattr(p, "enable_variable", p.name) for p in plugins) or "bot.adapters.registry"
         raise ConfigError(f"{names}: set at least one channel to serve")
-    if not any(plugin.enabled(settings) and getattr(plugin, "has_desk", lambda _: False)(settings)
-               for plugin in plugins):
+    if all(getattr(plugin, "desk_optional", False) for plugin in enabled):
+        return
+    if not any(getattr(plugin, "has_desk", lambda _: False)(settings) for plugin in enabled):
         names = " or ".join(sorted({v for p in plugins if (v := getattr(p, "desk_variable", None))}))
         raise ConfigError(f"{names or 'a channel with a desk'}: no navigators' desk is configured")
 
@@ -63,6 +68,16 @@ def check_settings(settings: Settings, plugins: Sequence[ChannelPlugin] | None =
             unused(settings)
     check_deployment(settings, plugins)
     return enabled
+
+
+def console_desk():
+    """The navigators' desk of a deployment without Slack or a Telegram group: the case cards are
+    written to standard output (the log), and navigators act with `lotsen cases ... --as E-MAIL`."""
+    from bot.adapters.console_desk import ConsoleDesk
+
+    print("Navigatörernas desk: standard output; agera med `lotsen cases ... --as E-POST` / the navigators' "
+          "desk is standard output; act with `lotsen cases ... --as E-MAIL`", flush=True)
+    return ConsoleDesk(sys.stdout)
 
 
 class RedactSecrets(logging.Filter):
@@ -144,6 +159,8 @@ class LotsenServer:
         host = PluginHost(settings=s, http=self.http, retry=self.retry, channels=self.channels, desks=self.desks)
         for plugin in self.plugins:
             plugin.setup(host)
+        if not self.desks:  # only channels that need no desk (the web chat alone)
+            self.desks["console"] = console_desk()
         self.http.add_readiness_check("scheduler", lambda: self.scheduler is not None and self.scheduler.running)
         for plugin in self.plugins:  # the tokens first: a refused channel fails before the slow part
             plugin.connect()

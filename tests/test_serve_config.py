@@ -19,12 +19,14 @@ def clean_env(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)  # no .env file from the checkout
     for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET",
                  "TELEGRAM_NAVIGATOR_CHAT_ID", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN",
-                 "SLACK_API_URL", "SLACK_NAVIGATOR_CHANNEL", "LOTSEN_HTTP_PORT"):
+                 "SLACK_API_URL", "SLACK_NAVIGATOR_CHANNEL", "LOTSEN_HTTP_PORT", "LOTSEN_WEB_CHAT", "LOTSEN_WEB_SECRET"):
         monkeypatch.delenv(name, raising=False)
 
 
 @pytest.mark.parametrize("env, variable", [
-    ({}, "TELEGRAM_BOT_TOKEN or SLACK_BOT_TOKEN"),
+    ({"LOTSEN_WEB_CHAT": "off"}, "TELEGRAM_BOT_TOKEN or SLACK_BOT_TOKEN or LOTSEN_WEB_CHAT"),
+    ({"LOTSEN_WEB_CHAT": "maybe"}, "LOTSEN_WEB_CHAT"),
+    ({"LOTSEN_WEB_SECRET": "too-short"}, "LOTSEN_WEB_SECRET"),
     ({"TELEGRAM_BOT_TOKEN": "not a token", "SLACK_BOT_TOKEN": "xoxb-1"}, "TELEGRAM_BOT_TOKEN"),
     ({"TELEGRAM_BOT_TOKEN": GOOD_TG}, "SLACK_BOT_TOKEN or TELEGRAM_NAVIGATOR_CHAT_ID"),
     ({"TELEGRAM_BOT_TOKEN": GOOD_TG, "TELEGRAM_NAVIGATOR_CHAT_ID": "12"}, "TELEGRAM_NAVIGATOR_CHAT_ID"),
@@ -46,6 +48,10 @@ def test_bad_configuration_names_the_variable(monkeypatch, env, variable):
         check_settings(load_settings())
     assert str(caught.value).startswith(variable + ":")
     assert "\n" not in str(caught.value)
+
+
+def test_the_web_chat_alone_needs_no_settings_and_no_desk():
+    assert [plugin.name for plugin in check_settings(load_settings())] == ["web"]
 
 
 def test_good_configurations_pass(monkeypatch):

@@ -24,12 +24,12 @@ CHANNEL_VARIABLES = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_NAVIGATOR_CHAT_ID", "TELEGR
 
 @pytest.fixture
 def echo_only(monkeypatch, tmp_path):
-    """Settings with Telegram and Slack off: the echo channel is the whole deployment."""
+    """Settings with Telegram, Slack and the web chat off: the echo channel is the whole deployment."""
     monkeypatch.chdir(tmp_path)
     for name in CHANNEL_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     EchoPlugin.instances.clear()
-    settings = load_settings(http_port=1, database_url=f"sqlite:///{tmp_path / 'lotsen.db'}")
+    settings = load_settings(http_port=1, database_url=f"sqlite:///{tmp_path / 'lotsen.db'}", web_chat=False)
     settings.http_port = 0
     return settings
 
@@ -43,7 +43,7 @@ def test_a_channel_in_the_registry_is_served_end_to_end(echo_only):
     server.start()
     try:
         [echo] = EchoPlugin.instances
-        assert [plugin.name for plugin in server.plugins] == ["echo"]  # Telegram and Slack are off
+        assert [plugin.name for plugin in server.plugins] == ["echo"]  # Telegram, Slack and the web chat are off
         assert set(server.channels) == {"echo"} and set(server.desks) == {"echo"}
         assert echo.calls == ["check", "setup", "connect", "bind", "start"]
         ready = httpx.get(f"{server.http.url}/readyz")

@@ -43,7 +43,9 @@ def make_server(tg, slack, service, monkeypatch, tmp_path):
         monkeypatch.setenv(name, value)
     for name in ("SLACK_APP_TOKEN", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_NAVIGATOR_CHAT_ID"):
         monkeypatch.delenv(name, raising=False)
-    settings = load_settings(http_port=1)
+    # Telegram and Slack only: the fake core lends no shared stores, which the web chat keeps its
+    # transcript in (the web chat next to them is served in test_web_serve.py and the process tests).
+    settings = load_settings(http_port=1, web_chat=False)
     settings.http_port = 0  # any free port (the setting itself must be a real port)
     built = {}
 

@@ -81,13 +81,13 @@ def test_serve_runs_the_web_chat_alone_with_cases_on_standard_output(tmp_path):
                                    cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
             assert reply.returncode == 0, reply.stdout + reply.stderr
             with client.stream("GET", f"/chat/api/stream?after={last}") as stream:  # the scheduler's sweep sends it
-                seen = ""
-                for line in stream.iter_lines():
+                seen, lines = "", stream.iter_lines()
+                for line in lines:
                     seen += line
                     if "Jag ringer dig i morgon" in seen:
                         break
                 process.send_signal(signal.SIGTERM)  # with the stream still open
-                for _ in stream.iter_lines():  # ends cleanly: a cut connection would raise here
+                for _ in lines:  # ends cleanly: a cut connection would raise here
                     pass
         assert process.wait(60) == 0
         assert "Traceback" not in process.stderr.read()
