@@ -99,7 +99,7 @@ class RedactSecrets(logging.Filter):
 
 def secrets_of(settings: Settings) -> list[str]:
     values = (settings.telegram_bot_token, settings.telegram_webhook_secret, settings.slack_bot_token,
-              settings.slack_signing_secret, settings.slack_app_token, settings.report_token)
+              settings.slack_signing_secret, settings.slack_app_token, settings.report_token, settings.web_secret)
     return [secret for secret in map(_secret, values) if secret]
 
 

@@ -78,3 +78,11 @@ def test_secrets_are_redacted_from_logs(caplog):
     with caplog.at_level(logging.INFO):
         logger.info("POST https://api.telegram.org/bot%s/sendMessage", GOOD_TG)
     assert GOOD_TG not in caplog.text and "[redacted]" in caplog.text
+
+
+def test_the_web_chats_key_is_a_secret_too(monkeypatch):
+    from bot.serve import redact
+
+    key = "web-cookie-key-" + "x" * 24
+    monkeypatch.setenv("LOTSEN_WEB_SECRET", key)
+    assert redact(f"signed with {key}", load_settings()) == "signed with [redacted]"
