@@ -26,7 +26,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
 
-from bot.adapters.web import render
 from bot.adapters.web.page import LOGO_TYPES, page_html, security_headers, theme_css
 from bot.adapters.web.session import COOKIE, MAX_AGE
 
