@@ -31,7 +31,7 @@ def _build_service(settings, *, channels: dict, desks: dict):
 def serve(
     port: int = typer.Option(None, "--port", help="HTTP port (overrides LOTSEN_HTTP_PORT)."),
 ) -> None:
-    """Start the configured channels (Telegram, Slack), the HTTP server and the scheduler."""
+    """Start the web chat, the configured channels (Telegram, Slack), the HTTP server and the scheduler."""
     from bot.cli.common import settings_or_exit
     from bot.config import ConfigError
     from bot.knowledge.problems import InvalidKnowledge
