@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,11 +38,6 @@ class WebChat:
     accepting: bool = True
 
     def __post_init__(self) -> None:
-        # One turn at a time in this process: the core's turn and the transcript's lines are two
-        # short write transactions, and on SQLite threads queueing here (first come, first served)
-        # wait far less than threads left to SQLite's busy handler, which sleeps in growing steps.
-        # The core is CPU-bound Python (one GIL), so nothing is lost on PostgreSQL either.
-        self.turns = threading.Lock()
         self.per_session = RateLimiter(self.limits.per_session)
         self.per_address = RateLimiter(self.limits.per_address)
         self.new_sessions = RateLimiter(self.limits.new_sessions)
@@ -75,8 +69,7 @@ class WebChat:
         lines = self.transcript.since(sid)
         if not lines:  # a first visit: the welcome, in the visitor's language
             welcome = self.service.start(channel=CHANNEL, user_id=sid, lang=lang or "sv")
-            with self.turns:
-                lines = self.transcript.append(sid, [("out", welcome.text, render.reply_data(welcome))])
+            lines = self.transcript.append(sid, [("out", welcome.text, render.reply_data(welcome))])
         return self.page_lines(sid, lines)
 
     def attachment(self, sid: str, line_id: int) -> tuple[str, str, bytes] | None:
@@ -91,11 +84,6 @@ class WebChat:
     def handle(self, sid: str, *, text: str | None, choice: str | None, command: str | None,
                lang: str | None) -> dict | str:
         """The lines to show (also sent to the person's other tabs), or a refusal's reason."""
-        with self.turns:
-            return self._handle(sid, text=text, choice=choice, command=command, lang=lang)
-
-    def _handle(self, sid: str, *, text: str | None, choice: str | None, command: str | None,
-                lang: str | None) -> dict | str:
         if command == "lang" and lang:
             reply = self.service.start(channel=CHANNEL, user_id=sid, lang=lang)
             return self._record(sid, None, reply)
@@ -136,8 +124,7 @@ class WebChat:
     def send(self, message: OutboundMessage) -> Delivery:
         if self.transcript is None:
             raise SendError("the web chat is not bound to the core yet", retry_after=5)
-        with self.turns:
-            stored = self.transcript.append(message.address, [("out", message.text, render.message_data(message))])
+        stored = self.transcript.append(message.address, [("out", message.text, render.message_data(message))])
         self.hub.notify(message.address)
         return Delivery(ok=True, ref=f"web:{stored[0]['id']}")
 
