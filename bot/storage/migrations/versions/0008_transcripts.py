@@ -1,7 +1,7 @@
 """Channel transcripts (the web chat's conversation shown again after a reload) and shared
 secrets (a key every replica uses).
 
-Revision ID: 0007_transcripts
+Revision ID: 0008_transcripts
 Revises: 0005_shared_state
 Create Date: 2026-11-30
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 from bot.storage.types import UTCDateTime
 
-revision = "0007_transcripts"
+revision = "0008_transcripts"
 down_revision = "0005_shared_state"
 branch_labels = None
 depends_on = None
