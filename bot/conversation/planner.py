@@ -136,9 +136,13 @@ class Planner:
         person = rules.person_trigger(text=text, unanswered_streak=unanswered_streak) if rules else None
         if person is not None and person.kind == "dispute":
             # A decision to challenge, or an urgent matter, is answered with the rule that
-            # protects the person and the offer of a navigator that ends every answer; it is not
-            # by itself a case for a joint meeting.
+            # protects the person and the offer of a navigator that ends every answer, unless it
+            # threatens the business (below).
             person = None
+        if person is None and in_domain and rules is not None:
+            dispute = self._dispute(text, match)
+            if dispute is not None:
+                return dispute
         if not in_domain:
             # Off-topic messages reach a person only when they ask for one: a run of them is
             # not a case the navigators could help with.
@@ -160,6 +164,29 @@ class Planner:
             if not specific or (found.plans and len(found.checklist.applying()) >= 2):
                 return Plan("checklist", found.topic, found.topics, found.roles, found.checklist)
         return None
+
+    def _dispute(self, text: str, match: Match) -> Plan | None:
+        """An authority's decision that threatens a running business (an injunction, a fine, a
+        closure, a permit withdrawn), or a refusal with stakes (urgent, or two authorities'
+        decisions): a case for the authority that decided, from the permit, activity or office
+        the words name (or the answering topic), and the coordinator. "How do I appeal?" is not."""
+        stakes = getattr(self.rules, "dispute_stakes", None)
+        if stakes is None:
+            return None
+        threat, urgent_refusal = stakes(text)
+        deciding = self.rules.deciding_roles(text)
+        answering = self.kb.articles[match.topic].role if match.action == "answer" and match.topic in self.kb.articles \
+            else None
+        if not deciding and answering not in (None, self.coordinator):
+            deciding = [answering]
+        if not deciding:
+            return None
+        if not (threat or urgent_refusal or (len(deciding) >= 2 and self.rules.refuses(text))):
+            return None
+        topics = [t for t in dict.fromkeys([*([match.topic] if match.action == "answer" else []), *match.mentioned])
+                  if t in self.kb.articles and (self.kb.articles[t].role in deciding or t == match.topic)]
+        topic = topics[0] if topics else None
+        return Plan("dispute", topic, topics, [*deciding, self.coordinator])
 
     @staticmethod
     def _main_topic(checklist: Checklist, match: Match) -> str | None:

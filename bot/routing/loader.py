@@ -297,17 +297,21 @@ class _Checker(MemberChecks):
                    if multi.get("running_words") is not None else None)
         broad = (self.words(multi.get("broad_words"), (*where, "multi_authority", "broad_words"), "broad_words")
                  if multi.get("broad_words") is not None else None)
-        detail = (self.words(multi.get("detail_words"), (*where, "multi_authority", "detail_words"), "detail_words")
-                  if multi.get("detail_words") is not None else None)
-        owner = (self.words(multi.get("owner_words"), (*where, "multi_authority", "owner_words"), "owner_words")
-                 if multi.get("owner_words") is not None else None)
+
+        def optional(spec: dict, name: str, key: str) -> WordSet | None:
+            return (self.words(spec.get(key), (*where, name, key), key) or None) if spec.get(key) is not None else None
+
+        detail, owner = optional(multi, "multi_authority", "detail_words"), optional(multi, "multi_authority", "owner_words")
+        threat, refusal, urgent = (optional(dispute, "dispute", key) for key in ("threat_words", "refusal_words",
+                                                                                "urgent_words"))
         return Triggers(multi_authority=multi_on, min_roles=min_roles, min_roles_without_plans=without_plans,
                         plan_words=plan_words or None, running_words=running or None, broad_words=broad or None,
                         detail_words=detail or None, owner_words=owner or None,
                         count_topics=count_topics,
                         explicit_request=phrases if explicit_on else None,
                         unanswered_turns=positive(unanswered, "turns", "unanswered", 2) if unanswered_on else None,
-                        dispute=words if dispute_on else None)
+                        dispute=words if dispute_on else None, threat_words=threat if dispute_on else None,
+                        refusal_words=refusal if dispute_on else None, urgent_words=urgent if dispute_on else None)
 
     def service_level(self, value: Any, coordinator: str) -> ServiceLevel:
         where = ("service_level",)

@@ -134,6 +134,13 @@ class Triggers:
     explicit_request: WordSet | None = None
     unanswered_turns: int | None = 2
     dispute: WordSet | None = None
+    # Classes of a dispute's words: an authority's decision that threatens a running business (an
+    # injunction, a fine, a ban, a closure, a permit withdrawn), a refusal of what it applied for,
+    # and what makes it urgent (today, this weekend, bookings). A threat, or a refusal with
+    # stakes, is a case for the authority that decided and the coordinator.
+    threat_words: WordSet | None = None
+    refusal_words: WordSet | None = None
+    urgent_words: WordSet | None = None
 
 
 @dataclass(frozen=True)
@@ -205,6 +212,23 @@ class RoutingRules:
         if cfg.unanswered_turns and unanswered_streak >= cfg.unanswered_turns:
             return Trigger("unanswered", f"{unanswered_streak}")
         return None
+
+    def dispute_stakes(self, text: str) -> tuple[bool, bool]:
+        """(a decision that threatens the business, a refusal made urgent) in the text."""
+        folded, cfg = fold(text or ""), self.triggers
+        threat = bool(cfg.threat_words and cfg.threat_words.find(folded))
+        refusal = bool(cfg.refusal_words and cfg.refusal_words.find(folded))
+        return threat, refusal and bool(cfg.urgent_words and cfg.urgent_words.find(folded))
+
+    def refuses(self, text: str) -> bool:
+        """The text speaks of a refusal or an appeal (refusal_words)."""
+        return bool(self.triggers.refusal_words and self.triggers.refusal_words.find(fold(text or "")))
+
+    def deciding_roles(self, text: str) -> list[str]:
+        """The authorities the words name as strong evidence (the rules marked `escalate`): the
+        permit, the activity or the office a decision came from. Coordinator not included."""
+        roles = [r for rule in self._fired(topics=[], text=text) if rule.escalate for r in rule.add]
+        return [r for r in dict.fromkeys(roles) if r != self.coordinator]
 
     def describes_plans(self, text: str) -> bool:
         """The text describes an undertaking or asks what it takes (plan_words)."""
