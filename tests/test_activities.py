@@ -11,6 +11,7 @@ from bot.knowledge.activities import Activity, Condition, Guide, Step, load_guid
 from bot.knowledge.models import Bilingual
 from bot.matching.checklist import GuideFinder, build_checklist
 from bot.matching.terms import TermSet, tokens
+from tests.knowledge_support import responder
 
 
 @pytest.fixture(scope="module")
@@ -144,3 +145,17 @@ def test_check_names_file_and_line_of_each_problem(tmp_path, broken, message):
 
 def test_no_files_no_guide(tmp_path):
     assert load_guide(tmp_path, topics=TOPICS) == (Guide(), [])
+
+
+def test_a_condition_is_not_read_into_a_different_word_that_looks_like_it():
+    # A misspelt condition word starts like the word it stands for: "tabletter" is not
+    # "toaletter" (water connection); "toalletter" still is.
+    found = responder().finder.find
+    assert "water_connection" not in found("vi vill sälja tabletter i butiken").stated
+    assert "water_connection" in found("vi behöver toalletter för gästerna").stated
+
+
+def test_a_jetty_is_near_water_but_brewing_is_not():
+    found = responder().finder.find
+    assert "near_water" in found("vi vill hyra ut kanoter från en ny brygga").stated
+    assert "near_water" not in found("jag brukar brygga cider hemma").stated

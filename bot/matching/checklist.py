@@ -63,8 +63,10 @@ class GuideFinder:
         self.guide = guide
         self._activities = TermSet({a.id: [t for terms in a.terms.values() for t in terms]
                                     for a in guide.activities})
+        # Conditions are short common words: a misspelling of one must start like it
+        # ("tabletter" is not "toaletter").
         self._conditions = TermSet({c.id: [w for words in c.words.values() for w in words]
-                                    for c in guide.conditions.values()})
+                                    for c in guide.conditions.values()}, alike=2)
         self._authorities = TermSet({a.id: [t for terms in a.terms.values() for t in terms]
                                      for a in guide.authorities})
         self._by_id = {a.id: a for a in guide.activities}

@@ -97,7 +97,9 @@ def _negated(words: list[str], start: int) -> bool:
 class TermSet:
     """Built once from {key: phrases}; `find(words)` lists every key whose phrase occurs."""
 
-    def __init__(self, phrases: dict[str, Iterable[str]]) -> None:
+    def __init__(self, phrases: dict[str, Iterable[str]], *, alike: int = 1) -> None:
+        """`alike`: how many first letters a misspelt word shares with the word it stands for."""
+        self._alike = alike
         self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         vocabulary: set[str] = set()
         for key, items in phrases.items():
@@ -111,10 +113,12 @@ class TermSet:
         # The number words of the phrases ("#100"), with their least values.
         self._numbers = tuple(sorted({(int(m.group(1)), w) for words in self._by_first.values()
                                       for phrase, _ in words for w in phrase if (m := _NUMBER.match(w))}))
-        # Long words by first letter: a misspelling is looked for among words that start alike.
+        # Long words by their first letters: a misspelling is looked for among words that start
+        # alike (with alike=2, a different word that shares most letters, "tabletter" and
+        # "toaletter", is not one).
         self._long: dict[str, list[str]] = defaultdict(list)
         for word in sorted(w for w in vocabulary if len(w) >= MIN_FUZZY):
-            self._long[word[0]].append(word)
+            self._long[word[:alike]].append(word)
         self._cache: dict[str, frozenset[str]] = {}
 
     def resolve(self, word: str) -> frozenset[str]:
@@ -156,8 +160,9 @@ class TermSet:
                     found.add(modifier)
                 elif modifier.endswith("s") and modifier[:-1] in vocab and cut - 1 >= MIN_COMPOUND:
                     found.add(modifier[:-1])
-        if not found and len(word) >= MIN_FUZZY and self._long.get(word[0]):
-            best = process.extractOne(word, self._long[word[0]], scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        start = word[:self._alike]
+        if not found and len(word) >= MIN_FUZZY and self._long.get(start):
+            best = process.extractOne(word, self._long[start], scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
             if best is not None:
                 found.add(best[0])
         return frozenset(found)
