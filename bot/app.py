@@ -45,6 +45,8 @@ from bot.routing.rules import RoutingRules
 from bot.outbox.dispatcher import OutboxDispatcher, message_handler
 from bot.outbox.unknown import NOTICE_KIND as UNKNOWN_REPORT
 from bot.outbox.unknown import make_notice_handler as make_unknown_report_handler
+from bot.retention.policy import parse_policy
+from bot.retention.sweep import Retention
 from bot.shared.service import purge_expired
 from bot.shared.transcript import erase as erase_transcript
 from bot.shared.stores import SharedStores, shared_stores
@@ -66,6 +68,7 @@ class Lotsen:
     dispatcher: OutboxDispatcher
     upkeep: Upkeep | None = None  # the knowledge's monthly review and weekly gaps posts
     monthly_report: MonthlyReport | None = None  # the service report to the business office
+    retention: Retention | None = None  # the records policy of the municipality profile
 
     @property
     def rules(self):
@@ -202,8 +205,9 @@ class Lotsen:
         """The jobs the scheduler runs in every process."""
         upkeep = self.upkeep.jobs() if self.upkeep is not None else []
         report = self.monthly_report.jobs() if self.monthly_report is not None else []
+        retention = [("retention", self.retention.sweep)] if self.retention is not None else []
         return [("outbox", self.dispatch_outbox), ("ladder", self.sweep_ladder), ("shared", self.purge_shared),
-                *upkeep, *report]
+                *upkeep, *report, *retention]
 
     def report(self, *, since: datetime, until: datetime, lang: str = "sv") -> str:
         """The service report (aggregates only) for [since, until), as one HTML page."""
@@ -348,6 +352,8 @@ def build_lotsen(*, settings: Settings | None = None, channels: dict[str, Entrep
     dispatcher = OutboxDispatcher(db=db, clock=clock, handlers=handlers, after_sent=case_outbox.after_sent,
                                   lease=timedelta(seconds=settings.outbox_lease_seconds),
                                   heartbeat=timedelta(seconds=settings.outbox_heartbeat))
+    policy, _ = parse_policy(bundle.kb.profile.data)  # its problems stopped the bundle loading
     return Lotsen(db=db, bundle=bundle, clock=clock, engine=engine, dispatcher=dispatcher,
                   upkeep=Upkeep(db=db, bundle=bundle, clock=clock),
-                  monthly_report=MonthlyReport(db=db, bundle=bundle, clock=clock))
+                  monthly_report=MonthlyReport(db=db, bundle=bundle, clock=clock),
+                  retention=Retention(db=db, policy=policy, clock=clock))

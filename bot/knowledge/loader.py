@@ -23,6 +23,7 @@ from bot.knowledge import yamllines
 from bot.knowledge.facts import as_date, parse_fact
 from bot.knowledge.languages import catalog_problems, language_problems
 from bot.knowledge.problems import InvalidKnowledge, Problem
+from bot.retention.policy import parse_policy
 
 PROFILE_FILE = "municipality.yaml"
 ARTICLES_DIR = "articles"
@@ -72,6 +73,8 @@ def load_profile(path: Path, display: str) -> tuple[Profile | None, list[Problem
         except KeyError:
             out.add(None, f"missing value '{path_}'")
     out.problems += language_problems(profile, display)
+    for problem in parse_policy(data)[1]:
+        out.add(None, problem)
     return profile, out.problems
 
 
