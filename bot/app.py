@@ -22,8 +22,8 @@ from bot.cases.queries import case_number_of
 from bot.config import Settings, load_settings
 from bot.conversation import erasure_guard, texts
 from bot.conversation.engine import ConversationEngine
-from bot.conversation.texts import is_erasure_request
 from bot.conversation.render import render_privacy, render_smalltalk
+from bot.conversation.texts import is_erasure_request
 from bot.core.actions import ActionResult, Actor, NavigatorAction
 from bot.core.clock import Clock, SystemClock
 from bot.core.messages import Incoming, Reply
@@ -36,23 +36,23 @@ from bot.insight.survey import erase_person as erase_surveys
 from bot.knowledge.bundle import KnowledgeBundle
 from bot.knowledge.cache import load_bundle
 from bot.knowledge.upkeep import Upkeep, upkeep_handlers
+from bot.locales import msg
 from bot.meetings.admin import FORM_FIELDS, cancel_from_desk, form_values, parse_command, submit_meeting
 from bot.meetings.flow import MeetingsFlow
 from bot.meetings.models import Meeting
 from bot.meetings.service import erase_person as erase_meeting_data
 from bot.meetings.validation import known_tags
-from bot.routing.rules import RoutingRules
 from bot.outbox.dispatcher import OutboxDispatcher, message_handler
 from bot.outbox.unknown import NOTICE_KIND as UNKNOWN_REPORT
 from bot.outbox.unknown import make_notice_handler as make_unknown_report_handler
 from bot.retention.policy import parse_policy
 from bot.retention.sweep import Retention
+from bot.routing.rules import RoutingRules
 from bot.shared.service import purge_expired
-from bot.shared.transcript import erase as erase_transcript
 from bot.shared.stores import SharedStores, shared_stores
+from bot.shared.transcript import erase as erase_transcript
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
-from bot.locales import msg
 
 log = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ from bot.cases.models import Case
 from bot.cases.queries import open_cases_for
 from bot.cases.service import add_entrepreneur_message, answer_meeting, open_case, parse_choice
 from bot.cases.states import OPEN_STATUSES
-from bot.core.clock import ManualClock
 from bot.conversation.case_gateway import CaseInfo, OpenedCase
 from bot.conversation.store import ConversationRecord
+from bot.core.clock import ManualClock
 from bot.knowledge.models import KnowledgeBase
 from bot.routing.rules import RoutingRules, Trigger
 

@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from bot.cases.models import Case
 from bot.cases.service import SYSTEM, message_entrepreneur, post_to_desk, record_event
-from bot.cases.texts import t
 from bot.cases.states import UNCLAIMED
+from bot.cases.texts import t
 from bot.core.clock import Clock
 from bot.routing.rules import COORDINATOR_STEP, Member, RoutingRules
 from bot.storage.db import Database

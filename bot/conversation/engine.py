@@ -20,9 +20,9 @@ from bot.conversation.case_gateway import CaseGateway
 from bot.conversation.contact import parse_contact, reachable
 from bot.conversation.flows import Flow, Turn
 from bot.conversation.language import keep_language
-from bot.conversation.service_level import service_level_due
 from bot.conversation.render import render_answer
 from bot.conversation.responder import Responder
+from bot.conversation.service_level import service_level_due
 from bot.conversation.states import State, check_transition
 from bot.conversation.store import STORED_TEXT_LIMIT, ConversationRecord
 from bot.conversation.turns import FollowUpTurns

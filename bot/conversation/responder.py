@@ -9,9 +9,16 @@ from typing import Protocol
 from bot.conversation import escalation_text
 from bot.conversation.checklist_text import checklist_items, render_checklist
 from bot.conversation.planner import Plan, Planner
-from bot.conversation.render import (render_answer, render_brief, render_clarify, render_offer,
-                                     render_other_authority, render_out_of_scope, render_smalltalk,
-                                     render_unreadable)
+from bot.conversation.render import (
+    render_answer,
+    render_brief,
+    render_clarify,
+    render_offer,
+    render_other_authority,
+    render_out_of_scope,
+    render_smalltalk,
+    render_unreadable,
+)
 from bot.core.messages import Reply
 from bot.knowledge.activities import Guide
 from bot.knowledge.models import KnowledgeBase
@@ -22,7 +29,6 @@ from bot.matching.matcher import Match, Matcher
 from bot.matching.smalltalk import smalltalk_kind
 from bot.matching.text import MAX_MATCH_CHARS, clean, has_letters, is_latin
 from bot.routing.rules import COORDINATOR_STEP
-
 
 IN_DOMAIN = 0.5  # domain probability that lets an unanswerable question still reach a person
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
@@ -60,7 +60,7 @@ _CREATE = {dialect: make(CONVERSATION).on_conflict_do_nothing(index_elements=["c
            for dialect, make in (("sqlite", sqlite_insert), ("postgresql", pg_insert))}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _save_statement(names: tuple[str, ...]):
     """UPDATE of these columns, built once per set of columns (a handful occur)."""
     return update(CONVERSATION).where(CONVERSATION.c.id == bindparam("record_id")).values(

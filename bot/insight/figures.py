@@ -42,7 +42,7 @@ class Score:
     value: float | None
 
     @classmethod
-    def of(cls, answers: int, mean: float | None) -> "Score":
+    def of(cls, answers: int, mean: float | None) -> Score:
         return cls(int(answers), index_of(mean) if answers >= MIN_ANSWERS else None)
 
 

@@ -15,8 +15,15 @@ from datetime import datetime, timedelta
 
 from bot.core.clock import STOCKHOLM, Clock
 from bot.insight.report import build_report, headline
-from bot.knowledge.notices import (coordinator_role, enqueue_once, existing_keys, first_working_moment, month_start,
-                                   period_start_local, role_mentions)
+from bot.knowledge.notices import (
+    coordinator_role,
+    enqueue_once,
+    existing_keys,
+    first_working_moment,
+    month_start,
+    period_start_local,
+    role_mentions,
+)
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ class KnowledgeBundle:
     catalog: Catalog = field(default_factory=Catalog.load)  # the messages, with the municipality's own
 
     @classmethod
-    def load(cls, knowledge_dir: Path, routing_file: Path | None) -> "KnowledgeBundle":
+    def load(cls, knowledge_dir: Path, routing_file: Path | None) -> KnowledgeBundle:
         """Load and validate everything; raise InvalidKnowledge with every problem."""
         kb, rules, problems = load_all(knowledge_dir, routing_file if routing_file and routing_file.exists() else None)
         guide = Guide()

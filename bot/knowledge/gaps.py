@@ -25,8 +25,15 @@ from sqlalchemy import Connection, select
 from bot.conversation.models import Message
 from bot.core.clock import STOCKHOLM, Clock
 from bot.knowledge.models import KnowledgeBase
-from bot.knowledge.notices import (coordinator_role, enqueue_once, existing_keys, first_working_moment,
-                                   period_start_local, role_mentions, week_start)
+from bot.knowledge.notices import (
+    coordinator_role,
+    enqueue_once,
+    existing_keys,
+    first_working_moment,
+    period_start_local,
+    role_mentions,
+    week_start,
+)
 from bot.locales import msg
 from bot.storage.db import Database
 

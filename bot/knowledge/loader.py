@@ -17,11 +17,19 @@ from typing import Any
 import yaml
 
 from bot.core.clock import STOCKHOLM
-from bot.knowledge.models import (DEFAULT_REVIEW_MONTHS, FACTS, LANGS, Article, Authority, Bilingual,
-                                  KnowledgeBase, Profile)
 from bot.knowledge import yamllines
 from bot.knowledge.facts import as_date, parse_fact
 from bot.knowledge.languages import catalog_problems, language_problems
+from bot.knowledge.models import (
+    DEFAULT_REVIEW_MONTHS,
+    FACTS,
+    LANGS,
+    Article,
+    Authority,
+    Bilingual,
+    KnowledgeBase,
+    Profile,
+)
 from bot.knowledge.problems import InvalidKnowledge, Problem
 from bot.retention.policy import parse_policy
 

@@ -70,12 +70,12 @@ class DomainModel:
     0 for END)."""
 
     classes: tuple[str, ...]
-    prior: "object"  # numpy array: log prior per class
-    default: "object"  # numpy array: log probability of a feature never seen with the class
+    prior: object  # numpy array: log prior per class
+    default: object  # numpy array: log probability of a feature never seen with the class
     vocabulary: dict[str, int]  # feature -> its column
-    indptr: "object"
-    indices: "object"  # int32
-    data: "object"  # float32
+    indptr: object
+    indices: object  # int32
+    data: object  # float32
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {name: i for i, name in enumerate(self.classes)})

@@ -19,8 +19,17 @@ from dataclasses import dataclass, field
 from bot.knowledge.models import Article, KnowledgeBase
 from bot.matching.index import SearchIndex, build_index
 from bot.matching.languages import detect_extra_language, extra_vocabularies
-from bot.matching.text import (MAX_MATCH_CHARS, clean, content_words, detect_language, fold,
-                               has_letters, is_framing, is_latin, stem_pair)
+from bot.matching.text import (
+    MAX_MATCH_CHARS,
+    clean,
+    content_words,
+    detect_language,
+    fold,
+    has_letters,
+    is_framing,
+    is_latin,
+    stem_pair,
+)
 
 UNKNOWN_WEIGHT = 0.55  # how much an unknown word counts against coverage, relative to max idf
 FAMILY_FLOOR = 0.7
@@ -53,7 +62,7 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class _Evidence:
-    articles: "object"  # numpy array: evidence per article position (0: not touched)
+    articles: object  # numpy array: evidence per article position (0: not touched)
     total: float  # the question's weight (known words by idf, unknown words by UNKNOWN_WEIGHT)
     query_terms: dict[str, float]  # resolved stems and their weights
     named: dict[int, set[str]]  # articles named by anchor words
@@ -132,7 +141,7 @@ class Matcher:
                 result.add(self.index.articles[position].id)
         return result
 
-    def _score(self, text: str, lang: str = "sv") -> "_Evidence":
+    def _score(self, text: str, lang: str = "sv") -> _Evidence:
         """Evidence per article, the question's total weight, its resolved stems, and the
         articles the question names by one of their anchor words."""
         import numpy as np

@@ -19,8 +19,13 @@ from bot.core.clock import Clock
 from bot.meetings import notify
 from bot.meetings.errors import MeetingError
 from bot.meetings.models import Meeting, Signup, Subscription
-from bot.meetings.validation import (ANNOUNCED_FIELDS, EDITABLE_FIELDS, check_signup_transition,
-                                     normalise_tags, validate_meeting)
+from bot.meetings.validation import (
+    ANNOUNCED_FIELDS,
+    EDITABLE_FIELDS,
+    check_signup_transition,
+    normalise_tags,
+    validate_meeting,
+)
 
 ACTIVE = ("confirmed", "waitlisted", "invited")
 

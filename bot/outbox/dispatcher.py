@@ -27,8 +27,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import update
 from sqlmodel import Session, select
@@ -38,8 +38,15 @@ from bot.core.ports import Delivery, SendError
 
 if TYPE_CHECKING:  # pragma: no cover
     from bot.core.ports import EntrepreneurChannel, OutboundMessage
-from bot.outbox.leases import (DEFAULT_HEARTBEAT, DEFAULT_LEASE, Heartbeat, OnUnknown, new_claim_token,
-                               recover_expired, worker_id)
+from bot.outbox.leases import (
+    DEFAULT_HEARTBEAT,
+    DEFAULT_LEASE,
+    Heartbeat,
+    OnUnknown,
+    new_claim_token,
+    recover_expired,
+    worker_id,
+)
 from bot.outbox.models import OutboxItem
 from bot.storage.db import Database
 
@@ -72,7 +79,7 @@ class SweepResult:
     unknown: int = 0
     recovered: int = 0
 
-    def add(self, other: "SweepResult") -> None:
+    def add(self, other: SweepResult) -> None:
         for f in fields(self):
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
@@ -280,7 +287,7 @@ def pending_count(db: Database, *, now: datetime | None = None) -> int:
         return int(session.exec(query).one())
 
 
-def outbound_message(item: OutboxItem) -> "OutboundMessage":
+def outbound_message(item: OutboxItem) -> OutboundMessage:
     """A "message" row's payload ({"text", "buttons", "attachment_name"?, "attachment_b64"?,
     "thread_ref"?}) as the OutboundMessage the channel ports send."""
     import base64
@@ -297,7 +304,7 @@ def outbound_message(item: OutboxItem) -> "OutboundMessage":
         attachment=base64.b64decode(attachment) if attachment else None)
 
 
-def message_handler(channels: dict[str, "EntrepreneurChannel"], *,
+def message_handler(channels: dict[str, EntrepreneurChannel], *,
                     missing_channel_retry: float = 600.0) -> Handler:
     """The handler for kind "message": sends through the port named by the row's channel. A
     channel this process does not have is retried later (configuration may be fixed) until the

@@ -13,7 +13,6 @@ A navigator then checks with the recipient and settles the row from the terminal
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from datetime import datetime
 
 from sqlalchemy import update

@@ -13,12 +13,12 @@ from typing import Any
 
 import yaml
 
-from bot.knowledge.models import Bilingual, KnowledgeBase
-from bot.knowledge.problems import InvalidKnowledge, Problem
 from bot.knowledge import yamllines
 from bot.knowledge.loader import ROLE_SLUG as ROLE_ID
+from bot.knowledge.models import Bilingual, KnowledgeBase
+from bot.knowledge.problems import InvalidKnowledge, Problem
 from bot.routing.members import MemberChecks
-from bot.routing.rules import (COORDINATOR_STEP, Member, Role, RoutingRules, Rule, ServiceLevel, Triggers)
+from bot.routing.rules import COORDINATOR_STEP, Member, Role, RoutingRules, Rule, ServiceLevel, Triggers
 from bot.routing.service_level import EVES, WEEKDAYS, WorkingHours
 from bot.routing.text import WordSet, pattern_error
 

@@ -3,8 +3,8 @@ question should go to a person. Built by `bot.routing.loader.load_routing_rules`
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bot.core.actions import Actor

@@ -130,7 +130,7 @@ class WordIndex:
         self._start_keys = frozenset(self._starts)
         self._gate_keys = frozenset(self._gates)
 
-    def hits(self, folded_text: str) -> "WordHits":
+    def hits(self, folded_text: str) -> WordHits:
         words, prefixes, _ = _words_of(folded_text)
         found: set[WordSet] = set()
         for word in words:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from pydantic_core import PydanticUndefined
 from sqlmodel import SQLModel
 
 
-@lru_cache(maxsize=None)
+@cache
 def _defaults(model: type[SQLModel]) -> tuple[tuple[str, Any, Any], ...]:
     """(column, default, default_factory) for each column of the table that has a default."""
     columns = set(model.__table__.columns.keys())  # type: ignore[attr-defined]

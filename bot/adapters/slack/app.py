@@ -16,7 +16,7 @@ import json
 import logging
 import re
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
@@ -145,7 +145,7 @@ class SlackListeners:
             action = NavigatorAction(actor, "close", number, text=note, outcome=outcome)
         else:
             when = values["when"]["value"].get("selected_date_time")
-            iso = datetime.fromtimestamp(int(when), timezone.utc).isoformat() if when else None
+            iso = datetime.fromtimestamp(int(when), UTC).isoformat() if when else None
             action = NavigatorAction(actor, "meeting", number, text=iso)
         self._act(body, action, channel, ts)
 

@@ -244,7 +244,7 @@ class WebRoutes:
                     break
                 try:
                     await asyncio.wait_for(waiter.event.wait(), KEEPALIVE_SECONDS)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     yield ": keepalive\n\n"
         finally:
             hub.unsubscribe(sid, waiter)
