@@ -20,13 +20,14 @@ from bot.cases.models import Case, CaseEvent, Consent
 from bot.conversation.models import Conversation
 from bot.meetings.models import Meeting
 from bot.outbox.models import OutboxItem
+from bot.storage.rows import table_of
 
 IN_FLIGHT = ("pending", "claimed", "sending")
 ANONYMISED = "anonymised"
-_case = Case.__table__
-_event = CaseEvent.__table__
-_consent = Consent.__table__
-_outbox = OutboxItem.__table__
+_case = table_of(Case)
+_event = table_of(CaseEvent)
+_consent = table_of(Consent)
+_outbox = table_of(OutboxItem)
 
 
 def due_cases(connection: Connection, *, action: str, closed_before: datetime, limit: int) -> list[int]:
@@ -61,8 +62,8 @@ def anonymise_cases(connection: Connection, *, case_ids: list[int], now: datetim
 def delete_cases(connection: Connection, *, case_ids: list[int]) -> int:
     if not case_ids:
         return 0
-    meeting = Meeting.__table__
-    conversation = Conversation.__table__
+    meeting = table_of(Meeting)
+    conversation = table_of(Conversation)
     connection.execute(update(meeting).where(meeting.c.case_id.in_(case_ids)).values(case_id=None))
     connection.execute(update(conversation).where(conversation.c.case_id.in_(case_ids)).values(case_id=None))
     connection.execute(delete(_outbox).where(_outbox.c.case_id.in_(case_ids)))

@@ -49,7 +49,7 @@ def list_command(status: str | None = typer.Option(None, help="new, convened, cl
         if not cases:
             typer.echo("Inga ärenden / no cases.")
         for case in cases:
-            topics = ", ".join(t.get("title") or t.get("id") for t in case.topics or [])
+            topics = ", ".join(str(t.get("title") or t.get("id")) for t in case.topics or [])
             who = case.claimed_by_name or "-"
             created = case.created_at.astimezone(STOCKHOLM)
             typer.echo(f"{case.number}  {created:%Y-%m-%d}  {status_name(case.status):22}  {who:18}  "
@@ -68,6 +68,7 @@ def show_command(number: str) -> None:
     from bot.cases.queries import find_case, timeline
     from bot.cases.texts import format_when
     from bot.core.clock import STOCKHOLM
+    from bot.storage.rows import saved_id
 
     db, rules = _context()
     with db.session() as session:
@@ -78,7 +79,7 @@ def show_command(number: str) -> None:
         out = io.StringIO()
         typer.echo(ConsoleDesk(out).render(build_card(case, rules=rules)))
         typer.echo("")
-        for event in timeline(session, case_id=case.id):
+        for event in timeline(session, case_id=saved_id(case)):
             who = event.actor_name or f"{event.actor_channel}:{event.actor_id}"
             detail = f" — {event.text}" if event.text else ""
             extra = {k: v for k, v in (event.data or {}).items() if k in ("outcome", "step", "target", "reason",

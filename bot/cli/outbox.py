@@ -29,7 +29,7 @@ def _line(row) -> str:
 def list_command(unknown: bool = typer.Option(False, "--unknown", help="Bara okänt utfall / unknown outcomes only"),
                  limit: int = typer.Option(100, min=1, max=10000)) -> None:
     """Lista meddelanden / list messages (with --unknown: those whose outcome is unknown)."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from bot.cli.cases import _context
     from bot.outbox.models import OutboxItem
@@ -40,7 +40,7 @@ def list_command(unknown: bool = typer.Option(False, "--unknown", help="Bara ok�
         if unknown:
             rows = list_unknown(session, limit=limit)
         else:
-            rows = list(session.exec(select(OutboxItem).order_by(OutboxItem.id.desc()).limit(limit)))
+            rows = list(session.exec(select(OutboxItem).order_by(col(OutboxItem.id).desc()).limit(limit)))
         if not rows:
             typer.echo("Inga meddelanden / no messages." if not unknown
                        else "Inga meddelanden med okänt utfall / no messages with an unknown outcome.")

@@ -22,9 +22,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.conversation.models import Conversation, Message
+from bot.storage.rows import table_of
 
-CONVERSATION = Conversation.__table__
-MESSAGE = Message.__table__
+CONVERSATION = table_of(Conversation)
+MESSAGE = table_of(Message)
 STORED_TEXT_LIMIT = 4_000
 
 

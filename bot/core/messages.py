@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-Lang = Literal["sv", "en"]
+# A language code the municipality offers ("sv", "en"); which ones is data (the profile), so
+# the type is a plain string, checked where a language is chosen.
+Lang = str
 
 # Every action the core can answer with. `answer`, `clarify`, `out_of_scope` and `greeting`
 # come from the knowledge matcher; `escalate` when a case should be opened; the rest belong

@@ -36,10 +36,11 @@ from bot.knowledge.notices import (
 )
 from bot.locales import msg
 from bot.storage.db import Database
+from bot.storage.rows import table_of
 
 log = logging.getLogger(__name__)
 
-MESSAGE = Message.__table__
+MESSAGE = table_of(Message)
 REFUSED, CLARIFY = "out_of_scope", "clarify"
 EXAMPLES_PER_TOPIC = 3
 EXAMPLE_CHARS = 80

@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.clock import Clock
 from bot.core.ports import Delivery, SendError
@@ -123,8 +123,8 @@ class OutboxDispatcher:
         with self.db.writer() as session:
             query = (select(OutboxItem)
                      .where(OutboxItem.status == "pending", OutboxItem.due_at <= now,
-                            OutboxItem.kind.in_(sorted(self.handlers)))
-                     .order_by(OutboxItem.due_at, OutboxItem.id).limit(limit))
+                            col(OutboxItem.kind).in_(sorted(self.handlers)))
+                     .order_by(col(OutboxItem.due_at), col(OutboxItem.id)).limit(limit))
             if not self.db.is_sqlite:
                 query = query.with_for_update(skip_locked=True)
             items = list(session.exec(query))
@@ -177,7 +177,8 @@ class OutboxDispatcher:
         """claimed -> sending, only if the row is still ours under this claim (not recovered
         by another process after our lease ran out, not erased); the lease is renewed."""
         now = self.clock.now()
-        ours = (OutboxItem.id == item.id, OutboxItem.status == "claimed", OutboxItem.claim_token == item.claim_token)
+        ours = (col(OutboxItem.id) == item.id, col(OutboxItem.status) == "claimed",
+                col(OutboxItem.claim_token) == item.claim_token)
         with self.db.writer() as session:
             if item.expires_at is not None and item.expires_at <= now:
                 session.exec(update(OutboxItem).where(*ours).values(
@@ -192,7 +193,7 @@ class OutboxDispatcher:
         if not self._mark_sending(item):
             return  # expired, or someone else recovered or took it
         handler = self.handlers[item.kind]
-        retryable = True
+        retryable: bool | None = True  # None: skip it
         try:
             delivery = handler(item)
         except NothingToSend as exc:
@@ -281,7 +282,7 @@ def pending_count(db: Database, *, now: datetime | None = None) -> int:
 
     with db.session() as session:
         query = select(func.count()).select_from(OutboxItem).where(
-            OutboxItem.status.in_(("pending", "claimed", "sending")))
+            col(OutboxItem.status).in_(("pending", "claimed", "sending")))
         if now is not None:
             query = query.where(OutboxItem.due_at <= now)
         return int(session.exec(query).one())

@@ -28,18 +28,19 @@ from bot.meetings.models import Meeting, Signup, Subscription
 from bot.outbox.models import OutboxItem
 from bot.retention.policy import RetentionPolicy
 from bot.storage.db import Database
+from bot.storage.rows import table_of
 
 log = logging.getLogger(__name__)
 
 BATCH = 500
 ERASED_PREFIX = "erased-"
-_conversation = Conversation.__table__
-_message = Message.__table__
-_case = Case.__table__
-_signup = Signup.__table__
-_subscription = Subscription.__table__
-_meeting = Meeting.__table__
-_outbox = OutboxItem.__table__
+_conversation = table_of(Conversation)
+_message = table_of(Message)
+_case = table_of(Case)
+_signup = table_of(Signup)
+_subscription = table_of(Subscription)
+_meeting = table_of(Meeting)
+_outbox = table_of(OutboxItem)
 FINAL = ("sent", "failed", "skipped")
 
 

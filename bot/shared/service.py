@@ -13,9 +13,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.shared.models import KeptValue, SeenEvent
 from bot.storage.db import Database
+from bot.storage.rows import table_of
 
-_SEEN = SeenEvent.__table__
-_KEPT = KeptValue.__table__
+_SEEN = table_of(SeenEvent)
+_KEPT = table_of(KeptValue)
 
 
 def claim_once(db: Database, *, scope: str, key: str, now: datetime, ttl: timedelta) -> bool:
