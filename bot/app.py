@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from bot.cases.actions import navigator_action as perform_navigator_action
 from bot.cases.erasure import erase_person as erase_case_data
@@ -21,6 +22,7 @@ from bot.cases.outbox_handlers import make_case_outbox
 from bot.cases.queries import case_number_of
 from bot.config import Settings, load_settings
 from bot.conversation import erasure_guard, texts
+from bot.conversation.case_gateway import CaseGateway
 from bot.conversation.engine import ConversationEngine
 from bot.conversation.render import render_privacy, render_smalltalk
 from bot.conversation.texts import is_erasure_request
@@ -55,6 +57,7 @@ from bot.storage.db import Database
 from bot.storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -71,8 +74,16 @@ class Lotsen:
     retention: Retention | None = None  # the records policy of the municipality profile
 
     @property
-    def rules(self):
+    def rules(self) -> RoutingRules:
+        if self.bundle.rules is None:  # build_lotsen refuses a bundle without them
+            raise RuntimeError("Lotsen was built without routing rules")
         return self.bundle.rules
+
+    @property
+    def cases(self) -> CaseGateway:
+        if self.engine.cases is None:  # build_lotsen always gives the engine the cases domain
+            raise RuntimeError("Lotsen was built without the cases domain")
+        return self.engine.cases
 
     @property
     def profile(self):
@@ -105,7 +116,7 @@ class Lotsen:
         return self._safely(lambda: self.engine.request_navigator(incoming), incoming.text)
 
     def my_cases(self, *, channel: str, user_id: str, lang: str | None = None) -> Reply:
-        gateway: CasesGateway = self.engine.cases
+        gateway = self.cases
         with self.db.session() as session:
             lang = lang if lang in self.profile.languages else self.engine.language_of(session, channel=channel,
                                                                              user_id=str(user_id))
@@ -131,7 +142,7 @@ class Lotsen:
             with self.db.session() as session:
                 if lang not in self.profile.languages:
                     lang = self.engine.language_of(session, channel=channel, user_id=str(user_id))
-                open_cases = self.engine.cases.open_cases(session, channel=channel, user_id=str(user_id))
+                open_cases = self.cases.open_cases(session, channel=channel, user_id=str(user_id))
             if open_cases:
                 return erasure_guard.ask(self.db, channel=channel, user_id=str(user_id), lang=lang,
                                          numbers=[case.number for case in open_cases], now=self.clock.now())
@@ -243,7 +254,7 @@ class Lotsen:
     def close(self) -> None:
         self.db.dispose()
 
-    def _safely(self, work: Callable[[], Reply], text: str | None) -> Reply:
+    def _safely(self, work: Callable[[], T], text: str | None) -> T | Reply:
         try:
             return work()
         except Exception:  # never a traceback to a user; the unit of work was rolled back

@@ -19,7 +19,7 @@ def check() -> None:
     kb, problems = check_all(settings.knowledge_dir, settings.resolved_routing_file)
     for problem in problems:
         typer.echo(str(problem), err=True)
-    if problems:
+    if problems or kb is None:
         typer.echo(f"{len(problems)} problem(s) found.", err=True)
         raise typer.Exit(1)
     typer.echo(f"OK: {len(kb)} articles, the municipality profile and the routing rules are valid.")

@@ -7,6 +7,7 @@ stderr with exit code 2, and nothing is written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC
 from pathlib import Path
 from typing import NamedTuple
@@ -25,7 +26,7 @@ def _refuse(message: str) -> None:
 
 class Directory(NamedTuple):
     tags: frozenset[str]  # fixed ones, article ids, the roles of routing_rules.yaml
-    allowed: object  # whether an e-mail belongs to a navigator
+    allowed: Callable[[str], bool]  # whether an e-mail belongs to a navigator
     organiser: str = ""  # the default organiser role: the coordinator of routing_rules.yaml
 
 

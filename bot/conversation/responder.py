@@ -139,11 +139,12 @@ class Responder:
         items = (checklist_items(plan.checklist, kb=self.kb, guide=self.guide, lang=lang)
                  if plan.checklist is not None else [])
         parts = []
-        if plan.kind == "checklist" and plan.topic == match.topic and match.action == "answer" and match.named:
+        if plan.kind == "checklist" and plan.topic is not None and plan.topic == match.topic and match.action == "answer" \
+                and match.named:
             # The question names its topic and describes an undertaking: the answer on that
             # topic first, then the rest of what applies.
             parts.append(render_answer(self.kb.articles[plan.topic], lang, offer=False))
-        if items:
+        if items and plan.checklist is not None:
             names = [activity.name.get(lang) for activity in plan.checklist.activities]
             parts.append(render_checklist(items, names=names, lang=lang))
         elif plan.topic is not None:
@@ -162,7 +163,7 @@ class Responder:
 
     def render(self, match: Match) -> Reply:
         lang = match.lang
-        if match.action == "answer":
+        if match.action == "answer" and match.topic is not None:
             article = self.kb.articles[match.topic]
             return Reply(action="answer", text=render_answer(article, lang), lang=lang, topic=match.topic,
                          alternatives=match.alternatives, confidence=match.confidence)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 # A language code the municipality offers ("sv", "en"); which ones is data (the profile), so
 # the type is a plain string, checked where a language is chosen.
@@ -94,7 +94,7 @@ class Reply:
     checklist: list[dict] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        data = {
+        data: dict[str, Any] = {
             "action": self.action,
             "topic": self.topic,
             "alternatives": list(self.alternatives),

@@ -26,13 +26,12 @@ from bot.outbox.models import OutboxItem
 from bot.storage.rows import new_row, table_of
 
 KIND = "desk.notice"
-_INSERT = {"sqlite": sqlite_insert, "postgresql": pg_insert}
 
 
 def enqueue_once(connection: Connection, *, channel: str, payload: dict[str, Any], due_at: datetime,
                  dedupe_key: str, now: datetime) -> bool:
     """Add the period's post unless a row with its key exists (in any process): True if added."""
-    make = _INSERT[connection.dialect.name]
+    make = sqlite_insert if connection.dialect.name == "sqlite" else pg_insert
     row = new_row(OutboxItem, kind=KIND, channel=channel, payload=payload, due_at=due_at,
                   dedupe_key=dedupe_key, created_at=now)
     statement = make(table_of(OutboxItem)).values(row).on_conflict_do_nothing(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from bot.knowledge.models import Article, KnowledgeBase
@@ -231,8 +232,8 @@ class Matcher:
             adjusted.append((position, value))
         return sorted(adjusted, key=lambda item: (-item[1], item[0])), closest
 
-    def _decide(self, scores: list[tuple[str, float, float]], lang: str, *, named: set[str] = frozenset(),
-                titled: set[str] = frozenset(), vague: bool = False) -> Match:
+    def _decide(self, scores: list[tuple[str, float, float]], lang: str, *, named: AbstractSet[str] = frozenset(),
+                titled: AbstractSet[str] = frozenset(), vague: bool = False) -> Match:
         """`vague`: every word of the question is known to the knowledge base, it just does
         not single out one article ("tillstånd?", "anmälan"): worth asking which was meant."""
         t = self.thresholds

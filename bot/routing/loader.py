@@ -132,7 +132,7 @@ class _Checker(MemberChecks):
         data = self.mapping(value, where, what)
         for key in sorted(set(data) - {"sv", "en"}, key=str):
             self.problem((*where, key), f"{what}: unknown key {key!r} (a comma inside {{...}}? quote the text)")
-        if not all(isinstance(data.get(k), str) and data.get(k).strip() for k in ("sv", "en")):
+        if not all(isinstance(text := data.get(k), str) and text.strip() for k in ("sv", "en")):
             self.problem(where, f"{what}: needs both sv and en")
             return None
         return Bilingual(sv=data["sv"].strip(), en=data["en"].strip())

@@ -94,8 +94,8 @@ class Rule:
                 return False
         if self.unless and self.unless in words:
             return False
-        for clause in self.words:
-            if clause not in words:
+        for phrases in self.words:
+            if phrases not in words:
                 return False
         return True
 
@@ -157,6 +157,7 @@ class RoutingRules:
     coordinator: str
     desk: str = "slack"
     path: str = ""
+    _word_index: WordIndex = field(init=False, repr=False, compare=False)  # built from the rules' words
 
     def __post_init__(self) -> None:
         clauses = [words for rule in self.rules for words in (*rule.words, rule.unless) if words]

@@ -65,7 +65,10 @@ class WordSet:
     patterns: tuple[str, ...]
 
     def __post_init__(self) -> None:
-        exact, starts, infix, phrases = {}, {}, [], []
+        exact: dict[str, str] = {}
+        starts: dict[str, str] = {}
+        infix: list[tuple[str, str]] = []
+        phrases: list[tuple[str, re.Pattern[str], str | None]] = []
         for pattern in self.patterns:
             body = fold(pattern.strip().lstrip("=~"))
             if not _WORD.fullmatch(body):  # phrases, and words with hyphens or digits' commas

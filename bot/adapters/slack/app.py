@@ -61,6 +61,8 @@ class SlackListeners:
                 if event_id:
                     self.seen.release(event_id)
                 log.error("slack: %s failed: %s", getattr(work, "__name__", "work"), type(exc).__name__, exc_info=exc)
+        if self.pool is None:
+            raise RuntimeError("slack: build_slack_app gives the listeners their pool")
         self.pool.submit(run)
 
     # --- de-duplication (a global middleware, runs before the ack) -----------------------------
@@ -171,6 +173,8 @@ class SlackListeners:
         if key is None:
             self._refuse(body, channel, both("desk.shared.expired_button"))
             return
+        if channel is None:  # a button outside a conversation: nowhere to answer
+            return
         label = (action.get("text") or {}).get("text") or ""  # what the button said: the person's "words"
         incoming = Incoming(channel="slack", user_id=body["user"]["id"], chat_id=channel, text=label, choice=key)
         self.send_reply(channel, self.service.handle(incoming))
@@ -247,5 +251,5 @@ def build_slack_app(*, service: LotsenService, client: WebClient, signing_secret
         listeners.submit(listeners.meetings.on_reopen, body)
 
     app.error(lambda error, body: log.error("slack: listener failed: %s", type(error).__name__, exc_info=error))
-    app.lotsen_listeners = listeners  # for tests and the ports
+    app.lotsen_listeners = listeners  # type: ignore[attr-defined]  # bolt's App has no field for it; tests read it
     return app
