@@ -48,7 +48,10 @@ def file_url_for(api_url: str) -> str:
 
 
 async def _dedupe(update: Update, context) -> None:
-    if not context.application.bot_data["lotsen"].seen_updates.claim(update.update_id):
+    # In the database when serve shares it (another replica may have had the update first):
+    # a worker thread, never the loop's.
+    seen = context.application.bot_data["lotsen"].seen_updates
+    if not await asyncio.to_thread(seen.claim, update.update_id):
         log.info("telegram: update %s already handled; ignored", update.update_id)
         raise ApplicationHandlerStop
 

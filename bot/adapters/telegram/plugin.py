@@ -91,6 +91,9 @@ class TelegramPlugin:
 
     def bind(self, service: Any) -> None:
         self.runner.context.service = service
+        shared = getattr(service, "shared_stores", None)  # the real core: update ids seen, in the database
+        if callable(shared):  # a webhook delivery Telegram retries may reach another replica
+            self.runner.context.share(shared(self.name))
 
     def start(self) -> None:
         self.runner.start()
