@@ -21,8 +21,12 @@ def fake_tg():
         yield fake
 
 
+NAV_CHAT = -100777
+
+
 def _replica(fake_tg, service, db) -> TelegramRunner:
-    app = build_application(token=fake_tg.token, service=service, api_url=fake_tg.api_url, webhook=True)
+    app = build_application(token=fake_tg.token, service=service, api_url=fake_tg.api_url, webhook=True,
+                            navigator_chat_id=NAV_CHAT)
     runner = TelegramRunner(app, webhook_url="https://lotsen.example/telegram", webhook_secret="s3cret-token")
     if db is not None:
         runner.context.share(shared_stores(db, clock=SystemClock(), channel="telegram"))
@@ -55,3 +59,31 @@ def test_a_redelivered_update_is_handled_once_whichever_replica_it_reaches(fake_
         assert handled == ["hej", "en till"] and len(fake_tg.sent_texts(42)) == 2
     else:  # what process memory alone did: the other replica handled it again
         assert sorted(handled) == ["en till", "hej", "hej"]
+
+
+def test_a_reply_prompt_answered_on_the_other_replica_is_not_dropped_silently(fake_tg, sqlite_url):
+    """The reply prompts stay in the memory of the process that sent them (docs/channels.md): an
+    answer that reaches another replica is not relayed, and the navigator is told so."""
+    service = FakeLotsen()
+    replicas = [_replica(fake_tg, service, None) for _ in range(2)]
+    try:
+        card = {"message_id": 50, "date": 0, "chat": fake_tg.chat(NAV_CHAT), "text": "Ärende 2026-0001"}
+        replicas[0].feed({"update_id": 601, "callback_query": {
+            "id": "q1", "from": fake_tg.user(777), "chat_instance": "ci", "message": card,
+            "data": "n:reply:2026-0001"}})
+        [prompt_call] = fake_tg.wait_calls("sendMessage")
+        prompt = {"message_id": prompt_call.response["result"]["message_id"], "date": 0,
+                  "chat": fake_tg.chat(NAV_CHAT), "from": fake_tg.bot_user, "text": prompt_call.params["text"]}
+        chatter = {"message_id": 3, "date": 0, "chat": fake_tg.chat(NAV_CHAT), "from": fake_tg.user(778),
+                   "text": "Jag tar den!"}
+        for update_id, replied in ((602, chatter), (603, prompt)):
+            replicas[1].feed({"update_id": update_id, "message": {
+                "message_id": update_id, "date": 0, "chat": fake_tg.chat(NAV_CHAT), "from": fake_tg.user(777),
+                "text": "Välkommen på tisdag!", "reply_to_message": replied}})
+        fake_tg.wait_calls("sendMessage", 2)
+    finally:
+        for runner in replicas:
+            runner.stop()
+    assert service.actions == []
+    told = fake_tg.sent_texts(NAV_CHAT)
+    assert len(told) == 2 and "Det du skrev skickades inte" in told[1]  # once: not for the ordinary chatter
