@@ -95,7 +95,7 @@ def test_sign_ups_lose_the_person_after_the_meeting_and_then_the_conversation_go
         meeting = meetings.create_meeting(session, fields=fields(), actor="anna@sjovik.example", clock=clock,
                                           known_tags=TAGS)  # 10 December 2026
         meetings.sign_up(session, meeting_id=meeting.id, channel="telegram", address="chat-attendee",
-                         user_id="attendee", name="Alva Attendee", clock=clock)
+                         user_id="attendee", name="Alva Attendee", company="Alvas Kafé AB", clock=clock)
     with db.engine.begin() as connection:  # the reminders went out (the dispatcher is not under test here)
         assert connection.execute(text("UPDATE outbox SET status = 'sent' WHERE kind = 'message'")).rowcount >= 1
     clock.set(datetime(2027, 12, 1, tzinfo=timezone.utc))  # over a year after the last message, not the meeting
@@ -108,7 +108,7 @@ def test_sign_ups_lose_the_person_after_the_meeting_and_then_the_conversation_go
     assert (report.signups, report.conversations) == (1, 1)
     with db.session() as session:
         signup = session.exec(select(Signup)).scalars().one()
-        assert (signup.name, signup.address, signup.user_id) == (None, "", f"erased-{signup.id}")
+        assert (signup.name, signup.company, signup.address, signup.user_id) == (None, None, "", f"erased-{signup.id}")
         assert signup.status == "confirmed"  # the meeting's attendance figures stay right
         for item in session.exec(select(OutboxItem).where(OutboxItem.kind == "message")).scalars():
             assert item.status not in ("sent", "failed", "skipped") or (item.payload, item.address) == ({}, "")

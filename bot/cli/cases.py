@@ -141,7 +141,7 @@ def close_command(number: str,
 
 @app.command("add")
 def add_command(number: str, who: str = typer.Argument(..., metavar="ROLE-OR-E-MAIL"),
-                navigator: Optional[str] = AS_OPTION) -> None:
+                navigator: str | None = AS_OPTION) -> None:
     """Lägg till en roll eller en lots / add a role or a navigator (coordinator only); they may then claim."""
     _act("add", number, navigator, text=who)
 

@@ -218,6 +218,7 @@ def attendees_command(meeting_id: int = typer.Argument(..., metavar="ID"),
 
     database, clock, found = _open(None)  # a refusal is audited too, so the database is opened first
     action = "attendees_csv" if as_csv else "attendees"
+    refusal: MeetingError | None = None
     try:
         with database.writer() as session:
             try:

@@ -117,7 +117,8 @@ def _past_signups(connection: Connection, report: RetentionReport, *, before: da
     ids = list(connection.execute(_locked(connection, query, _signup)).scalars())
     if ids:
         connection.execute(update(_signup).where(signup.id.in_(ids)).values(
-            name=None, address="", user_id=literal(ERASED_PREFIX) + cast(signup.id, String), updated_at=now))
+            name=None, company=None, address="", user_id=literal(ERASED_PREFIX) + cast(signup.id, String),
+            updated_at=now))
         report.signups += len(ids)
     return len(ids)
 
