@@ -87,3 +87,25 @@ def test_a_reply_prompt_answered_on_the_other_replica_is_not_dropped_silently(fa
     assert service.actions == []
     told = fake_tg.sent_texts(NAV_CHAT)
     assert len(told) == 2 and "Det du skrev skickades inte" in told[1]  # once: not for the ordinary chatter
+
+
+def test_serve_binds_telegram_to_the_cores_shared_memory(sqlite_url):
+    """What `lotsen serve` does when it binds the built core to the Telegram channel."""
+    from types import SimpleNamespace
+
+    from bot.adapters.telegram.context import TelegramContext
+    from bot.adapters.telegram.plugin import TelegramPlugin
+    from bot.shared.stores import SharedSeenIds
+
+    db = Database.from_url(sqlite_url)
+    upgrade(db.engine)
+    try:
+        core = SimpleNamespace(shared_stores=lambda channel: shared_stores(db, clock=SystemClock(), channel=channel))
+        plugin = TelegramPlugin()
+        plugin.runner = SimpleNamespace(context=TelegramContext(service=None))
+        plugin.bind(core)
+        seen = plugin.runner.context.seen_updates
+        assert isinstance(seen, SharedSeenIds) and seen.scope == "telegram:event"
+        assert seen.claim(901) and not seen.claim(901)
+    finally:
+        db.dispose()
