@@ -18,6 +18,7 @@ Lang = str
 # come from the knowledge matcher; `escalate` when a case should be opened; the rest belong
 # to the conversation flows (consent, case follow-up, meetings, erasure).
 Action = Literal[
+    "survey",  # the follow-up survey's questions and thanks (bot.insight)
     "answer",
     "clarify",
     "out_of_scope",

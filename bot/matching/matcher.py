@@ -301,4 +301,4 @@ def _best(evidence, count: int) -> list[tuple[int, float]]:
     if len(touched) > count:
         keep = values >= np.partition(values, len(values) - count)[len(values) - count]
         touched, values = touched[keep], values[keep]
-    return sorted(zip(touched.tolist(), values.tolist()), key=lambda item: (-item[1], item[0]))[:count]
+    return sorted(zip(touched.tolist(), values.tolist(), strict=True), key=lambda item: (-item[1], item[0]))[:count]
