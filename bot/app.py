@@ -108,7 +108,7 @@ class Lotsen:
         return self._safely(lambda: self.engine.handle(incoming), incoming.text)
 
     def start(self, *, channel: str, user_id: str, lang: str | None = None) -> Reply:
-        lang = lang if lang in self.profile.languages else self.profile.default_language
+        lang = lang if lang is not None and lang in self.profile.languages else self.profile.default_language
         text = render_smalltalk("greeting", self.profile, lang) + "\n\n" + render_privacy(self.profile, lang)
         return Reply(action="greeting", text=text, lang=lang, confidence=1.0)
 
@@ -118,7 +118,7 @@ class Lotsen:
     def my_cases(self, *, channel: str, user_id: str, lang: str | None = None) -> Reply:
         gateway = self.cases
         with self.db.session() as session:
-            lang = lang if lang in self.profile.languages else self.engine.language_of(session, channel=channel,
+            lang = lang if lang is not None and lang in self.profile.languages else self.engine.language_of(session, channel=channel,
                                                                              user_id=str(user_id))
             cases = gateway.open_cases(session, channel=channel, user_id=str(user_id))
         return Reply(action="case_message", text=texts.open_cases(cases, lang), lang=lang)
@@ -128,7 +128,7 @@ class Lotsen:
                                               text=incoming.text, choice=incoming.choice)
         if decision is None:
             return None
-        if lang not in self.profile.languages:
+        if lang is None or lang not in self.profile.languages:
             with self.db.session() as session:
                 lang = self.engine.language_of(session, channel=incoming.channel, user_id=str(incoming.user_id))
         if decision:
@@ -140,14 +140,14 @@ class Lotsen:
         would close an open case, ask first (once); `confirmed` is the answer."""
         if not confirmed:
             with self.db.session() as session:
-                if lang not in self.profile.languages:
+                if lang is None or lang not in self.profile.languages:
                     lang = self.engine.language_of(session, channel=channel, user_id=str(user_id))
                 open_cases = self.cases.open_cases(session, channel=channel, user_id=str(user_id))
             if open_cases:
                 return erasure_guard.ask(self.db, channel=channel, user_id=str(user_id), lang=lang,
                                          numbers=[case.number for case in open_cases], now=self.clock.now())
         with self.db.writer() as session:
-            if lang not in self.profile.languages:
+            if lang is None or lang not in self.profile.languages:
                 lang = self.engine.language_of(session, channel=channel, user_id=str(user_id))
             report = erase_case_data(session, channel=channel, user_id=str(user_id), clock=self.clock)
             signups = erase_meeting_data(session, channel=channel, user_id=str(user_id), clock=self.clock)
