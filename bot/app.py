@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from bot.cases.actions import navigator_action as perform_navigator_action
 from bot.cases.erasure import erase_person as erase_case_data
@@ -21,9 +22,10 @@ from bot.cases.outbox_handlers import make_case_outbox
 from bot.cases.queries import case_number_of
 from bot.config import Settings, load_settings
 from bot.conversation import erasure_guard, texts
+from bot.conversation.case_gateway import CaseGateway
 from bot.conversation.engine import ConversationEngine
-from bot.conversation.texts import is_erasure_request
 from bot.conversation.render import render_privacy, render_smalltalk
+from bot.conversation.texts import is_erasure_request
 from bot.core.actions import ActionResult, Actor, NavigatorAction
 from bot.core.clock import Clock, SystemClock
 from bot.core.messages import Incoming, Reply
@@ -36,23 +38,26 @@ from bot.insight.survey import erase_person as erase_surveys
 from bot.knowledge.bundle import KnowledgeBundle
 from bot.knowledge.cache import load_bundle
 from bot.knowledge.upkeep import Upkeep, upkeep_handlers
+from bot.locales import msg
 from bot.meetings.admin import FORM_FIELDS, cancel_from_desk, form_values, parse_command, submit_meeting
 from bot.meetings.flow import MeetingsFlow
 from bot.meetings.models import Meeting
 from bot.meetings.service import erase_person as erase_meeting_data
 from bot.meetings.validation import known_tags
-from bot.routing.rules import RoutingRules
 from bot.outbox.dispatcher import OutboxDispatcher, message_handler
 from bot.outbox.unknown import NOTICE_KIND as UNKNOWN_REPORT
 from bot.outbox.unknown import make_notice_handler as make_unknown_report_handler
+from bot.retention.policy import parse_policy
+from bot.retention.sweep import Retention
+from bot.routing.rules import RoutingRules
 from bot.shared.service import purge_expired
-from bot.shared.transcript import erase as erase_transcript
 from bot.shared.stores import SharedStores, shared_stores
+from bot.shared.transcript import erase as erase_transcript
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
-from bot.locales import msg
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -66,10 +71,19 @@ class Lotsen:
     dispatcher: OutboxDispatcher
     upkeep: Upkeep | None = None  # the knowledge's monthly review and weekly gaps posts
     monthly_report: MonthlyReport | None = None  # the service report to the business office
+    retention: Retention | None = None  # the records policy of the municipality profile
 
     @property
-    def rules(self):
+    def rules(self) -> RoutingRules:
+        if self.bundle.rules is None:  # build_lotsen refuses a bundle without them
+            raise RuntimeError("Lotsen was built without routing rules")
         return self.bundle.rules
+
+    @property
+    def cases(self) -> CaseGateway:
+        if self.engine.cases is None:  # build_lotsen always gives the engine the cases domain
+            raise RuntimeError("Lotsen was built without the cases domain")
+        return self.engine.cases
 
     @property
     def profile(self):
@@ -94,7 +108,7 @@ class Lotsen:
         return self._safely(lambda: self.engine.handle(incoming), incoming.text)
 
     def start(self, *, channel: str, user_id: str, lang: str | None = None) -> Reply:
-        lang = lang if lang in self.profile.languages else self.profile.default_language
+        lang = lang if lang is not None and lang in self.profile.languages else self.profile.default_language
         text = render_smalltalk("greeting", self.profile, lang) + "\n\n" + render_privacy(self.profile, lang)
         return Reply(action="greeting", text=text, lang=lang, confidence=1.0)
 
@@ -102,9 +116,9 @@ class Lotsen:
         return self._safely(lambda: self.engine.request_navigator(incoming), incoming.text)
 
     def my_cases(self, *, channel: str, user_id: str, lang: str | None = None) -> Reply:
-        gateway: CasesGateway = self.engine.cases
+        gateway = self.cases
         with self.db.session() as session:
-            lang = lang if lang in self.profile.languages else self.engine.language_of(session, channel=channel,
+            lang = lang if lang is not None and lang in self.profile.languages else self.engine.language_of(session, channel=channel,
                                                                              user_id=str(user_id))
             cases = gateway.open_cases(session, channel=channel, user_id=str(user_id))
         return Reply(action="case_message", text=texts.open_cases(cases, lang), lang=lang)
@@ -114,7 +128,7 @@ class Lotsen:
                                               text=incoming.text, choice=incoming.choice)
         if decision is None:
             return None
-        if lang not in self.profile.languages:
+        if lang is None or lang not in self.profile.languages:
             with self.db.session() as session:
                 lang = self.engine.language_of(session, channel=incoming.channel, user_id=str(incoming.user_id))
         if decision:
@@ -126,14 +140,14 @@ class Lotsen:
         would close an open case, ask first (once); `confirmed` is the answer."""
         if not confirmed:
             with self.db.session() as session:
-                if lang not in self.profile.languages:
+                if lang is None or lang not in self.profile.languages:
                     lang = self.engine.language_of(session, channel=channel, user_id=str(user_id))
-                open_cases = self.engine.cases.open_cases(session, channel=channel, user_id=str(user_id))
+                open_cases = self.cases.open_cases(session, channel=channel, user_id=str(user_id))
             if open_cases:
                 return erasure_guard.ask(self.db, channel=channel, user_id=str(user_id), lang=lang,
                                          numbers=[case.number for case in open_cases], now=self.clock.now())
         with self.db.writer() as session:
-            if lang not in self.profile.languages:
+            if lang is None or lang not in self.profile.languages:
                 lang = self.engine.language_of(session, channel=channel, user_id=str(user_id))
             report = erase_case_data(session, channel=channel, user_id=str(user_id), clock=self.clock)
             signups = erase_meeting_data(session, channel=channel, user_id=str(user_id), clock=self.clock)
@@ -202,8 +216,9 @@ class Lotsen:
         """The jobs the scheduler runs in every process."""
         upkeep = self.upkeep.jobs() if self.upkeep is not None else []
         report = self.monthly_report.jobs() if self.monthly_report is not None else []
+        retention = [("retention", self.retention.sweep)] if self.retention is not None else []
         return [("outbox", self.dispatch_outbox), ("ladder", self.sweep_ladder), ("shared", self.purge_shared),
-                *upkeep, *report]
+                *upkeep, *report, *retention]
 
     def report(self, *, since: datetime, until: datetime, lang: str = "sv") -> str:
         """The service report (aggregates only) for [since, until), as one HTML page."""
@@ -239,7 +254,7 @@ class Lotsen:
     def close(self) -> None:
         self.db.dispose()
 
-    def _safely(self, work: Callable[[], Reply], text: str | None) -> Reply:
+    def _safely(self, work: Callable[[], T], text: str | None) -> T | Reply:
         try:
             return work()
         except Exception:  # never a traceback to a user; the unit of work was rolled back
@@ -348,6 +363,8 @@ def build_lotsen(*, settings: Settings | None = None, channels: dict[str, Entrep
     dispatcher = OutboxDispatcher(db=db, clock=clock, handlers=handlers, after_sent=case_outbox.after_sent,
                                   lease=timedelta(seconds=settings.outbox_lease_seconds),
                                   heartbeat=timedelta(seconds=settings.outbox_heartbeat))
+    policy, _ = parse_policy(bundle.kb.profile.data)  # its problems stopped the bundle loading
     return Lotsen(db=db, bundle=bundle, clock=clock, engine=engine, dispatcher=dispatcher,
                   upkeep=Upkeep(db=db, bundle=bundle, clock=clock),
-                  monthly_report=MonthlyReport(db=db, bundle=bundle, clock=clock))
+                  monthly_report=MonthlyReport(db=db, bundle=bundle, clock=clock),
+                  retention=Retention(db=db, policy=policy, clock=clock))

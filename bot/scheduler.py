@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from datetime import UTC
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,14 +45,14 @@ def _guarded(name: str, func: Callable[[], object]) -> Callable[[], None]:
     return run
 
 
-def build_scheduler(*, dispatcher: "OutboxDispatcher | None" = None,
+def build_scheduler(*, dispatcher: OutboxDispatcher | None = None,
                     periodic: Iterable[tuple[str, Callable[[], object]]] = (),
                     interval_seconds: float = DEFAULT_INTERVAL_SECONDS,
-                    first_run_now: bool = True) -> "BackgroundScheduler":
+                    first_run_now: bool = True) -> BackgroundScheduler:
     """A BackgroundScheduler (not started) with one interval job per sweep: the outbox
     dispatcher's `run_once` and any other `(name, callable)` given, e.g. the cases' service
     level ladder. Start it with `.start()`, stop with `.shutdown(wait=True)`."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -68,11 +69,11 @@ def build_scheduler(*, dispatcher: "OutboxDispatcher | None" = None,
         raise ValueError(f"duplicate job names: {names}")
     scheduler = BackgroundScheduler(
         executors={"default": ThreadPoolExecutor(max(2, len(jobs)))},
-        job_defaults=dict(JOB_DEFAULTS), timezone=timezone.utc)
+        job_defaults=dict(JOB_DEFAULTS), timezone=UTC)
     for name, func in jobs:
         # (Passing next_run_time=None would add the job paused; leave it out instead.)
-        extra = {"next_run_time": datetime.now(timezone.utc)} if first_run_now else {}
+        extra = {"next_run_time": datetime.now(UTC)} if first_run_now else {}
         scheduler.add_job(
-            _guarded(name, func), IntervalTrigger(seconds=interval_seconds, timezone=timezone.utc),
+            _guarded(name, func), IntervalTrigger(seconds=interval_seconds, timezone=UTC),
             id=name, name=name, replace_existing=True, **JOB_DEFAULTS, **extra)
     return scheduler

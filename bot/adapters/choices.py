@@ -77,4 +77,4 @@ _CASE_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
 def valid_case_number(value: str | None) -> bool:
     """A case number as it may appear in button data (checked; the core checks the rest)."""
-    return bool(value) and bool(_CASE_NUMBER.match(value))
+    return value is not None and bool(_CASE_NUMBER.match(value))

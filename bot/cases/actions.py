@@ -9,6 +9,7 @@ and the desk go through the outbox in the same transaction.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlmodel import Session
@@ -253,7 +254,8 @@ VERBS = ("claim", "note", "reply", "meeting", "add", "close")
 ALIASES = {"propose_meeting": "meeting", "propose": "meeting", "mote": "meeting", "möte": "meeting",
            "ta": "claim", "svara": "reply", "anteckning": "note", "avsluta": "close", "lagg_till": "add",
            "lägg_till": "add", "invite": "add", "bjud_in": "add"}
-_VERBS = {"claim": _claim, "note": _note, "reply": _reply, "meeting": _propose, "add": _add, "close": _close}
+# Each returns the text for the navigator; claim and add also need the rules (who may take what).
+_VERBS: dict[str, Callable[..., str]] = {"claim": _claim, "note": _note, "reply": _reply, "meeting": _propose, "add": _add, "close": _close}
 
 
 def canonical_verb(verb: str | None) -> str | None:

@@ -8,6 +8,7 @@ from bot.cases.texts import format_when, outcome_name, t
 from bot.core.messages import Button
 from bot.core.ports import CaseCard
 from bot.routing.rules import RoutingRules
+from bot.storage.rows import saved_id
 
 _TRIGGERS = ("multi_authority", "explicit_request", "unanswered", "dispute")
 
@@ -21,7 +22,7 @@ def action_buttons(case: Case, lang: str = "sv") -> list[Button]:
 
 
 def build_card(case: Case, *, rules: RoutingRules | None, lang: str = "sv") -> CaseCard:
-    titles = [topic.get("title") or topic.get("id") for topic in case.topics or []]
+    titles = [str(topic.get("title") or topic.get("id")) for topic in case.topics or []]
     lines = []
     if case.trigger.get("kind") in _TRIGGERS:
         lines.append(t(f"card.{case.trigger['kind']}", lang))
@@ -41,10 +42,10 @@ def build_card(case: Case, *, rules: RoutingRules | None, lang: str = "sv") -> C
             lines.append(f"{topic.get('title')}: {topic['url']}")
     name = (lambda role: rules.role_name(role, lang)) if rules else (lambda role: role)
     return CaseCard(
-        case_id=case.id, number=case.number,
+        case_id=saved_id(case), number=case.number,
         title=f"{case.number} · {', '.join(titles) if titles else t('card.new_case', lang)}",
         summary="\n".join(lines), entrepreneur_words=case.words or t("erased_words", lang),
-        topics=[(topic.get("id"), topic.get("title") or topic.get("id")) for topic in case.topics or []],
+        topics=[(str(topic.get("id")), str(topic.get("title") or topic.get("id"))) for topic in case.topics or []],
         roles=[(role, name(role)) for role in case.roles or []], members=list(case.members or []),
         status=case.status, contact_name=case.contact_name, lang=lang,
         actions=action_buttons(case, lang))

@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.cases.models import Case, CaseEvent, Consent
 from bot.cases.service import SYSTEM, post_to_desk, record_event, update_desk
@@ -88,13 +88,13 @@ def erase_person(session: Session, *, channel: str, user_id: str, clock: Clock) 
                                                            Conversation.user_id == user_id)).first()
     if conversation is not None:
         report.messages_deleted = session.exec(
-            delete(Message).where(Message.conversation_id == conversation.id)).rowcount or 0
+            delete(Message).where(col(Message.conversation_id) == conversation.id)).rowcount or 0
         conversation.state, conversation.pending, conversation.unanswered_streak = "idle", {}, 0
         conversation.case_id, conversation.updated_at = None, now
         session.add(conversation)
         report.erased.append("conversation")
     pending = list(session.exec(select(OutboxItem).where(OutboxItem.kind == "message", OutboxItem.channel == channel,
-                                                         OutboxItem.address.in_(addresses))))
+                                                         col(OutboxItem.address).in_(addresses))))
     for item in pending:
         if item.status in ("pending", "claimed"):
             item.status, item.last_error = "skipped", "erased at the person's request"

@@ -14,16 +14,17 @@ from bot.cases.models import Case
 from bot.cases.queries import open_cases_for
 from bot.cases.service import add_entrepreneur_message, answer_meeting, open_case, parse_choice
 from bot.cases.states import OPEN_STATUSES
-from bot.core.clock import ManualClock
 from bot.conversation.case_gateway import CaseInfo, OpenedCase
 from bot.conversation.store import ConversationRecord
+from bot.core.clock import ManualClock
 from bot.knowledge.models import KnowledgeBase
 from bot.routing.rules import RoutingRules, Trigger
+from bot.storage.rows import saved_id
 
 
 def _info(case: Case) -> CaseInfo:
     # contact_name: the navigator who took the case (the entrepreneur's contact person).
-    return CaseInfo(case_id=case.id, number=case.number, status=case.status, contact_name=case.claimed_by_name)
+    return CaseInfo(case_id=saved_id(case), number=case.number, status=case.status, contact_name=case.claimed_by_name)
 
 
 class CasesGateway:

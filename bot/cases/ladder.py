@@ -8,12 +8,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.cases.models import Case
 from bot.cases.service import SYSTEM, message_entrepreneur, post_to_desk, record_event
-from bot.cases.texts import t
 from bot.cases.states import UNCLAIMED
+from bot.cases.texts import t
 from bot.core.clock import Clock
 from bot.routing.rules import COORDINATOR_STEP, Member, RoutingRules
 from bot.storage.db import Database
@@ -48,10 +48,10 @@ def sweep_ladder(db: Database, *, rules: RoutingRules, clock: Clock) -> list[Pin
     level = rules.service_level
     pings: list[Ping] = []
     with db.writer() as session:
-        query = select(Case).where(Case.status.in_(UNCLAIMED), Case.ladder_step < len(level.ladder))
+        query = select(Case).where(col(Case.status).in_(UNCLAIMED), Case.ladder_step < len(level.ladder))
         if not db.is_sqlite:
             query = query.with_for_update(skip_locked=True)
-        for case in session.exec(query.order_by(Case.id)):
+        for case in session.exec(query.order_by(col(Case.id))):
             due = level.hours.add(case.last_ping_at, level.acknowledge_hours)
             if now < due:
                 continue

@@ -17,8 +17,9 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.cases.models import CaseCounter
 from bot.core.clock import STOCKHOLM
+from bot.storage.rows import table_of
 
-_COUNTER = CaseCounter.__table__
+_COUNTER = table_of(CaseCounter)
 _BUMP = (update(_COUNTER).where(_COUNTER.c.year == bindparam("counter_year"))
          .values(last=_COUNTER.c.last + 1).returning(_COUNTER.c.last))
 NUMBER = re.compile(r"^L-(\d{4})-(\d{4,})$")

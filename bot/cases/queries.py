@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.cases.models import Case, CaseEvent
 from bot.cases.numbers import normalise_number
@@ -20,8 +20,8 @@ def find_case(session: Session, *, number: str) -> Case | None:
 def open_cases_for(session: Session, *, channel: str, user_id: str) -> list[Case]:
     """The person's open cases, newest first."""
     query = (select(Case).where(Case.channel == channel, Case.user_id == str(user_id),
-                                Case.status.in_(OPEN_STATUSES))
-             .order_by(Case.created_at.desc(), Case.id.desc()))
+                                col(Case.status).in_(OPEN_STATUSES))
+             .order_by(col(Case.created_at).desc(), col(Case.id).desc()))
     return list(session.exec(query))
 
 
@@ -32,12 +32,12 @@ def list_cases(session: Session, *, status: str | None = None, open_only: bool =
     if status:
         query = query.where(Case.status == status)
     if open_only:
-        query = query.where(Case.status.in_(OPEN_STATUSES))
+        query = query.where(col(Case.status).in_(OPEN_STATUSES))
     if claimed_by:
         query = query.where(Case.claimed_by == claimed_by)
     if year:
         query = query.where(Case.year == year)
-    cases = list(session.exec(query.order_by(Case.created_at.desc(), Case.id.desc())))
+    cases = list(session.exec(query.order_by(col(Case.created_at).desc(), col(Case.id).desc())))
     if role:  # JSON containment differs between databases; the lists are short
         cases = [c for c in cases if role in (c.roles or [])]
     return cases[:limit]
@@ -45,7 +45,7 @@ def list_cases(session: Session, *, status: str | None = None, open_only: bool =
 
 def timeline(session: Session, *, case_id: int) -> list[CaseEvent]:
     """Every event of a case, oldest first."""
-    return list(session.exec(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)))
+    return list(session.exec(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.id))))
 
 
 def case_number_of(db):

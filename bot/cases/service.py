@@ -24,7 +24,7 @@ from bot.core.clock import Clock
 from bot.knowledge.models import KnowledgeBase
 from bot.outbox.service import enqueue, insert_new
 from bot.routing.rules import RoutingRules, Trigger
-from bot.storage.rows import new_row
+from bot.storage.rows import new_row, table_of
 
 log = logging.getLogger(__name__)
 SYSTEM = ("system", "lotsen")
@@ -96,18 +96,18 @@ def open_case(connection: Connection, *, rules: RoutingRules, kb: KnowledgeBase 
     desk = desk or rules.desk
     pseudonym = f"F-{secrets.token_hex(4)}"  # events by the entrepreneur carry it, never the user id
     year, seq, number = next_number(connection, now=now)
-    case_id = connection.execute(insert(Case.__table__).returning(Case.__table__.c.id), new_row(
+    case_id = connection.execute(insert(table_of(Case)).returning(table_of(Case).c.id), new_row(
         Case, number=number, year=year, seq=seq, status="new", channel=channel, user_id=str(user_id),
         address=str(address or user_id), lang=lang, pseudonym=pseudonym, words=text.strip(),
         contact_name=contact.name, contact_company=contact.company, contact_phone=contact.phone,
         contact_email=contact.email, topics=_topic_details(kb, list(topics), lang), roles=roles,
         members=[m.as_dict() for m in rules.members_for(roles)], trigger=trigger_data, desk=desk,
         last_ping_at=now, created_at=now, updated_at=now)).scalar_one()
-    connection.execute(insert(Consent.__table__), new_row(
+    connection.execute(insert(table_of(Consent)), new_row(
         Consent, case_id=case_id, channel=channel, user_id=str(user_id), purpose="case", text=consent_text.strip(),
         lang=lang, given_at=consent_at or now))
     actor = (channel, pseudonym)
-    connection.execute(insert(CaseEvent.__table__), [
+    connection.execute(insert(table_of(CaseEvent)), [
         _event_values(case_id=case_id, kind="created", actor=actor, now=now,
                       data={"roles": roles, "topics": list(topics), "trigger": trigger_data}),
         _event_values(case_id=case_id, kind="consent", actor=actor, now=now, data={"purpose": "case"})])

@@ -6,8 +6,6 @@ or deputy in routing_rules.yaml; every action, and every refusal, is on the case
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 app = typer.Typer(help="Ärenden / cases: list, show, claim, note, reply, close.", no_args_is_help=True)
@@ -18,11 +16,11 @@ AS_OPTION = typer.Option(None, "--as", envvar="LOTSEN_NAVIGATOR",
 
 def _context():
     """Settings, database (migrated), knowledge and routing rules, or a clean exit."""
+    from bot.app import open_database
     from bot.cli.common import settings_or_exit
     from bot.knowledge.loader import load_knowledge
     from bot.knowledge.problems import InvalidKnowledge
     from bot.routing.loader import load_routing_rules
-    from bot.app import open_database
 
     settings = settings_or_exit()
     try:
@@ -35,10 +33,10 @@ def _context():
 
 
 @app.command("list")
-def list_command(status: Optional[str] = typer.Option(None, help="new, convened, claimed, meeting_proposed, "
+def list_command(status: str | None = typer.Option(None, help="new, convened, claimed, meeting_proposed, "
                                                                    "meeting_agreed, closed"),
                  open_only: bool = typer.Option(False, "--open", help="Bara öppna / open cases only"),
-                 role: Optional[str] = typer.Option(None, help="a role id of routing_rules.yaml"),
+                 role: str | None = typer.Option(None, help="a role id of routing_rules.yaml"),
                  limit: int = typer.Option(50, min=1, max=1000)) -> None:
     """Lista ärenden / list cases, newest first."""
     from bot.cases.queries import list_cases
@@ -51,7 +49,7 @@ def list_command(status: Optional[str] = typer.Option(None, help="new, convened,
         if not cases:
             typer.echo("Inga ärenden / no cases.")
         for case in cases:
-            topics = ", ".join(t.get("title") or t.get("id") for t in case.topics or [])
+            topics = ", ".join(str(t.get("title") or t.get("id")) for t in case.topics or [])
             who = case.claimed_by_name or "-"
             created = case.created_at.astimezone(STOCKHOLM)
             typer.echo(f"{case.number}  {created:%Y-%m-%d}  {status_name(case.status):22}  {who:18}  "
@@ -63,14 +61,14 @@ def list_command(status: Optional[str] = typer.Option(None, help="new, convened,
 def show_command(number: str) -> None:
     """Visa ett ärende och dess tidslinje / show a case and its timeline."""
     import io
+    from datetime import datetime
 
     from bot.adapters.console_desk import ConsoleDesk
     from bot.cases.card import build_card
-    from datetime import datetime
-
     from bot.cases.queries import find_case, timeline
     from bot.cases.texts import format_when
     from bot.core.clock import STOCKHOLM
+    from bot.storage.rows import saved_id
 
     db, rules = _context()
     with db.session() as session:
@@ -81,7 +79,7 @@ def show_command(number: str) -> None:
         out = io.StringIO()
         typer.echo(ConsoleDesk(out).render(build_card(case, rules=rules)))
         typer.echo("")
-        for event in timeline(session, case_id=case.id):
+        for event in timeline(session, case_id=saved_id(case)):
             who = event.actor_name or f"{event.actor_channel}:{event.actor_id}"
             detail = f" — {event.text}" if event.text else ""
             extra = {k: v for k, v in (event.data or {}).items() if k in ("outcome", "step", "target", "reason",
@@ -94,7 +92,7 @@ def show_command(number: str) -> None:
     db.dispose()
 
 
-def _act(verb: str, number: str, navigator: Optional[str], *, text: str | None = None,
+def _act(verb: str, number: str, navigator: str | None, *, text: str | None = None,
          outcome: str | None = None) -> None:
     from bot.cases.actions import navigator_action
     from bot.core.actions import Actor, NavigatorAction
@@ -115,19 +113,19 @@ def _act(verb: str, number: str, navigator: Optional[str], *, text: str | None =
 
 
 @app.command("claim")
-def claim_command(number: str, navigator: Optional[str] = AS_OPTION) -> None:
+def claim_command(number: str, navigator: str | None = AS_OPTION) -> None:
     """Ta ärendet / claim the case (the business owner is told your name)."""
     _act("claim", number, navigator)
 
 
 @app.command("note")
-def note_command(number: str, text: str, navigator: Optional[str] = AS_OPTION) -> None:
+def note_command(number: str, text: str, navigator: str | None = AS_OPTION) -> None:
     """Intern anteckning / internal note (never shown to the business owner)."""
     _act("note", number, navigator, text=text)
 
 
 @app.command("reply")
-def reply_command(number: str, text: str, navigator: Optional[str] = AS_OPTION) -> None:
+def reply_command(number: str, text: str, navigator: str | None = AS_OPTION) -> None:
     """Svara företagaren / reply to the business owner."""
     _act("reply", number, navigator, text=text)
 
@@ -135,15 +133,15 @@ def reply_command(number: str, text: str, navigator: Optional[str] = AS_OPTION) 
 @app.command("close")
 def close_command(number: str,
                   outcome: str = typer.Option(..., help="answered, meeting_held, permit_applied, referred, withdrawn"),
-                  text: Optional[str] = typer.Option(None, help="En kommentar / a comment"),
-                  navigator: Optional[str] = AS_OPTION) -> None:
+                  text: str | None = typer.Option(None, help="En kommentar / a comment"),
+                  navigator: str | None = AS_OPTION) -> None:
     """Avsluta ärendet med ett utfall / close the case with an outcome."""
     _act("close", number, navigator, outcome=outcome, text=text)
 
 
 @app.command("add")
 def add_command(number: str, who: str = typer.Argument(..., metavar="ROLE-OR-E-MAIL"),
-                navigator: Optional[str] = AS_OPTION) -> None:
+                navigator: str | None = AS_OPTION) -> None:
     """Lägg till en roll eller en lots / add a role or a navigator (coordinator only); they may then claim."""
     _act("add", number, navigator, text=who)
 
@@ -151,6 +149,6 @@ def add_command(number: str, who: str = typer.Argument(..., metavar="ROLE-OR-E-M
 @app.command("meeting")
 def meeting_command(number: str,
                     at: str = typer.Option(..., "--at", help="2026-12-03 10:00 (Swedish time) or ISO 8601 with offset"),
-                    navigator: Optional[str] = AS_OPTION) -> None:
+                    navigator: str | None = AS_OPTION) -> None:
     """Föreslå en mötestid / propose a meeting time (the business owner accepts or declines)."""
     _act("meeting", number, navigator, text=at)

@@ -9,11 +9,11 @@ def chat() -> None:
     """Talk to Lotsen in the terminal. The navigators' channel is printed as it would look;
     /lotse lets you act as a navigator, so the whole flow can be walked through. Calendar
     invitations are written to a folder in the temporary directory and their path printed."""
+    import logging
+
     from bot.adapters.console import ConsoleSession
     from bot.app import build_console
     from bot.cli.common import knowledge_or_exit, settings_or_exit
-
-    import logging
 
     logging.basicConfig(level=logging.ERROR, format="(%(levelname)s %(name)s: %(message)s)")
     settings = settings_or_exit()

@@ -1,10 +1,12 @@
-"""`lotsen db upgrade`: apply schema migrations."""
+"""`lotsen db upgrade|backup|restore`: schema migrations, backups."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
-app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app = typer.Typer(help="Database schema and backups.", no_args_is_help=True)
 
 
 @app.command("upgrade")
@@ -21,3 +23,55 @@ def upgrade_command() -> None:
     finally:
         database.dispose()
     typer.echo("Databasen är uppdaterad. / The database is up to date.")
+
+
+@app.command("backup")
+def backup_command(
+    file: Path = typer.Argument(..., help="where to write the copy"),
+    force: bool = typer.Option(False, "--force", help="replace FILE if it exists"),
+) -> None:
+    """Copy the SQLite database to FILE while Lotsen runs (SQLite's online backup API). For
+    PostgreSQL it prints the pg_dump command to use instead."""
+    from bot.cli.common import settings_or_exit
+    from bot.storage.backup import BackupError, backup_sqlite, pg_commands, sqlite_path
+
+    settings = settings_or_exit()
+    if sqlite_path(settings.database_url) is None:
+        dump, restore = pg_commands(settings.database_url, str(file))
+        typer.echo("PostgreSQL: ta en säkerhetskopia med pg_dump / back up with pg_dump "
+                   "(password in PGPASSWORD or ~/.pgpass):", err=True)
+        typer.echo(f"  {dump}", err=True)
+        typer.echo("Återställ / restore:", err=True)
+        typer.echo(f"  {restore}", err=True)
+        raise typer.Exit(1)
+    try:
+        copied = backup_sqlite(url=settings.database_url, target=file, overwrite=force)
+    except BackupError as exc:
+        typer.echo(f"Ingen säkerhetskopia / no backup: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Säkerhetskopia klar / backup written: {copied.path} ({copied.pages} pages, "
+               f"schema {', '.join(sorted(copied.heads)) or 'none'})")
+
+
+@app.command("restore")
+def restore_command(
+    file: Path = typer.Argument(..., help="a backup written by 'lotsen db backup'"),
+    force: bool = typer.Option(False, "--force", help="restore even if another process has the database open"),
+) -> None:
+    """Replace the SQLite database with a backup. Stop 'lotsen serve' first: a database another
+    process has open is refused without --force."""
+    from bot.cli.common import settings_or_exit
+    from bot.storage.backup import BackupError, pg_commands, restore_sqlite, sqlite_path
+
+    settings = settings_or_exit()
+    if sqlite_path(settings.database_url) is None:
+        _, restore = pg_commands(settings.database_url, str(file))
+        typer.echo(f"PostgreSQL: återställ med pg_restore / restore with pg_restore:\n  {restore}", err=True)
+        raise typer.Exit(1)
+    try:
+        copied = restore_sqlite(url=settings.database_url, source=file, force=force)
+    except BackupError as exc:
+        typer.echo(f"Ingen återställning / not restored: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Återställd / restored: {copied.path} from {file} (schema {', '.join(sorted(copied.heads))}). "
+               "Start Lotsen again; it applies newer migrations on start.")

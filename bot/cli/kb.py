@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from datetime import UTC
 
 import typer
 
@@ -19,7 +19,7 @@ def check() -> None:
     kb, problems = check_all(settings.knowledge_dir, settings.resolved_routing_file)
     for problem in problems:
         typer.echo(str(problem), err=True)
-    if problems:
+    if problems or kb is None:
         typer.echo(f"{len(problems)} problem(s) found.", err=True)
         raise typer.Exit(1)
     typer.echo(f"OK: {len(kb)} articles, the municipality profile and the routing rules are valid.")
@@ -47,7 +47,7 @@ def _date_or_exit(value: str, option: str):
 
 @app.command("review")
 def review(
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="YYYY-MM-DD (default: today, Stockholm)"),
+    as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM-DD (default: today, Stockholm)"),
     lang: str = typer.Option("sv", help="sv or en"),
 ) -> None:
     """List the articles due for review (last_reviewed + review_months on or before the date), by owner role."""
@@ -74,11 +74,11 @@ def review(
 @app.command("gaps")
 def gaps(
     since: str = typer.Option(..., "--since", help="YYYY-MM-DD: from the start of this day (Stockholm)"),
-    until: Optional[str] = typer.Option(None, "--until", help="YYYY-MM-DD: up to the end of this day (default: now)"),
+    until: str | None = typer.Option(None, "--until", help="YYYY-MM-DD: up to the end of this day (default: now)"),
     lang: str = typer.Option("sv", help="sv or en"),
 ) -> None:
     """What Lotsen could not answer since DATE, by likely topic, counted; no names, contact details or ids."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from bot.cli.common import knowledge_or_exit, settings_or_exit
     from bot.knowledge.gaps import build_digest, render_digest
@@ -88,7 +88,7 @@ def gaps(
 
     start = period_start_local(_date_or_exit(since, "--since"))
     end = (period_start_local(_date_or_exit(until, "--until") + timedelta(days=1)) if until
-           else datetime.now(timezone.utc))
+           else datetime.now(UTC))
     if end <= start:
         typer.echo("--until must not be before --since.", err=True)
         raise typer.Exit(2)

@@ -7,8 +7,10 @@ stderr with exit code 2, and nothing is written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC
 from pathlib import Path
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 import typer
 
@@ -24,7 +26,7 @@ def _refuse(message: str) -> None:
 
 class Directory(NamedTuple):
     tags: frozenset[str]  # fixed ones, article ids, the roles of routing_rules.yaml
-    allowed: object  # whether an e-mail belongs to a navigator
+    allowed: Callable[[str], bool]  # whether an e-mail belongs to a navigator
     organiser: str = ""  # the default organiser role: the coordinator of routing_rules.yaml
 
 
@@ -40,8 +42,8 @@ def directory(settings) -> Directory:
 
 
 def _open(actor: str | None):
-    from bot.cli.common import settings_or_exit
     from bot.app import open_database
+    from bot.cli.common import settings_or_exit
     from bot.core.clock import SystemClock
 
     settings = settings_or_exit()
@@ -109,19 +111,19 @@ def _line(meeting, confirmed: int = 0, waiting: int = 0) -> str:
 
 
 @app.command("add")
-def add(title_sv: str = typer.Option(..., "--title-sv"), title_en: Optional[str] = typer.Option(None, "--title-en"),
+def add(title_sv: str = typer.Option(..., "--title-sv"), title_en: str | None = typer.Option(None, "--title-en"),
         kind: str = typer.Option("information", help="upphandlingsdialog, naringslivsrad, frukost, information, tema, natverk, lotsmote"),
         start: str = typer.Option(..., help='Local time, e.g. "2026-12-03 08:00".'),
         end: str = typer.Option(..., help='Local time, e.g. "2026-12-03 09:30".'),
-        place: Optional[str] = None, link: Optional[str] = None,
-        description_sv: Optional[str] = typer.Option(None, "--description-sv"),
-        description_en: Optional[str] = typer.Option(None, "--description-en"),
-        tags: Optional[str] = typer.Option(None, help="Comma-separated: article ids, role ids, or e.g. frukost,export."),
-        capacity: Optional[int] = None, deadline: Optional[str] = typer.Option(None, help="Sign-up deadline, local time."),
-        organiser_role: Optional[str] = typer.Option(None, "--organiser-role"),
-        organiser_channel: Optional[str] = typer.Option(None, "--organiser-channel"),
-        organiser_address: Optional[str] = typer.Option(None, "--organiser-address"),
-        reminders: Optional[str] = typer.Option(None, help="e.g. 7d,1d (the default) or 2h."),
+        place: str | None = None, link: str | None = None,
+        description_sv: str | None = typer.Option(None, "--description-sv"),
+        description_en: str | None = typer.Option(None, "--description-en"),
+        tags: str | None = typer.Option(None, help="Comma-separated: article ids, role ids, or e.g. frukost,export."),
+        capacity: int | None = None, deadline: str | None = typer.Option(None, help="Sign-up deadline, local time."),
+        organiser_role: str | None = typer.Option(None, "--organiser-role"),
+        organiser_channel: str | None = typer.Option(None, "--organiser-channel"),
+        organiser_address: str | None = typer.Option(None, "--organiser-address"),
+        reminders: str | None = typer.Option(None, help="e.g. 7d,1d (the default) or 2h."),
         actor: str = typer.Option(..., "--as", help=AS_HELP)) -> None:
     """Add a meeting; subscribers of its tags are told about it."""
     from bot.meetings import service
@@ -136,15 +138,15 @@ def add(title_sv: str = typer.Option(..., "--title-sv"), title_en: Optional[str]
 
 
 @app.command("list")
-def list_command(tag: Optional[str] = None, all_: bool = typer.Option(False, "--all", help="Also cancelled and past meetings."),
+def list_command(tag: str | None = None, all_: bool = typer.Option(False, "--all", help="Also cancelled and past meetings."),
                  limit: int = 50) -> None:
     """List meetings ahead: id, local start, kind, places taken, title, tags."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from bot.meetings import service
 
     def action(session, clock, d):
-        now = datetime(1970, 1, 1, tzinfo=timezone.utc) if all_ else clock.now()
+        now = datetime(1970, 1, 1, tzinfo=UTC) if all_ else clock.now()
         found = service.list_meetings(session, now=now, tag=tag, limit=limit, include_cancelled=all_,
                                       include_case_meetings=True)
         return [_line(meeting, *_counts(session, meeting)) for meeting in found]
@@ -155,16 +157,16 @@ def list_command(tag: Optional[str] = None, all_: bool = typer.Option(False, "--
 
 @app.command("edit")
 def edit(meeting_id: int = typer.Argument(..., metavar="ID"),
-         title_sv: Optional[str] = typer.Option(None, "--title-sv"), title_en: Optional[str] = typer.Option(None, "--title-en"),
-         kind: Optional[str] = None, start: Optional[str] = None, end: Optional[str] = None,
-         place: Optional[str] = None, link: Optional[str] = None,
-         description_sv: Optional[str] = typer.Option(None, "--description-sv"),
-         description_en: Optional[str] = typer.Option(None, "--description-en"),
-         tags: Optional[str] = None, capacity: Optional[int] = None, deadline: Optional[str] = None,
-         organiser_role: Optional[str] = typer.Option(None, "--organiser-role"),
-         organiser_channel: Optional[str] = typer.Option(None, "--organiser-channel"),
-         organiser_address: Optional[str] = typer.Option(None, "--organiser-address"),
-         reminders: Optional[str] = None, actor: str = typer.Option(..., "--as", help=AS_HELP)) -> None:
+         title_sv: str | None = typer.Option(None, "--title-sv"), title_en: str | None = typer.Option(None, "--title-en"),
+         kind: str | None = None, start: str | None = None, end: str | None = None,
+         place: str | None = None, link: str | None = None,
+         description_sv: str | None = typer.Option(None, "--description-sv"),
+         description_en: str | None = typer.Option(None, "--description-en"),
+         tags: str | None = None, capacity: int | None = None, deadline: str | None = None,
+         organiser_role: str | None = typer.Option(None, "--organiser-role"),
+         organiser_channel: str | None = typer.Option(None, "--organiser-channel"),
+         organiser_address: str | None = typer.Option(None, "--organiser-address"),
+         reminders: str | None = None, actor: str = typer.Option(..., "--as", help=AS_HELP)) -> None:
     """Change a meeting; those signed up get the change and an updated invitation."""
     from bot.meetings import service
     from bot.meetings.validation import normalise_tags
@@ -193,7 +195,7 @@ def edit(meeting_id: int = typer.Argument(..., metavar="ID"),
 
 
 @app.command("cancel")
-def cancel(meeting_id: int = typer.Argument(..., metavar="ID"), reason: Optional[str] = None,
+def cancel(meeting_id: int = typer.Argument(..., metavar="ID"), reason: str | None = None,
            actor: str = typer.Option(..., "--as", help=AS_HELP)) -> None:
     """Cancel a meeting; everyone signed up is told (with a calendar cancellation)."""
     from bot.meetings import service
@@ -216,6 +218,7 @@ def attendees_command(meeting_id: int = typer.Argument(..., metavar="ID"),
 
     database, clock, found = _open(None)  # a refusal is audited too, so the database is opened first
     action = "attendees_csv" if as_csv else "attendees"
+    refusal: MeetingError | None = None
     try:
         with database.writer() as session:
             try:
@@ -234,8 +237,8 @@ def attendees_command(meeting_id: int = typer.Argument(..., metavar="ID"),
 
 
 @app.command("seed")
-def seed(file: Optional[Path] = typer.Option(None, help="Default: meetings.yaml in the knowledge folder."),
-         actor: Optional[str] = typer.Option(None, "--as", help=AS_HELP)) -> None:
+def seed(file: Path | None = typer.Option(None, help="Default: meetings.yaml in the knowledge folder."),
+         actor: str | None = typer.Option(None, "--as", help=AS_HELP)) -> None:
     """Load the recurring meetings from knowledge/meetings.yaml (loading again changes nothing)."""
     from bot.cli.common import settings_or_exit
     from bot.meetings.seed import load_seed

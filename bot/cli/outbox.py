@@ -9,8 +9,6 @@ every refusal is audited (`lotsen outbox show ID` prints the audit).
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from bot.cli.cases import AS_OPTION
@@ -31,7 +29,7 @@ def _line(row) -> str:
 def list_command(unknown: bool = typer.Option(False, "--unknown", help="Bara okänt utfall / unknown outcomes only"),
                  limit: int = typer.Option(100, min=1, max=10000)) -> None:
     """Lista meddelanden / list messages (with --unknown: those whose outcome is unknown)."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from bot.cli.cases import _context
     from bot.outbox.models import OutboxItem
@@ -42,7 +40,7 @@ def list_command(unknown: bool = typer.Option(False, "--unknown", help="Bara ok�
         if unknown:
             rows = list_unknown(session, limit=limit)
         else:
-            rows = list(session.exec(select(OutboxItem).order_by(OutboxItem.id.desc()).limit(limit)))
+            rows = list(session.exec(select(OutboxItem).order_by(col(OutboxItem.id).desc()).limit(limit)))
         if not rows:
             typer.echo("Inga meddelanden / no messages." if not unknown
                        else "Inga meddelanden med okänt utfall / no messages with an unknown outcome.")
@@ -75,10 +73,10 @@ def show_command(outbox_id: int = typer.Argument(..., metavar="ID")) -> None:
     db.dispose()
 
 
-def _settle(verb: str, outbox_id: int, navigator: Optional[str]) -> None:
+def _settle(verb: str, outbox_id: int, navigator: str | None) -> None:
+    from bot.cli.cases import _context
     from bot.core.actions import Actor
     from bot.core.clock import SystemClock
-    from bot.cli.cases import _context
     from bot.outbox import settle
 
     if not navigator:
@@ -96,12 +94,12 @@ def _settle(verb: str, outbox_id: int, navigator: Optional[str]) -> None:
 
 
 @app.command("resolve")
-def resolve_command(outbox_id: int = typer.Argument(..., metavar="ID"), navigator: Optional[str] = AS_OPTION) -> None:
+def resolve_command(outbox_id: int = typer.Argument(..., metavar="ID"), navigator: str | None = AS_OPTION) -> None:
     """Det kom fram: markera som skickat / it arrived: mark it sent."""
     _settle("resolve", outbox_id, navigator)
 
 
 @app.command("resend")
-def resend_command(outbox_id: int = typer.Argument(..., metavar="ID"), navigator: Optional[str] = AS_OPTION) -> None:
+def resend_command(outbox_id: int = typer.Argument(..., metavar="ID"), navigator: str | None = AS_OPTION) -> None:
     """Det kom inte fram: skicka igen / it did not arrive: send it once more."""
     _settle("resend", outbox_id, navigator)

@@ -31,8 +31,18 @@ class CaseInfo:
 class CaseGateway(Protocol):
     def open_case(self, connection: Connection, *, conversation: ConversationRecord, words: str,
                   topics: list[str], roles: list[str], contact: Contact, consent_text: str, consent_at: datetime,
-                  lang: str, now: datetime) -> OpenedCase:
-        """Writes through the unit's Core connection (the busiest write of a conversation)."""
+                  lang: str, now: datetime, reason: str | dict | None = None) -> OpenedCase:
+        """Writes through the unit's Core connection (the busiest write of a conversation).
+        `reason`: why a case (the escalation trigger), when known."""
+        ...
+
+    def open_cases(self, session: Session, *, channel: str, user_id: str) -> list[CaseInfo]:
+        """The person's open cases."""
+        ...
+
+    def answer_choice(self, session: Session, *, conversation: ConversationRecord, choice: str,
+                      now: datetime) -> str | None:
+        """A pressed case button -> the text to show, or None when the key is not a case's."""
         ...
 
     def open_case_info(self, session: Session, *, case_id: int) -> CaseInfo | None:

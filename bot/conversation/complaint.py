@@ -71,7 +71,7 @@ def acknowledge(article: Article | None, lang: str) -> str:
     """The acknowledgement and the protecting rules (the offer of a case follows)."""
     parts = [msg(lang, "complaint.head")]
     lines = protections(article, lang) if article is not None else []
-    if lines:
+    if lines and article is not None:
         title = article.title.get(lang)
         title = title[:1].lower() + title[1:]
         parts.append("\n".join([msg(lang, "complaint.about", title=title), *lines]))

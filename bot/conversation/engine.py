@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlmodel import Session
@@ -18,11 +19,11 @@ from bot.cases.errors import CaseError
 from bot.conversation import erasure_guard, followups, store, texts
 from bot.conversation.case_gateway import CaseGateway
 from bot.conversation.contact import parse_contact, reachable
-from bot.conversation.flows import Flow, Turn
+from bot.conversation.flows import AnswerFollowUp, Flow, Turn
 from bot.conversation.language import keep_language
-from bot.conversation.service_level import service_level_due
 from bot.conversation.render import render_answer
 from bot.conversation.responder import Responder
+from bot.conversation.service_level import service_level_due
 from bot.conversation.states import State, check_transition
 from bot.conversation.store import STORED_TEXT_LIMIT, ConversationRecord
 from bot.conversation.turns import FollowUpTurns
@@ -47,7 +48,7 @@ _PUNCT = re.compile(r"[^\w\s]+")
 
 class ConversationEngine:
     def __init__(self, *, db, responder: Responder, clock: Clock, cases: CaseGateway | None = None,
-                 flows: list[Flow] | None = None, insight: Flow | None = None) -> None:
+                 flows: Sequence[Flow] | None = None, insight: AnswerFollowUp | None = None) -> None:
         self.db = db
         self.insight = insight  # the follow-up survey's answer turns (bot.insight.flow)
         self.responder = responder
@@ -242,6 +243,12 @@ class ConversationEngine:
         return Reply(action="consent", text=texts.consent_reminder(lang), lang=lang,
                      buttons=texts.consent_buttons(lang))
 
+    def _cases(self) -> CaseGateway:
+        """The cases domain, for the states only a case leads to (consent, contact, in a case)."""
+        if self.cases is None:
+            raise RuntimeError("this conversation needs the cases domain, and the engine was built without it")
+        return self.cases
+
     def _on_contact(self, unit: Unit, conversation: ConversationRecord, turn: Turn) -> Reply:
         lang = conversation.pending.get("lang", turn.lang)
         key = " ".join(_PUNCT.sub(" ", turn.text.casefold()).split())
@@ -256,7 +263,7 @@ class ConversationEngine:
         consent_text = texts.consent_text(lang, municipality=self.responder.kb.profile.name.get(lang))
         try:
             # A refusal (CaseError) comes before anything is written; any other error rolls back the turn.
-            opened = self.cases.open_case(
+            opened = self._cases().open_case(
                 unit.connection, conversation=conversation, words=pending.get("words", ""),
                 topics=list(pending.get("topics", [])), roles=list(pending.get("roles", [])),
                 contact=contact, consent_text=consent_text,
@@ -273,7 +280,8 @@ class ConversationEngine:
                      case_number=opened.number, roles=list(opened.roles), topics=list(pending.get("topics", [])))
 
     def _on_case_message(self, unit: Unit, conversation: ConversationRecord, turn: Turn) -> Reply | None:
-        case = self.cases.open_case_info(unit.session, case_id=conversation.case_id)
+        cases = self._cases()
+        case = cases.open_case_info(unit.session, case_id=conversation.case_id) if conversation.case_id else None
         if case is None:  # closed since: back to normal answering
             conversation.case_id = None
             if conversation.state == State.IN_CASE:
@@ -286,8 +294,8 @@ class ConversationEngine:
             if answer is not None:
                 choice = f"case:{case.number}:meeting:{'accept' if answer else 'decline'}"
                 try:
-                    text = self.cases.answer_choice(unit.session, conversation=conversation, choice=choice,
-                                                    now=turn.now)
+                    text = cases.answer_choice(unit.session, conversation=conversation, choice=choice,
+                                               now=turn.now)
                 except CaseError as exc:
                     text = exc.text(turn.lang)
                 return Reply(action="case_message", text=text or "", lang=turn.lang, case_number=case.number)
@@ -295,8 +303,8 @@ class ConversationEngine:
         match = self.responder.matcher.match(turn.text, lang=turn.lang)
         if match.action == "answer" and match.confidence >= 0.6 and "?" in turn.text:
             return None
-        self.cases.add_entrepreneur_message(unit.session, case_id=case.case_id, text=turn.text[:STORED_TEXT_LIMIT],
-                                            now=turn.now)
+        cases.add_entrepreneur_message(unit.session, case_id=case.case_id, text=turn.text[:STORED_TEXT_LIMIT],
+                                       now=turn.now)
         return Reply(action="case_message", text=texts.added_to_case(case.number, turn.lang), lang=turn.lang,
                      case_number=case.number)
 

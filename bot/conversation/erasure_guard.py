@@ -40,7 +40,7 @@ def answer(db, *, channel: str, user_id: str, text: str | None,
     with db.unit() as unit:
         record = store.load(unit.connection, channel=channel, user_id=user_id)
         asked = (record.pending or {}).get(PENDING_KEY) if record is not None else None
-        if asked is None:
+        if record is None or asked is None:
             return (None, None) if (choice or "") not in (CONFIRM, KEEP) else (False, None)
         record.pending = {k: v for k, v in record.pending.items() if k != PENDING_KEY}
         store.save(unit.connection, record=record)

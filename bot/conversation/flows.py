@@ -32,3 +32,9 @@ class Flow(Protocol):
         """Return a Reply to take the message, or None to let the next flow or the matcher have it.
         May change `conversation.state` / `conversation.pending` (the engine saves it)."""
         ...
+
+
+class AnswerFollowUp(Flow, Protocol):
+    """A flow that also hears about every answer given (the follow-up survey samples them)."""
+
+    def after_answer(self, *, conversation: ConversationRecord, turn: Turn, reply: Reply) -> None: ...

@@ -74,7 +74,7 @@ class Planner:
         öppna en kiosk": the camping), from the words around each name."""
         describes = getattr(self.rules, "describes_running", None)
         owns = getattr(self.rules, "names_owner", None)
-        return frozenset(a.id for a, words, before in zip(findings.activities, findings.lead_in, findings.owner)
+        return frozenset(a.id for a, words, before in zip(findings.activities, findings.lead_in, findings.owner, strict=False)
                          if (describes is not None and describes(words)) or (owns is not None and owns(before)))
 
     def undertaking(self, text: str, match: Match, findings: Findings) -> Undertaking | None:
@@ -97,7 +97,7 @@ class Planner:
                 or general:
             # A business that already runs has done what every such business does: only what
             # the question states or names applies to it.
-            checklist = build_checklist(findings, named=[match.topic] if answered else [],
+            checklist = build_checklist(findings, named=[match.topic] if answered and match.topic else [],
                                         stated_only=running and (not settled or every_settled),
                                         running=settled, conditions=list(self.finder.guide.conditions.values()))
             # Only topics this knowledge base has (kb check ensures it for the files it checks).

@@ -9,9 +9,16 @@ from typing import Protocol
 from bot.conversation import escalation_text
 from bot.conversation.checklist_text import checklist_items, render_checklist
 from bot.conversation.planner import Plan, Planner
-from bot.conversation.render import (render_answer, render_brief, render_clarify, render_offer,
-                                     render_other_authority, render_out_of_scope, render_smalltalk,
-                                     render_unreadable)
+from bot.conversation.render import (
+    render_answer,
+    render_brief,
+    render_clarify,
+    render_offer,
+    render_other_authority,
+    render_out_of_scope,
+    render_smalltalk,
+    render_unreadable,
+)
 from bot.core.messages import Reply
 from bot.knowledge.activities import Guide
 from bot.knowledge.models import KnowledgeBase
@@ -22,7 +29,6 @@ from bot.matching.matcher import Match, Matcher
 from bot.matching.smalltalk import smalltalk_kind
 from bot.matching.text import MAX_MATCH_CHARS, clean, has_letters, is_latin
 from bot.routing.rules import COORDINATOR_STEP
-
 
 IN_DOMAIN = 0.5  # domain probability that lets an unanswerable question still reach a person
 
@@ -133,11 +139,12 @@ class Responder:
         items = (checklist_items(plan.checklist, kb=self.kb, guide=self.guide, lang=lang)
                  if plan.checklist is not None else [])
         parts = []
-        if plan.kind == "checklist" and plan.topic == match.topic and match.action == "answer" and match.named:
+        if plan.kind == "checklist" and plan.topic is not None and plan.topic == match.topic and match.action == "answer" \
+                and match.named:
             # The question names its topic and describes an undertaking: the answer on that
             # topic first, then the rest of what applies.
             parts.append(render_answer(self.kb.articles[plan.topic], lang, offer=False))
-        if items:
+        if items and plan.checklist is not None:
             names = [activity.name.get(lang) for activity in plan.checklist.activities]
             parts.append(render_checklist(items, names=names, lang=lang))
         elif plan.topic is not None:
@@ -156,7 +163,7 @@ class Responder:
 
     def render(self, match: Match) -> Reply:
         lang = match.lang
-        if match.action == "answer":
+        if match.action == "answer" and match.topic is not None:
             article = self.kb.articles[match.topic]
             return Reply(action="answer", text=render_answer(article, lang), lang=lang, topic=match.topic,
                          alternatives=match.alternatives, confidence=match.confidence)

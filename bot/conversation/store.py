@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
@@ -22,9 +22,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.conversation.models import Conversation, Message
+from bot.storage.rows import table_of
 
-CONVERSATION = Conversation.__table__
-MESSAGE = Message.__table__
+CONVERSATION = table_of(Conversation)
+MESSAGE = table_of(Message)
 STORED_TEXT_LIMIT = 4_000
 
 
@@ -60,7 +61,7 @@ _CREATE = {dialect: make(CONVERSATION).on_conflict_do_nothing(index_elements=["c
            for dialect, make in (("sqlite", sqlite_insert), ("postgresql", pg_insert))}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _save_statement(names: tuple[str, ...]):
     """UPDATE of these columns, built once per set of columns (a handful occur)."""
     return update(CONVERSATION).where(CONVERSATION.c.id == bindparam("record_id")).values(

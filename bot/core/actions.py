@@ -29,7 +29,7 @@ class Actor:
 @dataclass(frozen=True, slots=True)
 class NavigatorAction:
     actor: Actor
-    verb: NavigatorVerb
+    verb: str  # as typed on a desk: navigator_action answers an unknown one politely (a NavigatorVerb)
     case_number: str
     text: str | None = None  # note, reply, or a proposed time in ISO 8601 for meeting
     outcome: str | None = None  # for close: one of OUTCOMES

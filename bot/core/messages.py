@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-Lang = Literal["sv", "en"]
+# A language code the municipality offers ("sv", "en"); which ones is data (the profile), so
+# the type is a plain string, checked where a language is chosen.
+Lang = str
 
 # Every action the core can answer with. `answer`, `clarify`, `out_of_scope` and `greeting`
 # come from the knowledge matcher; `escalate` when a case should be opened; the rest belong
 # to the conversation flows (consent, case follow-up, meetings, erasure).
 Action = Literal[
+    "survey",  # the follow-up survey's questions and thanks (bot.insight)
     "answer",
     "clarify",
     "out_of_scope",
@@ -92,7 +95,7 @@ class Reply:
     checklist: list[dict] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        data = {
+        data: dict[str, Any] = {
             "action": self.action,
             "topic": self.topic,
             "alternatives": list(self.alternatives),

@@ -19,14 +19,15 @@ from bot.conversation.models import Message
 from bot.insight.models import Answer, ClaimFact
 from bot.insight.texts import CHECK, FACTORS, NKI_QUESTIONS
 from bot.meetings.models import Meeting, Signup
+from bot.storage.rows import table_of
 
 MIN_ANSWERS = 7
 SCALE_MIN, SCALE_MAX = 1, 6
 WAIT_BUCKETS = ((0, 1), (1, 2), (2, 4), (4, 8), (8, 16), (16, 40), (40, None))  # working hours
 REFUSED, CLARIFY = "out_of_scope", "clarify"
 
-ANSWER, CLAIM, CASE, MESSAGE = Answer.__table__, ClaimFact.__table__, Case.__table__, Message.__table__
-MEETING, SIGNUP = Meeting.__table__, Signup.__table__
+ANSWER, CLAIM, CASE, MESSAGE = table_of(Answer), table_of(ClaimFact), table_of(Case), table_of(Message)
+MEETING, SIGNUP = table_of(Meeting), table_of(Signup)
 
 
 def index_of(mean: float | None) -> float | None:
@@ -42,7 +43,7 @@ class Score:
     value: float | None
 
     @classmethod
-    def of(cls, answers: int, mean: float | None) -> "Score":
+    def of(cls, answers: int, mean: float | None) -> Score:
         return cls(int(answers), index_of(mean) if answers >= MIN_ANSWERS else None)
 
 
@@ -132,10 +133,10 @@ def _waits(connection: Connection, since: datetime, until: datetime) -> tuple[Wa
                                      func.sum(case((CLAIM.c.within_level.is_(True), 1), else_=0)))
                               .where(period).group_by(CLAIM.c.area)).all()
     by_area = {area: Waits(int(n), float(mean), int(within or 0)) for area, n, mean, within in rows}
-    counts = dict(connection.execute(select(bucket, func.count()).where(period).group_by(bucket)).all())
+    counts: dict[int, int] = dict(connection.execute(select(bucket, func.count()).where(period).group_by(bucket)).all())
     total = Waits(sum(w.claimed for w in by_area.values()), None, sum(w.within_level for w in by_area.values()))
     if total.claimed:
-        total.mean_hours = sum(w.claimed * w.mean_hours for w in by_area.values()) / total.claimed
+        total.mean_hours = sum(w.claimed * (w.mean_hours or 0.0) for w in by_area.values()) / total.claimed
     total.buckets = [(_bucket_label(low, high), int(counts.get(index, 0)))
                      for index, (low, high) in enumerate(WAIT_BUCKETS)]
     return total, by_area

@@ -23,10 +23,9 @@ from bot.core.messages import Button, Reply
 from bot.insight import survey as surveys
 from bot.insight.models import Answer, Survey
 from bot.insight.texts import CHECK, t
-from bot.storage.rows import new_row
+from bot.storage.rows import new_row, table_of
 
 CHECK_PREFIX = "insight:c:"
-_INSERT = {"sqlite": sqlite_insert, "postgresql": pg_insert}
 
 
 def sampled(*, conversation_id: int, moment: str, every: int) -> bool:
@@ -100,12 +99,13 @@ class InsightFlow:
         if len(parts) != 3 or parts[2] not in ("yes", "no"):
             return Reply(action="survey", text=t("check_again", turn.lang), lang=turn.lang)
         topic, token, said = parts
-        area, topic, procurement = surveys.area_of(topics=[topic], roles=[], rules=self.rules)
-        row = new_row(Answer, kind="check", token=token[:32], area=area, topic=topic, procurement=procurement,
+        area, answer_topic, procurement = surveys.area_of(topics=[topic], roles=[], rules=self.rules)
+        row = new_row(Answer, kind="check", token=token[:32], area=area, topic=answer_topic, procurement=procurement,
                       question=CHECK, score=1 if said == "yes" else 0, answered_at=turn.now)
         connection = unit.connection
-        statement = _INSERT[connection.dialect.name](Answer.__table__).values(row).on_conflict_do_nothing(
-            index_elements=["token"]).returning(Answer.__table__.c.id)
+        insert = sqlite_insert if connection.dialect.name == "sqlite" else pg_insert
+        statement = insert(table_of(Answer)).values(row).on_conflict_do_nothing(
+            index_elements=["token"]).returning(table_of(Answer).c.id)
         added = connection.execute(statement).first() is not None
         key = ("check_thanks_yes" if said == "yes" else "check_thanks_no") if added else "check_again"
         return Reply(action="survey", text=t(key, turn.lang), lang=turn.lang)

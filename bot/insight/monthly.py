@@ -12,12 +12,23 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.core.clock import STOCKHOLM, Clock
 from bot.insight.report import build_report, headline
-from bot.knowledge.notices import (coordinator_role, enqueue_once, existing_keys, first_working_moment, month_start,
-                                   period_start_local, role_mentions)
+from bot.knowledge.notices import (
+    coordinator_role,
+    enqueue_once,
+    existing_keys,
+    first_working_moment,
+    month_start,
+    period_start_local,
+    role_mentions,
+)
 from bot.storage.db import Database
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bot.knowledge.bundle import KnowledgeBundle
 
 log = logging.getLogger(__name__)
 DIGEST = "insight.report"
@@ -64,7 +75,7 @@ def make_report_renderer(db: Database, *, bundle, lang: str = "sv") -> Callable[
 @dataclass
 class MonthlyReport:
     db: Database
-    bundle: object  # bot.knowledge.bundle.KnowledgeBundle
+    bundle: KnowledgeBundle
     clock: Clock
     every: float = 300.0  # seconds between two looks at the database in one process
     lang: str = "sv"

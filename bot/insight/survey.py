@@ -17,13 +17,14 @@ import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.conversation.models import Conversation
 from bot.insight.models import Answer, Survey
 from bot.insight.texts import QUESTIONS, SCALE, question_text, t
 from bot.outbox.models import OutboxItem
 from bot.outbox.service import enqueue
+from bot.storage.rows import table_of
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +127,7 @@ def _reminder_payload(survey: Survey) -> dict:
 
 
 def _pending_reminder(session: Session, survey: Survey, **values) -> None:
-    table = OutboxItem.__table__
+    table = table_of(OutboxItem)
     session.execute(update(table).where(table.c.dedupe_key == _reminder_key(survey), table.c.status == "pending")
                     .values(**values))
 
@@ -134,7 +135,7 @@ def _pending_reminder(session: Session, survey: Survey, **values) -> None:
 def active_survey(session: Session, *, channel: str, user_id: str, now: datetime) -> Survey | None:
     """The person's open survey, if any (one that has run out is expired on the way)."""
     survey = session.exec(select(Survey).where(Survey.channel == channel, Survey.user_id == user_id,
-                                               Survey.state.in_(OPEN_STATES)).order_by(Survey.id.desc())).first()
+                                               col(Survey.state).in_(OPEN_STATES)).order_by(col(Survey.id).desc())).first()
     if survey is not None and now - survey.created_at > EXPIRES_AFTER:
         survey.state, survey.updated_at = transition(survey.state, "expired"), now
         session.add(survey)

@@ -141,7 +141,7 @@ def load_guide(knowledge_dir: Path, *, topics: set[str]) -> tuple[Guide, list[Pr
 
 
 def _activities(reader: _Reader, topics: set[str]) -> tuple[dict[str, Condition], list[Activity]]:  # noqa: C901
-    data = reader.doc.data
+    data = reader.doc.data if reader.doc is not None else None
     if not isinstance(data, dict):
         reader.add(1, "the file must be a mapping with `conditions` and `activities`")
         return {}, []
@@ -228,7 +228,7 @@ def _steps(reader: _Reader, raw: object, at: tuple, aid: str, topics: set[str],
 
 
 def _authorities(reader: _Reader) -> list[OtherAuthority]:
-    data = reader.doc.data
+    data = reader.doc.data if reader.doc is not None else None
     raw = data.get("authorities") if isinstance(data, dict) else None
     if not isinstance(raw, list):
         reader.add(1, "the file must be a mapping with a list `authorities`")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.knowledge.activities import Guide, load_guide
 from bot.knowledge.check import load_all
@@ -12,16 +13,19 @@ from bot.knowledge.models import KnowledgeBase
 from bot.knowledge.problems import InvalidKnowledge
 from bot.locales import Catalog, install
 
+if TYPE_CHECKING:  # pragma: no cover
+    from bot.routing.rules import RoutingRules
+
 
 @dataclass
 class KnowledgeBundle:
     kb: KnowledgeBase
-    rules: object | None = None  # bot.routing.rules.RoutingRules; None without a routing file
+    rules: RoutingRules | None = None  # None without a routing file
     guide: Guide = field(default_factory=Guide)  # activities and other authorities
     catalog: Catalog = field(default_factory=Catalog.load)  # the messages, with the municipality's own
 
     @classmethod
-    def load(cls, knowledge_dir: Path, routing_file: Path | None) -> "KnowledgeBundle":
+    def load(cls, knowledge_dir: Path, routing_file: Path | None) -> KnowledgeBundle:
         """Load and validate everything; raise InvalidKnowledge with every problem."""
         kb, rules, problems = load_all(knowledge_dir, routing_file if routing_file and routing_file.exists() else None)
         guide = Guide()

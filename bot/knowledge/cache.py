@@ -26,11 +26,11 @@ def cache_dir() -> Path:
 
 def _libraries() -> str:
     """The libraries whose behaviour is baked into the index (stemmer implementation, ...)."""
+    from importlib.metadata import PackageNotFoundError, version
+
     import rapidfuzz
     import snowballstemmer
     import yaml
-
-    from importlib.metadata import PackageNotFoundError, version
 
     try:
         numpy = version("numpy")  # the domain classifier's arrays are pickled with the bundle

@@ -27,7 +27,7 @@ def load_all(knowledge_dir: Path, routing_file: Path | None):
     kb, kb_problems = check_knowledge(knowledge_dir, roles=role_ids(doc))
     problems = kb_problems + problems
     rules = None
-    if kb is not None and doc is not None:
+    if kb is not None and doc is not None and routing_file is not None:
         rules, rule_problems = parse_routing_rules(Path(routing_file), kb, doc=doc)
         problems += rule_problems
     return kb, rules, problems

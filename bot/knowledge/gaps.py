@@ -25,14 +25,22 @@ from sqlalchemy import Connection, select
 from bot.conversation.models import Message
 from bot.core.clock import STOCKHOLM, Clock
 from bot.knowledge.models import KnowledgeBase
-from bot.knowledge.notices import (coordinator_role, enqueue_once, existing_keys, first_working_moment,
-                                   period_start_local, role_mentions, week_start)
+from bot.knowledge.notices import (
+    coordinator_role,
+    enqueue_once,
+    existing_keys,
+    first_working_moment,
+    period_start_local,
+    role_mentions,
+    week_start,
+)
 from bot.locales import msg
 from bot.storage.db import Database
+from bot.storage.rows import table_of
 
 log = logging.getLogger(__name__)
 
-MESSAGE = Message.__table__
+MESSAGE = table_of(Message)
 REFUSED, CLARIFY = "out_of_scope", "clarify"
 EXAMPLES_PER_TOPIC = 3
 EXAMPLE_CHARS = 80

@@ -17,12 +17,21 @@ from typing import Any
 import yaml
 
 from bot.core.clock import STOCKHOLM
-from bot.knowledge.models import (DEFAULT_REVIEW_MONTHS, FACTS, LANGS, Article, Authority, Bilingual,
-                                  KnowledgeBase, Profile)
 from bot.knowledge import yamllines
 from bot.knowledge.facts import as_date, parse_fact
 from bot.knowledge.languages import catalog_problems, language_problems
+from bot.knowledge.models import (
+    DEFAULT_REVIEW_MONTHS,
+    FACTS,
+    LANGS,
+    Article,
+    Authority,
+    Bilingual,
+    KnowledgeBase,
+    Profile,
+)
 from bot.knowledge.problems import InvalidKnowledge, Problem
+from bot.retention.policy import parse_policy
 
 PROFILE_FILE = "municipality.yaml"
 ARTICLES_DIR = "articles"
@@ -72,6 +81,8 @@ def load_profile(path: Path, display: str) -> tuple[Profile | None, list[Problem
         except KeyError:
             out.add(None, f"missing value '{path_}'")
     out.problems += language_problems(profile, display)
+    for problem in parse_policy(data)[1]:
+        out.add(None, problem)
     return profile, out.problems
 
 
@@ -117,10 +128,12 @@ class _Resolver:
         if self.profile is None:
             return text
 
+        profile = self.profile
+
         def replace(match: re.Match) -> str:
             ref = match.group(1)
             try:
-                value = self.profile.lookup(ref)
+                value = profile.lookup(ref)
             except KeyError:
                 self.out.add(line, f"unknown profile reference {{{{{ref}}}}} (not in {PROFILE_FILE})")
                 return match.group(0)
@@ -212,9 +225,9 @@ def parse_article(path: Path, display: str, profile: Profile | None,
         out.add(2, "the front matter must be a mapping of fields")
         return None, out.problems
     # Lines in the file: the front matter starts on line 2.
-    lines = {str(path[0]): line + 1 for path, line in parsed.lines.items() if len(path) == 1}
-    for path, line in parsed.duplicates:
-        out.add(line + 1, f"'{'.'.join(map(str, path))}' is given twice")
+    lines = {str(key[0]): line + 1 for key, line in parsed.lines.items() if len(key) == 1}
+    for key, line in parsed.duplicates:
+        out.add(line + 1, f"'{'.'.join(map(str, key))}' is given twice")
     resolve = _Resolver(profile, out)
     extra = tuple(lang for lang in profile.languages if lang not in LANGS) if profile is not None else ()
     for field in REQUIRED:
@@ -242,9 +255,9 @@ def parse_article(path: Path, display: str, profile: Profile | None,
             found = parsed.line((_field, *sub))
             return found + 1 if found is not None else None
 
-        sources, checked = parse_fact(field, data[field], line_of=line_of, add=out.add, resolve=resolve,
-                                      today=today, extra=extra)
-        fact_sources[field] = sources
+        fact_refs, checked = parse_fact(field, data[field], line_of=line_of, add=out.add, resolve=resolve,
+                                        today=today, extra=extra)
+        fact_sources[field] = fact_refs
         if checked is not None:
             fact_checked[field] = checked
 
@@ -304,12 +317,14 @@ def parse_article(path: Path, display: str, profile: Profile | None,
 
     if out.problems:
         return None, out.problems
+    # No problem reported: every required field is there (REQUIRED, BILINGUAL_REQUIRED).
+    given = {name: text for name, text in texts.items() if text is not None}
     article = Article(
-        id=article_id, title=texts["title"], summary=texts["summary"], role=role,
+        id=str(article_id), title=given["title"], summary=given["summary"], role=str(role),
         also_roles=tuple(also_roles), keywords=keywords, examples=examples,
-        legal_basis=texts["legal_basis"], deadline=deadline, fees=texts["fees"],
-        next_step=texts["next_step"], authority=authority, related=tuple(str(r) for r in related),
-        sources=tuple(sources), last_reviewed=reviewed, owner=owner, body=body_text, path=display,
+        legal_basis=given["legal_basis"], deadline=deadline, fees=given["fees"],
+        next_step=given["next_step"], authority=authority, related=tuple(str(r) for r in related),
+        sources=tuple(sources), last_reviewed=reviewed, owner=str(owner), body=body_text, path=display,
         fact_sources=fact_sources, fact_checked=fact_checked, review_months=review_months)
     return article, []
 

@@ -95,7 +95,8 @@ class Profile:
 
     @property
     def name(self) -> Bilingual:
-        names = self.data.get("name") if isinstance(self.data.get("name"), dict) else {}
+        found = self.data.get("name")
+        names = found if isinstance(found, dict) else {}
         more = tuple((code, str(text)) for code, text in names.items() if code not in LANGS)
         return Bilingual(sv=self.text("name", "sv"), en=self.text("name", "en"), more=more)
 

@@ -23,26 +23,25 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from bot.core.clock import STOCKHOLM
 from bot.core.ports import Delivery, SendError
 from bot.outbox.models import OutboxItem
-from bot.storage.rows import new_row
+from bot.storage.rows import new_row, table_of
 
 KIND = "desk.notice"
-_INSERT = {"sqlite": sqlite_insert, "postgresql": pg_insert}
 
 
 def enqueue_once(connection: Connection, *, channel: str, payload: dict[str, Any], due_at: datetime,
                  dedupe_key: str, now: datetime) -> bool:
     """Add the period's post unless a row with its key exists (in any process): True if added."""
-    make = _INSERT[connection.dialect.name]
+    make = sqlite_insert if connection.dialect.name == "sqlite" else pg_insert
     row = new_row(OutboxItem, kind=KIND, channel=channel, payload=payload, due_at=due_at,
                   dedupe_key=dedupe_key, created_at=now)
-    statement = make(OutboxItem.__table__).values(row).on_conflict_do_nothing(
-        index_elements=["dedupe_key"]).returning(OutboxItem.__table__.c.id)
+    statement = make(table_of(OutboxItem)).values(row).on_conflict_do_nothing(
+        index_elements=["dedupe_key"]).returning(table_of(OutboxItem).c.id)
     return connection.execute(statement).first() is not None
 
 
 def existing_keys(db: Any, keys: list[str]) -> set[str]:
     """Which of these dedupe keys the outbox holds already."""
-    table = OutboxItem.__table__
+    table = table_of(OutboxItem)
     with db.engine.connect() as connection:
         return set(connection.execute(select(table.c.dedupe_key).where(table.c.dedupe_key.in_(keys))).scalars())
 

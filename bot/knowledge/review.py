@@ -15,8 +15,14 @@ from datetime import date
 
 from bot.core.clock import STOCKHOLM, Clock
 from bot.knowledge.models import Article, Bilingual, KnowledgeBase
-from bot.knowledge.notices import (coordinator_role, enqueue_once, existing_keys, first_working_moment,
-                                   month_start, role_mentions)
+from bot.knowledge.notices import (
+    coordinator_role,
+    enqueue_once,
+    existing_keys,
+    first_working_moment,
+    month_start,
+    role_mentions,
+)
 from bot.locales import msg
 from bot.storage.db import Database
 

@@ -14,12 +14,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.core.clock import Clock
 from bot.knowledge.gaps import DIGEST, make_gaps_renderer, sweep_gaps
 from bot.knowledge.notices import KIND, make_notice_handler
 from bot.knowledge.review import sweep_review
 from bot.storage.db import Database
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bot.knowledge.bundle import KnowledgeBundle
 
 
 def upkeep_handlers(*, db: Database, bundle, desks: dict, lang: str = "sv",
@@ -32,7 +36,7 @@ def upkeep_handlers(*, db: Database, bundle, desks: dict, lang: str = "sv",
 @dataclass
 class Upkeep:
     db: Database
-    bundle: object  # bot.knowledge.bundle.KnowledgeBundle
+    bundle: KnowledgeBundle
     clock: Clock
     every: float = 300.0  # seconds between two looks at the database in one process
     lang: str = "sv"

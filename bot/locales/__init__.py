@@ -14,9 +14,10 @@ catalog in use is the one `install` set (the shipped files until a Lotsen is bui
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 

@@ -9,6 +9,7 @@ responsible roles of the applying items that need an authority's decision.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.knowledge.activities import Activity, Guide, OtherAuthority
@@ -112,8 +113,8 @@ def _former(words: list[str], start: int) -> bool:
         "used" in before and "be" in before)
 
 
-def build_checklist(findings: Findings, *, named: list[str] = (), stated_only: bool = False,
-                    conditions: list = (), running: frozenset[str] = frozenset()) -> Checklist:
+def build_checklist(findings: Findings, *, named: Sequence[str] = (), stated_only: bool = False,
+                    conditions: Sequence = (), running: frozenset[str] = frozenset()) -> Checklist:
     """The activities' steps in order (each topic once), with `named` topics (those the question
     names outright) applying and added at the end when no activity lists them. `stated_only`:
     leave out the steps that apply to every such business (it already runs); `running`: the ids

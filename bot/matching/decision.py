@@ -69,7 +69,7 @@ class Fitted:
         return len(self.weights) == len(FEATURES)
 
     def probability(self, features: list[float]) -> float:
-        score = self.bias + sum(w * x for w, x in zip(self.weights, features))
+        score = self.bias + sum(w * x for w, x in zip(self.weights, features, strict=True))
         score = max(-30.0, min(30.0, score))
         return 1.0 / (1.0 + math.exp(-score))
 
@@ -91,7 +91,7 @@ class MeetingModel:
     def probability(self, features: list[float]) -> float:
         if len(self.weights) != len(MEETING_FEATURES):
             return 1.0
-        score = max(-30.0, min(30.0, self.bias + sum(w * x for w, x in zip(self.weights, features))))
+        score = max(-30.0, min(30.0, self.bias + sum(w * x for w, x in zip(self.weights, features, strict=True))))
         return 1.0 / (1.0 + math.exp(-score))
 
     def offers(self, features: list[float]) -> bool:

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -48,7 +50,7 @@ def features(text: str) -> set[str]:
     found: set[str] = set()
     for word in words:
         found.update(word_features(word))
-    for first, second in zip(words, words[1:]):
+    for first, second in zip(words, words[1:], strict=False):
         found.add(f"b:{first}_{second}")
     return found
 
@@ -70,12 +72,13 @@ class DomainModel:
     0 for END)."""
 
     classes: tuple[str, ...]
-    prior: "object"  # numpy array: log prior per class
-    default: "object"  # numpy array: log probability of a feature never seen with the class
+    # numpy arrays (numpy is imported only where the model is built or used)
+    prior: Any  # log prior per class
+    default: Any  # log probability of a feature never seen with the class
     vocabulary: dict[str, int]  # feature -> its column
-    indptr: "object"
-    indices: "object"  # int32
-    data: "object"  # float32
+    indptr: Any
+    indices: Any  # int32
+    data: Any  # float32
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {name: i for i, name in enumerate(self.classes)})
@@ -100,11 +103,11 @@ class DomainModel:
         `features(text)`, a word at a time."""
         words = tokens(text)
         found: set[int] = set()
-        word = self._word
+        word = self._word  # type: ignore[attr-defined]  # set in __post_init__
         for each in set(words):
             found.update(word(each))
         pair = self.vocabulary.get
-        for first, second in zip(words, words[1:]):
+        for first, second in zip(words, words[1:], strict=False):
             column = pair(f"b:{first}_{second}")
             if column is not None:
                 found.add(column)
@@ -123,17 +126,17 @@ class DomainModel:
     def _posterior(self, text: str, candidates: list[str]) -> dict[str, float]:
         import numpy as np
 
-        index = self._index
+        index = self._index  # type: ignore[attr-defined]  # set in __post_init__
         wanted = [index[c] for c in dict.fromkeys([*candidates, OUTSIDE]) if c in index]
         if not wanted:
             return {}
-        rows = self.columns(text)
-        rows = np.fromiter(sorted(rows), dtype=self.indices.dtype, count=len(rows))
+        columns = self.columns(text)
+        rows = np.fromiter(sorted(columns), dtype=self.indices.dtype, count=len(columns))
         value = 1.0 / math.sqrt(len(rows)) if len(rows) else 0.0
         scores = self.prior[wanted] + self.default[wanted] * (value * len(rows)) + value * self._sums(wanted, rows)
         exp = np.exp(scores - scores.max())
         exp /= exp.sum()
-        return {self.classes[c]: float(e) for c, e in zip(wanted, exp)}
+        return {self.classes[c]: float(e) for c, e in zip(wanted, exp, strict=True)}
 
     def _sums(self, wanted: list[int], rows):
         """Each wanted class's deltas over the question's features (sorted): a binary search of
@@ -150,7 +153,7 @@ class DomainModel:
         deltas = np.where(indices[at] == np.tile(rows, len(wanted)), self.data[at], 0.0)
         return deltas.reshape(len(wanted), len(rows)).sum(axis=1, dtype=np.float64)
 
-    def probability(self, text: str, candidates: list[str] = ()) -> float:
+    def probability(self, text: str, candidates: Sequence[str] = ()) -> float:
         """How likely the text is about the business service (any candidate, not `outside`)."""
         posterior = self.posterior(text, list(candidates) or list(self.classes[:1]))
         return 1.0 - posterior.get(OUTSIDE, 0.0)
@@ -181,7 +184,7 @@ def train(kb, guide=None, *, outside: list[str] | None = None, alpha: float = SM
     texts, labels = training_texts(kb)
     outside = load_corpus() if outside is None else outside
     by_class: dict[str, list[str]] = {}
-    for text, label in zip([*texts, *outside], [*labels, *([OUTSIDE] * len(outside))]):
+    for text, label in zip([*texts, *outside], [*labels, *([OUTSIDE] * len(outside))], strict=True):
         by_class.setdefault(label, []).append(text)
     classes = sorted(by_class)
     vocabulary: dict[str, int] = {}

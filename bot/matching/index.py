@@ -13,6 +13,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -67,12 +68,12 @@ class SearchIndex:
     examples: list[list[tuple[frozenset[str], float]]] = field(default_factory=list)
     # The same, inverted: stem -> article position -> indexes into examples[position].
     example_postings: dict[str, dict[int, list[int]]] = field(default_factory=dict)
-    resolver: "TermResolver" = None  # type: ignore[assignment]
+    resolver: TermResolver = None  # type: ignore[assignment]
     # The postings again as two arrays (article positions, weights) for scoring with numpy:
     # term -> (start, end) in them.
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
-    posting_articles: "object" = None  # numpy int32
-    posting_weights: "object" = None  # numpy float64
+    posting_articles: Any = None  # numpy int32
+    posting_weights: Any = None  # numpy float64
 
     @property
     def size(self) -> int:

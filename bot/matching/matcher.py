@@ -14,13 +14,23 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from bot.knowledge.models import Article, KnowledgeBase
 from bot.matching.index import SearchIndex, build_index
 from bot.matching.languages import detect_extra_language, extra_vocabularies
-from bot.matching.text import (MAX_MATCH_CHARS, clean, content_words, detect_language, fold,
-                               has_letters, is_framing, is_latin, stem_pair)
+from bot.matching.text import (
+    MAX_MATCH_CHARS,
+    clean,
+    content_words,
+    detect_language,
+    fold,
+    has_letters,
+    is_framing,
+    is_latin,
+    stem_pair,
+)
 
 UNKNOWN_WEIGHT = 0.55  # how much an unknown word counts against coverage, relative to max idf
 FAMILY_FLOOR = 0.7
@@ -53,7 +63,7 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class _Evidence:
-    articles: "object"  # numpy array: evidence per article position (0: not touched)
+    articles: object  # numpy array: evidence per article position (0: not touched)
     total: float  # the question's weight (known words by idf, unknown words by UNKNOWN_WEIGHT)
     query_terms: dict[str, float]  # resolved stems and their weights
     named: dict[int, set[str]]  # articles named by anchor words
@@ -132,7 +142,7 @@ class Matcher:
                 result.add(self.index.articles[position].id)
         return result
 
-    def _score(self, text: str, lang: str = "sv") -> "_Evidence":
+    def _score(self, text: str, lang: str = "sv") -> _Evidence:
         """Evidence per article, the question's total weight, its resolved stems, and the
         articles the question names by one of their anchor words."""
         import numpy as np
@@ -222,8 +232,8 @@ class Matcher:
             adjusted.append((position, value))
         return sorted(adjusted, key=lambda item: (-item[1], item[0])), closest
 
-    def _decide(self, scores: list[tuple[str, float, float]], lang: str, *, named: set[str] = frozenset(),
-                titled: set[str] = frozenset(), vague: bool = False) -> Match:
+    def _decide(self, scores: list[tuple[str, float, float]], lang: str, *, named: AbstractSet[str] = frozenset(),
+                titled: AbstractSet[str] = frozenset(), vague: bool = False) -> Match:
         """`vague`: every word of the question is known to the knowledge base, it just does
         not single out one article ("tillstånd?", "anmälan"): worth asking which was meant."""
         t = self.thresholds
@@ -291,4 +301,4 @@ def _best(evidence, count: int) -> list[tuple[int, float]]:
     if len(touched) > count:
         keep = values >= np.partition(values, len(values) - count)[len(values) - count]
         touched, values = touched[keep], values[keep]
-    return sorted(zip(touched.tolist(), values.tolist()), key=lambda item: (-item[1], item[0]))[:count]
+    return sorted(zip(touched.tolist(), values.tolist(), strict=True), key=lambda item: (-item[1], item[0]))[:count]

@@ -162,8 +162,8 @@ def detect_language(text: str, *, sv_vocab: frozenset[str] = frozenset(),
     tokens = words(text)
     if not tokens:
         return default
-    sv = sum(1 for t in tokens if t in _SV_MARKERS)
-    en = sum(1 for t in tokens if t in _EN_MARKERS)
+    sv = float(sum(1 for t in tokens if t in _SV_MARKERS))
+    en = float(sum(1 for t in tokens if t in _EN_MARKERS))
     if any(char in text.casefold() for char in "åäö"):
         sv += 1.5
     if sv == en and (sv_vocab or en_vocab):

@@ -15,8 +15,8 @@ from sqlmodel import Session
 
 from bot.core.actions import ActionResult, Actor
 from bot.core.clock import Clock
-from bot.meetings import service
 from bot.locales import msg
+from bot.meetings import service
 from bot.meetings.errors import MeetingError
 from bot.meetings.times import format_input, parse_local
 

@@ -12,7 +12,7 @@ import csv
 import io
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.clock import Clock
 from bot.locales import msg
@@ -53,9 +53,9 @@ def who(signup: Signup, lang: str = "sv") -> str:
 def previous_details(session: Session, *, channel: str, user_id: str) -> tuple[str, str | None] | None:
     """The name and company this person gave last time (with consent), if any."""
     row = session.exec(select(Signup).where(Signup.channel == channel, Signup.user_id == user_id,
-                                            Signup.name.is_not(None), Signup.details_consent_at.is_not(None))
-                       .order_by(Signup.details_consent_at.desc(), Signup.id.desc())).first()
-    return (row.name, row.company) if row is not None else None
+                                            col(Signup.name).is_not(None), col(Signup.details_consent_at).is_not(None))
+                       .order_by(col(Signup.details_consent_at).desc(), col(Signup.id).desc())).first()
+    return (row.name, row.company) if row is not None and row.name is not None else None
 
 
 def _audit(session: Session, *, meeting_id: int, actor: str, action: str, outcome: str, clock: Clock) -> None:
@@ -76,8 +76,8 @@ def attendee_list(session: Session, *, meeting_id: int, actor: str, allowed: boo
     if meeting is None:
         _audit(session, meeting_id=meeting_id, actor=actor, action=action, outcome="not_found", clock=clock)
         raise MeetingError("not_found")
-    signups = session.exec(select(Signup).where(Signup.meeting_id == meeting_id, Signup.status.in_(LISTED))
-                           .order_by(Signup.queued_at, Signup.id))
+    signups = session.exec(select(Signup).where(Signup.meeting_id == meeting_id, col(Signup.status).in_(LISTED))
+                           .order_by(col(Signup.queued_at), col(Signup.id)))
     people = [Attendee(name=s.name, company=s.company, status=s.status, channel=s.channel,
                        signed_up_at=format_input(s.queued_at)) for s in signups]
     _audit(session, meeting_id=meeting_id, actor=actor, action=action, outcome="ok", clock=clock)

@@ -4,7 +4,7 @@ times with TZID Europe/Stockholm and the VTIMEZONE that defines it."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from bot.meetings.models import Meeting
 
@@ -35,7 +35,7 @@ def build_ics(meeting: Meeting, *, lang: str = "sv", method: str = "REQUEST",
     event = Event()
     event.add("uid", meeting_uid(meeting))
     event.add("sequence", meeting.sequence)
-    event.add("dtstamp", (now or meeting.updated_at).astimezone(timezone.utc))
+    event.add("dtstamp", (now or meeting.updated_at).astimezone(UTC))
     event.add("dtstart", meeting.starts_at.astimezone(STOCKHOLM))
     event.add("dtend", meeting.ends_at.astimezone(STOCKHOLM))
     event.add("summary", meeting.title(lang))

@@ -10,10 +10,11 @@ ones in the same transaction as the change.
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.messages import Button
 from bot.meetings import texts
@@ -26,7 +27,7 @@ from bot.outbox.service import enqueue
 ORGANISER_OFFSET = "1d"
 
 
-def _payload(text: str, buttons: list[Button] = (), attachment: tuple[str, bytes] | None = None) -> dict:
+def _payload(text: str, buttons: Sequence[Button] = (), attachment: tuple[str, bytes] | None = None) -> dict:
     payload: dict = {"text": text, "buttons": [{"key": b.key, "label": b.label} for b in buttons]}
     if attachment is not None:
         payload["attachment_name"] = attachment[0]
@@ -70,7 +71,7 @@ def refresh_organiser_reminder(session: Session, *, meeting: Meeting, now: datet
     if not (meeting.organiser_channel and meeting.organiser_address) or meeting.status != "scheduled":
         return None
     signups = list(session.exec(select(Signup).where(Signup.meeting_id == meeting.id)
-                                .order_by(Signup.queued_at, Signup.id)))
+                                .order_by(col(Signup.queued_at), col(Signup.id))))
     payload = _payload(texts.organiser_reminder(meeting, signups))
     key = _organiser_key(meeting)
     row = session.exec(select(OutboxItem).where(OutboxItem.dedupe_key == key)).first()
@@ -91,7 +92,7 @@ def skip_pending_reminders(session: Session, *, meeting: Meeting, signup: Signup
     pattern = (f"meeting:{meeting.id}:%:signup:{signup.id}.%:remind:%" if signup is not None
                else f"meeting:{meeting.id}:%:remind:%")
     result = session.exec(update(OutboxItem)
-                          .where(OutboxItem.status == "pending", OutboxItem.dedupe_key.like(pattern))
+                          .where(col(OutboxItem.status) == "pending", col(OutboxItem.dedupe_key).like(pattern))
                           .values(status="skipped", last_error="meeting or sign-up changed"))
     return result.rowcount or 0
 
@@ -130,8 +131,8 @@ def announce_to_subscribers(session: Session, *, meeting: Meeting, now: datetime
     """News of a new meeting to everyone following one of its tags (once per person)."""
     if not meeting.tags or meeting.kind == "lotsmote":
         return 0
-    subscriptions = session.exec(select(Subscription).where(Subscription.tag.in_(list(meeting.tags)))
-                                 .order_by(Subscription.id))
+    subscriptions = session.exec(select(Subscription).where(col(Subscription.tag).in_(list(meeting.tags)))
+                                 .order_by(col(Subscription.id)))
     seen: set[tuple[str, str]] = set()
     expires = meeting.signup_deadline or meeting.starts_at
     for sub in subscriptions:
@@ -149,7 +150,7 @@ def announce_to_subscribers(session: Session, *, meeting: Meeting, now: datetime
 def skip_person_messages(session: Session, *, meeting: Meeting, signup: Signup) -> int:
     """Every pending message to one sign-up (reminders and announcements) becomes `skipped`."""
     result = session.exec(update(OutboxItem)
-                          .where(OutboxItem.status == "pending",
-                                 OutboxItem.dedupe_key.like(f"meeting:{meeting.id}:%:signup:{signup.id}.%"))
+                          .where(col(OutboxItem.status) == "pending",
+                                 col(OutboxItem.dedupe_key).like(f"meeting:{meeting.id}:%:signup:{signup.id}.%"))
                           .values(status="skipped", last_error="person erased"))
     return result.rowcount or 0

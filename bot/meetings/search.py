@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.clock import STOCKHOLM
 from bot.matching.text import fold
@@ -81,7 +81,7 @@ def find(session: Session, *, now: datetime, kind: str | None = None, tag: str |
     """Upcoming scheduled meetings (not case meetings) that fit, soonest first: one page, and
     whether there are more."""
     query = (select(Meeting).where(Meeting.starts_at > now, Meeting.status == "scheduled",
-                                   Meeting.kind != "lotsmote").order_by(Meeting.starts_at, Meeting.id))
+                                   Meeting.kind != "lotsmote").order_by(col(Meeting.starts_at), col(Meeting.id)))
     found: list[Meeting] = []
     for meeting in session.exec(query):
         if kind is not None and meeting.kind != kind and not (title and title in fold(meeting.title_sv)):

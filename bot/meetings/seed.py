@@ -30,6 +30,7 @@ from bot.meetings import service
 from bot.meetings.errors import MeetingError
 from bot.meetings.models import Meeting
 from bot.meetings.times import format_input, parse_local
+from bot.storage.rows import saved_id
 
 
 class SeedError(Exception):
@@ -135,7 +136,7 @@ def load_seed(session: Session, *, path: Path, clock: Clock, known_tags: Iterabl
             result.unchanged.append(key)
             continue
         before = existing.sequence
-        service.edit_meeting(session, meeting_id=existing.id, changes=values, actor=actor, clock=clock,
+        service.edit_meeting(session, meeting_id=saved_id(existing), changes=values, actor=actor, clock=clock,
                              known_tags=known_tags)
         (result.updated if existing.sequence != before else result.unchanged).append(key)
     return result

@@ -13,14 +13,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.clock import Clock
 from bot.meetings import notify
 from bot.meetings.errors import MeetingError
 from bot.meetings.models import Meeting, Signup, Subscription
-from bot.meetings.validation import (ANNOUNCED_FIELDS, EDITABLE_FIELDS, check_signup_transition,
-                                     normalise_tags, validate_meeting)
+from bot.meetings.validation import (
+    ANNOUNCED_FIELDS,
+    EDITABLE_FIELDS,
+    check_signup_transition,
+    normalise_tags,
+    validate_meeting,
+)
+from bot.storage.rows import saved_id
 
 ACTIVE = ("confirmed", "waitlisted", "invited")
 
@@ -81,7 +87,7 @@ def edit_meeting(session: Session, *, meeting_id: int, changes: dict, actor: str
     if meeting.starts_at <= now and not time_changed:
         raise MeetingError("started")
     values = validate_meeting(merged, now=now, known_tags=known_tags, check_past=time_changed)
-    signups = _signups(session, meeting.id)
+    signups = _signups(session, saved_id(meeting))
     confirmed = [s for s in signups if s.status == "confirmed"]
     if values["capacity"] is not None and values["capacity"] < len(confirmed):
         raise MeetingError("capacity_below_signed_up")
@@ -118,7 +124,7 @@ def cancel_meeting(session: Session, *, meeting_id: int, actor: str, clock: Cloc
     meeting.updated_at = now
     session.add(meeting)
     notify.skip_pending_reminders(session, meeting=meeting)
-    for signup in _signups(session, meeting.id):
+    for signup in _signups(session, saved_id(meeting)):
         if signup.status in ACTIVE:
             if meeting.starts_at > now:
                 notify.notify_signup(session, meeting=meeting, signup=signup, event="cancelled",
@@ -131,7 +137,7 @@ def cancel_meeting(session: Session, *, meeting_id: int, actor: str, clock: Cloc
 def list_meetings(session: Session, *, now: datetime, tag: str | None = None, limit: int = 10,
                   include_cancelled: bool = False, include_case_meetings: bool = False) -> list[Meeting]:
     """The next meetings (not yet started), soonest first."""
-    query = select(Meeting).where(Meeting.starts_at > now).order_by(Meeting.starts_at, Meeting.id)
+    query = select(Meeting).where(Meeting.starts_at > now).order_by(col(Meeting.starts_at), col(Meeting.id))
     if not include_cancelled:
         query = query.where(Meeting.status == "scheduled")
     if not include_case_meetings:
@@ -147,7 +153,7 @@ def list_meetings(session: Session, *, now: datetime, tag: str | None = None, li
 
 def _signups(session: Session, meeting_id: int) -> list[Signup]:
     return list(session.exec(select(Signup).where(Signup.meeting_id == meeting_id)
-                             .order_by(Signup.queued_at, Signup.id)))
+                             .order_by(col(Signup.queued_at), col(Signup.id))))
 
 
 def _find_signup(session: Session, meeting_id: int, channel: str, user_id: str) -> Signup | None:
@@ -179,7 +185,7 @@ def check_open_for_signup(session: Session, *, meeting_id: int, channel: str, us
         raise MeetingError("deadline_passed")
     if meeting.kind == "lotsmote":
         raise MeetingError("not_invited")
-    signup = _find_signup(session, meeting.id, channel, user_id)
+    signup = _find_signup(session, saved_id(meeting), channel, user_id)
     if signup is not None and signup.status in ("confirmed", "waitlisted"):
         raise MeetingError("already_signed_up")
     return meeting
@@ -194,13 +200,13 @@ def sign_up(session: Session, *, meeting_id: int, channel: str, address: str, us
     now = clock.now()
     meeting = check_open_for_signup(session, meeting_id=meeting_id, channel=channel, user_id=user_id, now=now,
                                     lock=True)
-    signups = _signups(session, meeting.id)
+    signups = _signups(session, saved_id(meeting))
     taken = sum(1 for s in signups if s.status == "confirmed")
     status = "confirmed" if meeting.capacity is None or taken < meeting.capacity else "waitlisted"
-    signup = _find_signup(session, meeting.id, channel, user_id)
+    signup = _find_signup(session, saved_id(meeting), channel, user_id)
     consent_at = (details_consent_at or now) if name or company else None
     if signup is None:
-        signup = Signup(meeting_id=meeting.id, status=status, channel=channel, address=address,
+        signup = Signup(meeting_id=saved_id(meeting), status=status, channel=channel, address=address,
                         user_id=user_id, name=name, company=company, details_consent_at=consent_at,
                         lang=_lang(lang), revision=0, queued_at=now, created_at=now, updated_at=now)
         check_signup_transition(None, status)
@@ -215,7 +221,7 @@ def sign_up(session: Session, *, meeting_id: int, channel: str, address: str, us
     if status == "confirmed":
         notify.schedule_reminders(session, meeting=meeting, signup=signup, now=now)
         notify.refresh_organiser_reminder(session, meeting=meeting, now=now)
-    return SignupResult(meeting, signup, _waiting_position(session, meeting.id, signup))
+    return SignupResult(meeting, signup, _waiting_position(session, saved_id(meeting), signup))
 
 
 def cancel_signup(session: Session, *, meeting_id: int, channel: str, user_id: str, clock: Clock) -> Signup:
@@ -223,7 +229,7 @@ def cancel_signup(session: Session, *, meeting_id: int, channel: str, user_id: s
     and is told so."""
     now = clock.now()
     meeting = _meeting_for_update(session, meeting_id)
-    signup = _find_signup(session, meeting.id, channel, user_id)
+    signup = _find_signup(session, saved_id(meeting), channel, user_id)
     if signup is None or signup.status not in ("confirmed", "waitlisted"):
         raise MeetingError("not_signed_up")
     if meeting.status == "cancelled":
@@ -243,7 +249,7 @@ def _promote(session: Session, *, meeting: Meeting, now: datetime) -> list[Signu
     """Move people up from the waiting list while there are free places."""
     if meeting.status != "scheduled" or meeting.starts_at <= now:
         return []
-    signups = _signups(session, meeting.id)
+    signups = _signups(session, saved_id(meeting))
     free = (None if meeting.capacity is None
             else meeting.capacity - sum(1 for s in signups if s.status == "confirmed"))
     promoted = []
@@ -273,7 +279,7 @@ def propose_case_meeting(session: Session, *, case_id: int | None, fields: dict,
         values["title_sv"] = "Möte med din företagslots"
     meeting = create_meeting(session, fields={**values, "case_id": case_id}, actor=actor, clock=clock,
                              known_tags=known_tags, announce=False, organiser=organiser)
-    signup = Signup(meeting_id=meeting.id, status="invited", channel=channel, address=address,
+    signup = Signup(meeting_id=saved_id(meeting), status="invited", channel=channel, address=address,
                     user_id=user_id, lang=_lang(lang), revision=0, queued_at=now, created_at=now, updated_at=now)
     session.add(signup)
     session.flush()
@@ -285,7 +291,7 @@ def respond_to_invitation(session: Session, *, meeting_id: int, channel: str, us
                           accept: bool, clock: Clock) -> Signup:
     now = clock.now()
     meeting = _meeting_for_update(session, meeting_id)
-    signup = _find_signup(session, meeting.id, channel, user_id)
+    signup = _find_signup(session, saved_id(meeting), channel, user_id)
     if signup is None or signup.status not in ("invited", "declined", "confirmed"):
         raise MeetingError("not_invited")
     if meeting.status == "cancelled":
@@ -308,10 +314,10 @@ def respond_to_invitation(session: Session, *, meeting_id: int, channel: str, us
 
 
 def my_signups(session: Session, *, channel: str, user_id: str, now: datetime) -> list[tuple[Meeting, Signup]]:
-    rows = session.exec(select(Meeting, Signup).join(Signup, Signup.meeting_id == Meeting.id)
+    rows = session.exec(select(Meeting, Signup).join(Signup, col(Signup.meeting_id) == Meeting.id)
                         .where(Signup.channel == channel, Signup.user_id == user_id,
-                               Signup.status.in_(ACTIVE), Meeting.starts_at > now)
-                        .order_by(Meeting.starts_at))
+                               col(Signup.status).in_(ACTIVE), Meeting.starts_at > now)
+                        .order_by(col(Meeting.starts_at)))
     return [(m, s) for m, s in rows]
 
 
@@ -336,7 +342,7 @@ def subscribe(session: Session, *, tags: Iterable[str], channel: str, address: s
 def unsubscribe(session: Session, *, channel: str, user_id: str, tags: Iterable[str] | None = None) -> int:
     query = select(Subscription).where(Subscription.channel == channel, Subscription.user_id == user_id)
     if tags is not None:
-        query = query.where(Subscription.tag.in_([t.strip().lower() for t in tags]))
+        query = query.where(col(Subscription.tag).in_([t.strip().lower() for t in tags]))
     rows = list(session.exec(query))
     for row in rows:
         session.delete(row)

@@ -4,7 +4,7 @@ reminder times that keep the local clock time across daylight-saving changes."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from bot.core.clock import STOCKHOLM
 from bot.locales import msg, words
@@ -22,16 +22,16 @@ def parse_local(text: str) -> datetime:
     except ValueError:
         raise MeetingError("bad_time", raw) from None
     if value.tzinfo is not None:
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
     return local_to_utc(value, original=raw)
 
 
 def local_to_utc(naive: datetime, *, original: str | None = None) -> datetime:
     aware = naive.replace(tzinfo=STOCKHOLM)
-    back = aware.astimezone(timezone.utc).astimezone(STOCKHOLM).replace(tzinfo=None)
+    back = aware.astimezone(UTC).astimezone(STOCKHOLM).replace(tzinfo=None)
     if back != naive:
         raise MeetingError("bad_time", original or naive.isoformat(sep=" ", timespec="minutes"))
-    return aware.astimezone(timezone.utc)
+    return aware.astimezone(UTC)
 
 
 def parse_offset(offset: str) -> timedelta:
@@ -49,8 +49,8 @@ def reminder_due(starts_at: datetime, offset: str) -> datetime:
     delta = parse_offset(offset)
     if offset.strip().endswith("d"):
         local = starts_at.astimezone(STOCKHOLM).replace(tzinfo=None) - delta
-        return local.replace(tzinfo=STOCKHOLM).astimezone(timezone.utc)
-    return starts_at.astimezone(timezone.utc) - delta
+        return local.replace(tzinfo=STOCKHOLM).astimezone(UTC)
+    return starts_at.astimezone(UTC) - delta
 
 
 def to_local(value: datetime) -> datetime:

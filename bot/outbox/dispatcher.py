@@ -27,19 +27,26 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.clock import Clock
 from bot.core.ports import Delivery, SendError
 
 if TYPE_CHECKING:  # pragma: no cover
     from bot.core.ports import EntrepreneurChannel, OutboundMessage
-from bot.outbox.leases import (DEFAULT_HEARTBEAT, DEFAULT_LEASE, Heartbeat, OnUnknown, new_claim_token,
-                               recover_expired, worker_id)
+from bot.outbox.leases import (
+    DEFAULT_HEARTBEAT,
+    DEFAULT_LEASE,
+    Heartbeat,
+    OnUnknown,
+    new_claim_token,
+    recover_expired,
+    worker_id,
+)
 from bot.outbox.models import OutboxItem
 from bot.storage.db import Database
 
@@ -72,7 +79,7 @@ class SweepResult:
     unknown: int = 0
     recovered: int = 0
 
-    def add(self, other: "SweepResult") -> None:
+    def add(self, other: SweepResult) -> None:
         for f in fields(self):
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
@@ -116,8 +123,8 @@ class OutboxDispatcher:
         with self.db.writer() as session:
             query = (select(OutboxItem)
                      .where(OutboxItem.status == "pending", OutboxItem.due_at <= now,
-                            OutboxItem.kind.in_(sorted(self.handlers)))
-                     .order_by(OutboxItem.due_at, OutboxItem.id).limit(limit))
+                            col(OutboxItem.kind).in_(sorted(self.handlers)))
+                     .order_by(col(OutboxItem.due_at), col(OutboxItem.id)).limit(limit))
             if not self.db.is_sqlite:
                 query = query.with_for_update(skip_locked=True)
             items = list(session.exec(query))
@@ -170,7 +177,8 @@ class OutboxDispatcher:
         """claimed -> sending, only if the row is still ours under this claim (not recovered
         by another process after our lease ran out, not erased); the lease is renewed."""
         now = self.clock.now()
-        ours = (OutboxItem.id == item.id, OutboxItem.status == "claimed", OutboxItem.claim_token == item.claim_token)
+        ours = (col(OutboxItem.id) == item.id, col(OutboxItem.status) == "claimed",
+                col(OutboxItem.claim_token) == item.claim_token)
         with self.db.writer() as session:
             if item.expires_at is not None and item.expires_at <= now:
                 session.exec(update(OutboxItem).where(*ours).values(
@@ -185,7 +193,7 @@ class OutboxDispatcher:
         if not self._mark_sending(item):
             return  # expired, or someone else recovered or took it
         handler = self.handlers[item.kind]
-        retryable = True
+        retryable: bool | None = True  # None: skip it
         try:
             delivery = handler(item)
         except NothingToSend as exc:
@@ -274,13 +282,13 @@ def pending_count(db: Database, *, now: datetime | None = None) -> int:
 
     with db.session() as session:
         query = select(func.count()).select_from(OutboxItem).where(
-            OutboxItem.status.in_(("pending", "claimed", "sending")))
+            col(OutboxItem.status).in_(("pending", "claimed", "sending")))
         if now is not None:
             query = query.where(OutboxItem.due_at <= now)
         return int(session.exec(query).one())
 
 
-def outbound_message(item: OutboxItem) -> "OutboundMessage":
+def outbound_message(item: OutboxItem) -> OutboundMessage:
     """A "message" row's payload ({"text", "buttons", "attachment_name"?, "attachment_b64"?,
     "thread_ref"?}) as the OutboundMessage the channel ports send."""
     import base64
@@ -297,7 +305,7 @@ def outbound_message(item: OutboxItem) -> "OutboundMessage":
         attachment=base64.b64decode(attachment) if attachment else None)
 
 
-def message_handler(channels: dict[str, "EntrepreneurChannel"], *,
+def message_handler(channels: dict[str, EntrepreneurChannel], *,
                     missing_channel_retry: float = 600.0) -> Handler:
     """The handler for kind "message": sends through the port named by the row's channel. A
     channel this process does not have is retried later (configuration may be fixed) until the

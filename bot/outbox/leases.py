@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.clock import Clock
 from bot.outbox.models import OutboxItem
@@ -53,7 +53,7 @@ def renew(db: Database, *, owner: str, until: datetime) -> int:
     """Push the lease of every row `owner` holds to `until`; returns how many it still holds."""
     with db.writer() as session:
         return session.exec(update(OutboxItem)
-                            .where(OutboxItem.lease_owner == owner, OutboxItem.status.in_(HELD))
+                            .where(col(OutboxItem.lease_owner) == owner, col(OutboxItem.status).in_(HELD))
                             .values(lease_until=until)).rowcount or 0
 
 
@@ -62,7 +62,7 @@ def recover_expired(db: Database, *, now: datetime, on_unknown: OnUnknown | None
     pending (nothing went out), `sending` becomes `unknown` (it may have gone out) and
     `on_unknown` is called for it in the same transaction. Returns (recovered, unknown)."""
     with db.writer() as session:
-        query = select(OutboxItem).where(OutboxItem.status.in_(HELD), OutboxItem.lease_until < now)
+        query = select(OutboxItem).where(col(OutboxItem.status).in_(HELD), col(OutboxItem.lease_until) < now)
         if not db.is_sqlite:
             query = query.with_for_update(skip_locked=True)
         stale = list(session.exec(query))
@@ -97,7 +97,7 @@ class Heartbeat:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def __enter__(self) -> "Heartbeat":
+    def __enter__(self) -> Heartbeat:
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="outbox-heartbeat", daemon=True)
         self._thread.start()

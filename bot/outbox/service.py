@@ -10,7 +10,7 @@ from sqlalchemy import Connection, insert
 from sqlmodel import Session, select
 
 from bot.outbox.models import OutboxItem
-from bot.storage.rows import new_row
+from bot.storage.rows import new_row, table_of
 from bot.storage.types import utcnow
 
 
@@ -36,6 +36,6 @@ def insert_new(connection: Connection, *, kind: str, channel: str, payload: dict
                dedupe_key: str, case_id: int | None = None, address: str = "") -> None:
     """Core INSERT of a row about something made in this same transaction, so that no row can
     have its key yet (no look-up; the unique dedupe key would still refuse a second one)."""
-    connection.execute(insert(OutboxItem.__table__), new_row(
+    connection.execute(insert(table_of(OutboxItem)), new_row(
         OutboxItem, kind=kind, channel=channel, address=address, payload=payload, due_at=due_at,
         dedupe_key=dedupe_key, case_id=case_id, created_at=utcnow()))

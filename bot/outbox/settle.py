@@ -13,7 +13,7 @@ import logging
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core.actions import ActionResult, Actor
 from bot.core.clock import Clock
@@ -56,7 +56,7 @@ def transition(previous: str, new: str) -> str:
 
 def list_unknown(session: Session, *, limit: int = 100) -> list[OutboxItem]:
     return list(session.exec(select(OutboxItem).where(OutboxItem.status == "unknown")
-                             .order_by(OutboxItem.id).limit(limit)))
+                             .order_by(col(OutboxItem.id)).limit(limit)))
 
 
 def audit(session: Session, *, outbox_id: int | None, action: str, actor: Actor, actor_name: str | None,
@@ -68,7 +68,7 @@ def audit(session: Session, *, outbox_id: int | None, action: str, actor: Actor,
 
 
 def history(session: Session, *, outbox_id: int) -> list[OutboxAudit]:
-    return list(session.exec(select(OutboxAudit).where(OutboxAudit.outbox_id == outbox_id).order_by(OutboxAudit.id)))
+    return list(session.exec(select(OutboxAudit).where(OutboxAudit.outbox_id == outbox_id).order_by(col(OutboxAudit.id))))
 
 
 def resolve(session: Session, *, outbox_id: int, actor: Actor, rules: Navigators, clock: Clock) -> ActionResult:

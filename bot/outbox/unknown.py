@@ -13,11 +13,10 @@ A navigator then checks with the recipient and settles the row from the terminal
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bot.core.clock import STOCKHOLM
 from bot.core.ports import Delivery, NavigatorDesk, SendError
@@ -49,8 +48,8 @@ def report_unknown(session: Session, *, row: OutboxItem, now: datetime) -> Outbo
 def withdraw_report(session: Session, *, row: OutboxItem, reason: str) -> int:
     """A report not yet sent about `row` is skipped (its outcome is known now)."""
     return session.exec(update(OutboxItem)
-                        .where(OutboxItem.kind == NOTICE_KIND, OutboxItem.status == "pending",
-                               OutboxItem.dedupe_key.like(f"outbox:{row.id}:unknown:%"))
+                        .where(col(OutboxItem.kind) == NOTICE_KIND, col(OutboxItem.status) == "pending",
+                               col(OutboxItem.dedupe_key).like(f"outbox:{row.id}:unknown:%"))
                         .values(status="skipped", last_error=reason[:500])).rowcount or 0
 
 

@@ -13,12 +13,12 @@ from typing import Any
 
 import yaml
 
-from bot.knowledge.models import Bilingual, KnowledgeBase
-from bot.knowledge.problems import InvalidKnowledge, Problem
 from bot.knowledge import yamllines
 from bot.knowledge.loader import ROLE_SLUG as ROLE_ID
+from bot.knowledge.models import Bilingual, KnowledgeBase
+from bot.knowledge.problems import InvalidKnowledge, Problem
 from bot.routing.members import MemberChecks
-from bot.routing.rules import (COORDINATOR_STEP, Member, Role, RoutingRules, Rule, ServiceLevel, Triggers)
+from bot.routing.rules import COORDINATOR_STEP, Member, Role, RoutingRules, Rule, ServiceLevel, Triggers
 from bot.routing.service_level import EVES, WEEKDAYS, WorkingHours
 from bot.routing.text import WordSet, pattern_error
 
@@ -132,7 +132,7 @@ class _Checker(MemberChecks):
         data = self.mapping(value, where, what)
         for key in sorted(set(data) - {"sv", "en"}, key=str):
             self.problem((*where, key), f"{what}: unknown key {key!r} (a comma inside {{...}}? quote the text)")
-        if not all(isinstance(data.get(k), str) and data.get(k).strip() for k in ("sv", "en")):
+        if not all(isinstance(text := data.get(k), str) and text.strip() for k in ("sv", "en")):
             self.problem(where, f"{what}: needs both sv and en")
             return None
         return Bilingual(sv=data["sv"].strip(), en=data["en"].strip())

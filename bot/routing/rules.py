@@ -3,8 +3,8 @@ question should go to a person. Built by `bot.routing.loader.load_routing_rules`
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bot.core.actions import Actor
@@ -94,8 +94,8 @@ class Rule:
                 return False
         if self.unless and self.unless in words:
             return False
-        for clause in self.words:
-            if clause not in words:
+        for phrases in self.words:
+            if phrases not in words:
                 return False
         return True
 
@@ -164,6 +164,7 @@ class RoutingRules:
     coordinator: str
     desk: str = "slack"
     path: str = ""
+    _word_index: WordIndex = field(init=False, repr=False, compare=False)  # built from the rules' words
 
     def __post_init__(self) -> None:
         clauses = [words for rule in self.rules for words in (*rule.words, rule.unless) if words]

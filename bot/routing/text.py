@@ -65,7 +65,10 @@ class WordSet:
     patterns: tuple[str, ...]
 
     def __post_init__(self) -> None:
-        exact, starts, infix, phrases = {}, {}, [], []
+        exact: dict[str, str] = {}
+        starts: dict[str, str] = {}
+        infix: list[tuple[str, str]] = []
+        phrases: list[tuple[str, re.Pattern[str], str | None]] = []
         for pattern in self.patterns:
             body = fold(pattern.strip().lstrip("=~"))
             if not _WORD.fullmatch(body):  # phrases, and words with hyphens or digits' commas
@@ -130,7 +133,7 @@ class WordIndex:
         self._start_keys = frozenset(self._starts)
         self._gate_keys = frozenset(self._gates)
 
-    def hits(self, folded_text: str) -> "WordHits":
+    def hits(self, folded_text: str) -> WordHits:
         words, prefixes, _ = _words_of(folded_text)
         found: set[WordSet] = set()
         for word in words:

@@ -13,17 +13,18 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.shared.models import KeptValue, SeenEvent
 from bot.storage.db import Database
+from bot.storage.rows import table_of
 
-_SEEN = SeenEvent.__table__
-_KEPT = KeptValue.__table__
+_SEEN = table_of(SeenEvent)
+_KEPT = table_of(KeptValue)
 
 
 def claim_once(db: Database, *, scope: str, key: str, now: datetime, ttl: timedelta) -> bool:
     """True the first time `key` is seen in `scope` (or once its memory has expired), False
     for a repeat, in whichever process it was seen first."""
     make = sqlite_insert if db.is_sqlite else pg_insert
-    statement = make(_SEEN).values(scope=scope, key=key[:200], seen_at=now, expires_at=now + ttl)
-    statement = statement.on_conflict_do_update(
+    insert = make(_SEEN).values(scope=scope, key=key[:200], seen_at=now, expires_at=now + ttl)
+    statement = insert.on_conflict_do_update(
         index_elements=["scope", "key"], set_={"seen_at": now, "expires_at": now + ttl},
         where=_SEEN.c.expires_at <= now).returning(_SEEN.c.key)
     with db.unit() as unit:

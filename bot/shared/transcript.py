@@ -20,9 +20,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.shared.models import SharedSecret, TranscriptEntry
 from bot.storage.db import Database
+from bot.storage.rows import table_of
 
-_LINES = TranscriptEntry.__table__
-_SECRETS = SharedSecret.__table__
+_LINES = table_of(TranscriptEntry)
+_SECRETS = table_of(SharedSecret)
 _COLUMNS = (_LINES.c.id, _LINES.c.kind, _LINES.c.text, _LINES.c.data, _LINES.c.created_at)
 _INSERT = _LINES.insert()
 

@@ -95,7 +95,7 @@ class Database:
         self.engine = engine
 
     @classmethod
-    def from_url(cls, url: str) -> "Database":
+    def from_url(cls, url: str) -> Database:
         return cls(make_engine(url))
 
     @property

@@ -26,6 +26,7 @@ import inspect
 import logging
 import socket
 import threading
+import types
 from collections.abc import Callable, Sequence
 
 import uvicorn
@@ -69,7 +70,7 @@ class HttpServer:
         self._socket.setblocking(False)
         self._port = self._socket.getsockname()[1]
         config = uvicorn.Config(self.app, log_config=None, access_log=False, lifespan="off",
-                                timeout_keep_alive=IDLE_TIMEOUT, timeout_graceful_shutdown=shutdown_timeout,
+                                timeout_keep_alive=IDLE_TIMEOUT, timeout_graceful_shutdown=shutdown_timeout,  # type: ignore[arg-type]  # annotated int; uvicorn waits with asyncio.wait_for, seconds as a float
                                 server_header=False)
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
@@ -89,7 +90,8 @@ class HttpServer:
         """`endpoint(request) -> Response`: a coroutine function, a plain function (run in a
         worker thread) or an object whose `__call__` is one of these. GET routes answer HEAD too."""
         if not (inspect.isfunction(endpoint) or inspect.ismethod(endpoint)):
-            endpoint = endpoint.__call__  # starlette would take an object for a raw ASGI app
+            # starlette would take an object for a raw ASGI app: give it the bound __call__
+            endpoint = types.MethodType(type(endpoint).__call__, endpoint)
         self.add(Route(path, endpoint, methods=list(methods)))
 
     def add(self, route: BaseRoute) -> None:

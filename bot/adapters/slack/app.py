@@ -16,7 +16,7 @@ import json
 import logging
 import re
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
@@ -61,6 +61,8 @@ class SlackListeners:
                 if event_id:
                     self.seen.release(event_id)
                 log.error("slack: %s failed: %s", getattr(work, "__name__", "work"), type(exc).__name__, exc_info=exc)
+        if self.pool is None:
+            raise RuntimeError("slack: build_slack_app gives the listeners their pool")
         self.pool.submit(run)
 
     # --- de-duplication (a global middleware, runs before the ack) -----------------------------
@@ -145,7 +147,7 @@ class SlackListeners:
             action = NavigatorAction(actor, "close", number, text=note, outcome=outcome)
         else:
             when = values["when"]["value"].get("selected_date_time")
-            iso = datetime.fromtimestamp(int(when), timezone.utc).isoformat() if when else None
+            iso = datetime.fromtimestamp(int(when), UTC).isoformat() if when else None
             action = NavigatorAction(actor, "meeting", number, text=iso)
         self._act(body, action, channel, ts)
 
@@ -170,6 +172,8 @@ class SlackListeners:
         key = self.keys.resolve(channel or "", action.get("value") or "")
         if key is None:
             self._refuse(body, channel, both("desk.shared.expired_button"))
+            return
+        if channel is None:  # a button outside a conversation: nowhere to answer
             return
         label = (action.get("text") or {}).get("text") or ""  # what the button said: the person's "words"
         incoming = Incoming(channel="slack", user_id=body["user"]["id"], chat_id=channel, text=label, choice=key)
@@ -247,5 +251,5 @@ def build_slack_app(*, service: LotsenService, client: WebClient, signing_secret
         listeners.submit(listeners.meetings.on_reopen, body)
 
     app.error(lambda error, body: log.error("slack: listener failed: %s", type(error).__name__, exc_info=error))
-    app.lotsen_listeners = listeners  # for tests and the ports
+    app.lotsen_listeners = listeners  # type: ignore[attr-defined]  # bolt's App has no field for it; tests read it
     return app

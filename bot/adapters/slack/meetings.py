@@ -39,6 +39,7 @@ _COMMAND = re.compile(r"^\s*(\S*)\s*(\d+)?\s*(.*)$", re.DOTALL)
 def parse(text: str) -> tuple[str, int | None, str]:
     """"andra 12" -> ("edit", 12, ""); "stall_in 3 sjuk" -> ("cancel", 3, "sjuk"); unknown -> ("usage", ...)."""
     match = _COMMAND.match(text or "")
+    assert match is not None  # every part of the pattern is optional: it matches any text
     word, number, rest = match.group(1).lower(), match.group(2), match.group(3).strip()
     meeting_id = int(number) if number else None
     if word in _NEW and meeting_id is None and not rest:

@@ -65,11 +65,13 @@ class SlackPlugin:
         from bot.adapters.slack.ports import SlackEntrepreneurChannel, SlackNavigatorDesk
 
         s = self.settings = host.settings
-        client = make_web_client(token=_secret(s.slack_bot_token), base_url=s.slack_api_url)
+        client = make_web_client(token=_secret(s.slack_bot_token) or "", base_url=s.slack_api_url)
         # Buttons signed with a key derived from the bot token: they keep working after a restart.
         keys = ChoiceKeys(derive_secret("slack buttons", _secret(s.slack_bot_token) or ""), max_bytes=SLACK_VALUE_CHARS)
-        listeners = SlackListeners(None, client, keys=keys)
-        self.app = build_slack_app(service=None, client=client, listeners=listeners,
+        # The service comes in `bind`, once the core is built (the channels exist before it does).
+        listeners = SlackListeners(None, client, keys=keys)  # type: ignore[arg-type]  # bound later
+        self.app = build_slack_app(service=None,  # type: ignore[arg-type]  # bound later
+                                   client=client, listeners=listeners,
                                    signing_secret=_secret(s.slack_signing_secret) or "socket-mode-unused")
         app_token = _secret(s.slack_app_token)
         if app_token:

@@ -38,7 +38,7 @@ def call(fn, *args, **kwargs):
             retry_after = float(response.headers.get("Retry-After", response.headers.get("retry-after", 30)))
             raise SendError("slack: rate limited", retry_after=retry_after) from None
         raise SendError(f"slack: {error}", retryable=error not in FINAL_ERRORS) from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise SendError("slack: timed out; the message may have been sent", outcome_unknown=True) from None
     except urllib.error.URLError as exc:
         unknown = isinstance(exc.reason, (TimeoutError, socket.timeout))

@@ -118,7 +118,7 @@ def choice_blocks(text: str, buttons: list[Button], tokens: list[str]) -> list[d
     if buttons:
         blocks.append({"type": "actions", "block_id": "lotsen_choices", "elements": [
             {"type": "button", "action_id": f"lotsen_choice_{i}", "value": token, "text": plain(b.label[:75])}
-            for i, (b, token) in enumerate(zip(buttons, tokens))]})
+            for i, (b, token) in enumerate(zip(buttons, tokens, strict=True))]})
     return blocks
 
 

@@ -16,8 +16,16 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
-from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerStop, CallbackQueryHandler,
-                          CommandHandler, MessageHandler, TypeHandler, filters)
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot.adapters.choices import ChoiceKeys, derive_secret
 from bot.adapters.telegram import handlers, meetings, navigators
@@ -40,7 +48,10 @@ def file_url_for(api_url: str) -> str:
 
 
 async def _dedupe(update: Update, context) -> None:
-    if not context.application.bot_data["lotsen"].seen_updates.claim(update.update_id):
+    # In the database when serve shares it (another replica may have had the update first):
+    # a worker thread, never the loop's.
+    seen = context.application.bot_data["lotsen"].seen_updates
+    if not await asyncio.to_thread(seen.claim, update.update_id):
         log.info("telegram: update %s already handled; ignored", update.update_id)
         raise ApplicationHandlerStop
 
@@ -126,13 +137,20 @@ class TelegramRunner:
         self._ready.set()
         log.info("telegram: running (%s)", "webhook" if self.webhook_url else "long polling")
 
+    def _started(self) -> asyncio.AbstractEventLoop:
+        """The loop of the loop thread, which `connect` starts."""
+        if self.loop is None:
+            raise RuntimeError("telegram: the runner is not connected yet")
+        return self.loop
+
     def _run_loop(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        self.loop.run_forever()
-        self.loop.close()
+        loop = self._started()
+        asyncio.set_event_loop(loop)
+        loop.run_forever()
+        loop.close()
 
     def _run_startup(self, coro: Coroutine[Any, Any, Any], timeout: float) -> None:
-        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        future = asyncio.run_coroutine_threadsafe(coro, self._started())
         try:
             future.result(timeout)
         except TimeoutError:
@@ -195,13 +213,13 @@ class TelegramRunner:
     def feed(self, data: dict) -> None:
         """Queue an update received by the webhook."""
         update = Update.de_json(data, self.application.bot)
-        asyncio.run_coroutine_threadsafe(self.application.update_queue.put(update), self.loop).result(10)
+        asyncio.run_coroutine_threadsafe(self.application.update_queue.put(update), self._started()).result(10)
 
     async def feed_async(self, data: dict) -> None:
         """`feed` from another event loop (the HTTP server's), without blocking it."""
         update = Update.de_json(data, self.application.bot)
         await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self.application.update_queue.put(update),
-                                                                   self.loop))
+                                                                   self._started()))
 
     def stop_receiving(self, timeout: float = 60.0) -> None:
         """Stop fetching updates and finish the ones in flight. Sending (the outbox) still works."""
@@ -216,7 +234,8 @@ class TelegramRunner:
         asyncio.run_coroutine_threadsafe(self._stop_receiving(), self.loop).result(timeout)
         asyncio.run_coroutine_threadsafe(self.application.shutdown(), self.loop).result(timeout)
         self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(timeout)
+        if self._thread is not None:
+            self._thread.join(timeout)
         log.info("telegram: stopped")
 
     def stop(self, timeout: float = 30.0) -> None:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.adapters.dedupe import SeenIds
 from bot.adapters.telegram.keys import ChoiceKeys
 from bot.core.service import LotsenService
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bot.shared.stores import SharedSeenIds, SharedStores
 
 
 @dataclass
@@ -16,10 +20,16 @@ class TelegramContext:
     service: LotsenService
     navigator_chat_id: int | None = None
     keys: ChoiceKeys = field(default_factory=ChoiceKeys)
-    seen_updates: SeenIds = field(default_factory=lambda: SeenIds(max_size=20_000, ttl=24 * 3600))
+    # Update ids already handled. In process memory until `share` gives the core's store: a
+    # webhook delivery that Telegram retries may reach another replica.
+    seen_updates: SeenIds | SharedSeenIds = field(default_factory=lambda: SeenIds(max_size=20_000, ttl=24 * 3600))
     # The navigators' "reply" and "add" prompts: prompt message id -> (case number, navigator's user id, verb).
     prompts: OrderedDict = field(default_factory=OrderedDict)
     _locks: OrderedDict = field(default_factory=OrderedDict)
+
+    def share(self, stores: SharedStores) -> None:
+        """Use the core's shared stores (bot.shared, in the database) instead of process memory."""
+        self.seen_updates = stores.seen
 
     def chat_lock(self, chat_id: int) -> asyncio.Lock:
         """One entrepreneur's messages are handled in order, even with concurrent updates."""

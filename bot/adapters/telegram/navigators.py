@@ -29,6 +29,9 @@ REPLY_PROMPT = ("Ärende {number}: skriv ditt svar till företagaren som svar p�
 ADD_PROMPT = ("Ärende {number}: skriv en roll eller en lots e-postadress som svar på det här meddelandet.\n"
               "Case {number}: write a role or a navigator's e-mail address as a reply to this message.")
 PROMPTS = {"reply": (REPLY_PROMPT, "Svar / reply"), "add": (ADD_PROMPT, "Roll eller e-post / role or e-mail")}
+# A prompt this process does not remember (another replica sent it, or this one restarted).
+PROMPT_FORGOTTEN = ("Det du skrev skickades inte: tryck på knappen i ärendet igen och svara på den nya uppmaningen. / "
+                    "What you wrote was not sent: press the button on the case again and answer the new prompt.")
 
 
 async def _act(context: ContextTypes.DEFAULT_TYPE, action: NavigatorAction) -> ActionResult:
@@ -88,6 +91,9 @@ async def on_group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     replied = message.reply_to_message
     prompt = lotsen.prompts.get(replied.message_id) if replied else None
     if prompt is None:
+        if replied is not None and _is_our_prompt(replied, context.bot.id):
+            # Kept in process memory: never drop a navigator's answer without saying so.
+            await message.reply_text(PROMPT_FORGOTTEN, do_quote=True)
         return  # ordinary group chatter is none of Lotsen's business
     case_number, prompted_user, verb = prompt
     if prompted_user != update.effective_user.id:
@@ -97,3 +103,10 @@ async def on_group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if result.ok:
         lotsen.prompts.pop(replied.message_id, None)
     await message.reply_text(result.message[:4000], do_quote=True)
+
+
+def _is_our_prompt(replied, bot_id: int) -> bool:
+    """Whether a message is a reply prompt this bot sent (in any process)."""
+    author = replied.from_user
+    heads = tuple(prompt.split("{number}")[0] for prompt, _ in PROMPTS.values())
+    return author is not None and author.id == bot_id and (replied.text or "").startswith(heads)

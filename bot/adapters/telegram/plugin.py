@@ -74,13 +74,17 @@ class TelegramPlugin:
 
         s = self.settings = host.settings
         webhook = bool(s.telegram_webhook_url)
-        application = build_application(token=_secret(s.telegram_bot_token), service=None, api_url=s.telegram_api_url,
+        # The service comes in `bind`, once the core is built (the channels exist before it does).
+        application = build_application(token=_secret(s.telegram_bot_token) or "",
+                                        service=None,  # type: ignore[arg-type]  # bound later
+                                        api_url=s.telegram_api_url,
                                         navigator_chat_id=s.telegram_navigator_chat_id, webhook=webhook)
         self.runner = TelegramRunner(application, webhook_url=s.telegram_webhook_url,
                                      webhook_secret=_secret(s.telegram_webhook_secret), retry=host.retry)
         if webhook:
             host.http.add_route(TELEGRAM_WEBHOOK_PATH,
-                                TelegramWebhookRoute(self.runner, _secret(s.telegram_webhook_secret)), methods=["POST"])
+                                TelegramWebhookRoute(self.runner, _secret(s.telegram_webhook_secret) or ""),
+                                methods=["POST"])
         host.http.add_readiness_check(self.name, lambda: self.runner.running)
         host.channels[self.name] = TelegramEntrepreneurChannel(self.runner)
         if s.telegram_navigator_chat_id is not None:
@@ -91,6 +95,9 @@ class TelegramPlugin:
 
     def bind(self, service: Any) -> None:
         self.runner.context.service = service
+        shared = getattr(service, "shared_stores", None)  # the real core: update ids seen, in the database
+        if callable(shared):  # a webhook delivery Telegram retries may reach another replica
+            self.runner.context.share(shared(self.name))
 
     def start(self) -> None:
         self.runner.start()

@@ -118,6 +118,8 @@ class TelegramNavigatorDesk(_Sender):
                 chat_id, p, parse_mode=ParseMode.HTML, message_thread_id=topic_id,
                 reply_to_message_id=message_id if topic_id is None else None,
                 allow_sending_without_reply=True), sent_before=index)
+        if last is None:
+            return Delivery(ok=False, error="nothing to send (empty text)")
         return Delivery(ok=True, ref=f"{chat_id}:{last.message_id}" + (f":{topic_id}" if topic_id else ""))
 
     def notice(self, *, text: str, mentions: list[dict] | None = None, attachment_name: str | None = None,
@@ -132,6 +134,8 @@ class TelegramNavigatorDesk(_Sender):
         if attachment is not None:
             document = InputFile(attachment, filename=attachment_name or "lotsen-rapport.html")
             last = self._run(lambda: bot.send_document(self.chat_id, document), sent_before=len(parts))
+        if last is None:
+            return Delivery(ok=False, error="nothing to send (empty text)")
         return Delivery(ok=True, ref=f"{self.chat_id}:{last.message_id}")
 
     def update(self, *, case_ref: str, card: CaseCard) -> Delivery:

@@ -44,7 +44,8 @@ class _Window:
     __slots__ = ("count", "period", "times", "in_flight")
 
     def __init__(self, count: int, period: float) -> None:
-        self.count, self.period, self.times, self.in_flight = count, period, deque(), 0
+        self.count, self.period, self.in_flight = count, period, 0
+        self.times: deque[float] = deque()
 
     def wait_time(self, now: float) -> float:
         while self.times and now - self.times[0] >= self.period:

@@ -60,7 +60,17 @@ class WebChat:
 
     # -- reading -----------------------------------------------------------------------------
     def page_lines(self, sid: str, lines: list[dict]) -> list[dict]:
-        return [render.for_page(line, sid=sid, keys=self.keys, links=self.links) for line in lines]
+        return [render.for_page(line, sid=sid, keys=self._keys(), links=self.links) for line in lines]
+
+    def _keys(self) -> ChoiceKeys:
+        if self.keys is None:
+            raise RuntimeError("web chat: bind() gives the keys")
+        return self.keys
+
+    def _sessions(self) -> Sessions:
+        if self.sessions is None:
+            raise RuntimeError("web chat: bind() gives the sessions")
+        return self.sessions
 
     def lines_after(self, sid: str, after: int) -> list[dict]:
         return self.page_lines(sid, self.transcript.since(sid, after=after))
@@ -94,7 +104,7 @@ class WebChat:
             reply = self.service.my_cases(channel=CHANNEL, user_id=sid, lang=lang)
             said = "Mina ärenden" if lang != "en" else "My cases"
         elif choice:
-            key = self.keys.resolve(sid, choice)
+            key = self._keys().resolve(sid, choice)
             if key is None:
                 return "choice"
             said = (render.label_of(self.transcript.since(sid, limit=30), key) or key)[:LABEL_LIMIT]
@@ -110,11 +120,11 @@ class WebChat:
         if reply.action == "erased":
             # The core erased the transcript with the rest; the page starts over in a new session,
             # and the report of what was erased is shown once, never stored.
-            new_sid = self.sessions.new_id()
+            new_sid = self._sessions().new_id()
             shown = {"id": 0, "from": "lotsen", "parts": [["t", reply.text]], "lang": reply.lang}
             self.hub.notify(sid)
-            return {"lines": [shown], "reset": True, "sid": new_sid, "token": self.sessions.csrf(new_sid)}
-        lines = [("in", said, {})] if said is not None else []
+            return {"lines": [shown], "reset": True, "sid": new_sid, "token": self._sessions().csrf(new_sid)}
+        lines: list[tuple[str, str, dict]] = [("in", said, {})] if said is not None else []
         lines.append(("out", reply.text, render.reply_data(reply)))
         stored = self.transcript.append(sid, lines)
         self.hub.notify(sid)

@@ -79,7 +79,10 @@ class Hub:
                 last = -1  # nothing open: ask nothing; a new stream reads its own lines first
                 continue
             try:
-                last, people = self._changed_since(last)
+                changed_since = self._changed_since
+                if changed_since is None:  # start() does not run the thread without it
+                    return
+                last, people = changed_since(last)
             except Exception as exc:  # the database blinked: the streams poll again next time
                 log.warning("web chat: could not look for new lines (%s)", type(exc).__name__)
                 continue

@@ -47,7 +47,7 @@ class Branding:
     contact_email: str = ""
 
     @classmethod
-    def from_profile(cls, profile: dict[str, Any], *, knowledge_dir: Path | None) -> "Branding":
+    def from_profile(cls, profile: dict[str, Any], *, knowledge_dir: Path | None) -> Branding:
         name = profile.get("name") or {}
         web = profile.get("web") or {}
         contact = profile.get("contact") or {}

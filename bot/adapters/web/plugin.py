@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from bot.adapters.plugin import PluginHost
 from bot.adapters.web.chat import CHANNEL, WebChannel, WebChat
@@ -33,7 +34,7 @@ class WebPlugin:
         self._announce = announce if announce is not None else (lambda line: print(line, file=sys.stdout, flush=True))
         self.chat: WebChat | None = None
         self._settings: Settings | None = None
-        self._http = None
+        self._http: Any = None  # the HttpServer, once set up
 
     def enabled(self, settings: Settings) -> bool:
         return bool(settings.web_chat)
@@ -51,7 +52,7 @@ class WebPlugin:
         from bot.adapters.web.routes import WebRoutes  # starlette: only when serving
 
         self._settings, self._http = host.settings, host.http
-        hub = Hub(changed_since=lambda after: self.chat.transcript.changed_since(after),
+        hub = Hub(changed_since=lambda after: self._bound().transcript.changed_since(after),
                   poll_seconds=self._poll_seconds)
         self.chat = WebChat(limits=self._limits, hub=hub)
         WebRoutes(self.chat).install(host.http)
@@ -60,6 +61,11 @@ class WebPlugin:
             add_hook(self.chat.hub.close)
         host.http.add_readiness_check("web", lambda: self.chat is not None and self.chat.ready)
         host.channels[CHANNEL] = WebChannel(self.chat)
+
+    def _bound(self) -> WebChat:
+        if self.chat is None:
+            raise RuntimeError("web chat: setup() makes the chat")
+        return self.chat
 
     def connect(self) -> None:
         pass  # nothing to reach: the chat is served, not connected
@@ -70,10 +76,10 @@ class WebPlugin:
         profile = getattr(service, "public_profile", None)
         branding = Branding.from_profile(profile() if callable(profile) else {},
                                          knowledge_dir=Path(settings.knowledge_dir) if settings else None)
-        self.chat.bind(service, secret=secret, branding=branding)
+        self._bound().bind(service, secret=secret, branding=branding)
 
     def start(self) -> None:
-        self.chat.hub.start()
+        self._bound().hub.start()
         if self._http is not None:
             self._announce(f"Webbchatten / web chat: {self._http.url}{PATH}")
 

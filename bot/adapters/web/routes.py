@@ -162,7 +162,7 @@ class WebRoutes:
             lang = "en" if request.headers.get("accept-language", "").lower().startswith("en") else None
         lines = await run_in_threadpool(self.web.history, sid, lang)
         response = JSONResponse({"token": self.web.sessions.csrf(sid), "lines": lines}, headers=NO_STORE)
-        if fresh:
+        if fresh and sid is not None:
             self._set_cookie(request, response, sid)
         return response
 
@@ -244,7 +244,7 @@ class WebRoutes:
                     break
                 try:
                     await asyncio.wait_for(waiter.event.wait(), KEEPALIVE_SECONDS)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     yield ": keepalive\n\n"
         finally:
             hub.unsubscribe(sid, waiter)

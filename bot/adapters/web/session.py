@@ -48,4 +48,4 @@ class Sessions:
         return base64.urlsafe_b64encode(digest[:18]).decode()
 
     def csrf_ok(self, sid: str, token: str | None) -> bool:
-        return bool(token) and hmac.compare_digest(token.encode(), self.csrf(sid).encode())
+        return token is not None and hmac.compare_digest(token.encode(), self.csrf(sid).encode())

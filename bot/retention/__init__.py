@@ -1,0 +1,1 @@
+"""Retention: what Lotsen deletes or anonymises, and when (the municipality's records policy)."""
