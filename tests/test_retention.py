@@ -178,6 +178,27 @@ def test_a_case_with_a_message_still_on_its_way_waits(db, rules, kb):
         assert session.get(Case, closed) is not None
 
 
+def test_old_survey_links_and_transcripts_go_and_the_answers_stay(db):
+    from bot.insight.models import Answer, Survey
+    from bot.shared.models import TranscriptEntry
+
+    clock = ManualClock(T0)
+    with db.session() as session:
+        for n, at in enumerate((T0, T0, T0 + timedelta(days=300))):
+            session.add(Survey(case_id=n + 1, case_number=f"L-2026-000{n + 1}", channel="telegram", user_id=f"p{n}",
+                               address=f"chat-p{n}", state="done", area="bygg", created_at=at, updated_at=at))
+            session.add(TranscriptEntry(channel="web", person=f"s{n}", kind="in", text=SECRET_WORDS, created_at=at))
+        session.add(Answer(kind="survey", survey_id=1, area="bygg", question="nki_overall", score=5, answered_at=T0))
+        session.commit()
+    clock.set(T0 + timedelta(days=400))
+    report = sweep_retention(db, policy=RetentionPolicy(), clock=clock, batch=1)
+    assert (report.surveys, report.transcript_lines) == (2, 2)
+    with db.session() as session:
+        assert [s.user_id for s in session.exec(select(Survey)).scalars()] == ["p2"]
+        assert [t.person for t in session.exec(select(TranscriptEntry)).scalars()] == ["s2"]
+    assert _count(db, Answer) == 1  # the figures keep their answers, linked to nobody
+
+
 def test_many_conversations_go_in_batches(db):
     clock = ManualClock(T0)
     for n in range(7):

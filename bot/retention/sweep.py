@@ -24,9 +24,11 @@ from bot.cases.models import Case
 from bot.cases.retention import anonymise_cases, delete_cases, due_cases
 from bot.conversation.models import Conversation, Message
 from bot.core.clock import Clock
+from bot.insight.models import Survey
 from bot.meetings.models import Meeting, Signup, Subscription
 from bot.outbox.models import OutboxItem
 from bot.retention.policy import RetentionPolicy
+from bot.shared.models import TranscriptEntry
 from bot.storage.db import Database
 from bot.storage.rows import table_of
 
@@ -41,6 +43,8 @@ _signup = table_of(Signup)
 _subscription = table_of(Subscription)
 _meeting = table_of(Meeting)
 _outbox = table_of(OutboxItem)
+_survey = table_of(Survey)
+_transcript = table_of(TranscriptEntry)
 FINAL = ("sent", "failed", "skipped")
 
 
@@ -52,6 +56,8 @@ class RetentionReport:
     outbox: int = 0
     cases_anonymised: int = 0
     cases_deleted: int = 0
+    surveys: int = 0
+    transcript_lines: int = 0
 
     @property
     def total(self) -> int:
@@ -75,6 +81,12 @@ def sweep_retention(db: Database, *, policy: RetentionPolicy, clock: Clock, batc
                                                  limit=batch)) >= batch:
             pass
     while _batch(db, lambda c: _question_only(c, report, before=questions_before, limit=batch)) >= batch:
+        pass
+    while _batch(db, lambda c: _old_rows(c, report, "surveys", _survey, _survey.c.updated_at,
+                                         before=questions_before, limit=batch)) >= batch:
+        pass
+    while _batch(db, lambda c: _old_rows(c, report, "transcript_lines", _transcript, _transcript.c.created_at,
+                                         before=questions_before, limit=batch)) >= batch:
         pass
     if report.total:
         log.info("retention: %s", report.line())  # counts only
@@ -105,6 +117,19 @@ def _question_only(connection: Connection, report: RetentionReport, *, before: d
         return 0
     report.messages += connection.execute(delete(_message).where(_message.c.conversation_id.in_(ids))).rowcount or 0
     report.conversations += connection.execute(delete(_conversation).where(conversation.id.in_(ids))).rowcount or 0
+    return len(ids)
+
+
+def _old_rows(connection: Connection, report: RetentionReport, counter: str, table, when, *, before: datetime,
+              limit: int) -> int:
+    """Rows that only serve the person for a while go after the same period as questions: a
+    follow-up survey's link to the person (its answers stay, anonymous, for the figures) and
+    a channel's transcript (the web chat's copy of the conversation to show again)."""
+    query = select(table.c.id).where(when < before).order_by(table.c.id).limit(limit)
+    ids = list(connection.execute(_locked(connection, query, table)).scalars())
+    if ids:
+        connection.execute(delete(table).where(table.c.id.in_(ids)))
+        setattr(report, counter, getattr(report, counter) + len(ids))
     return len(ids)
 
 
