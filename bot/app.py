@@ -232,9 +232,12 @@ class Lotsen:
 
     def public_profile(self) -> dict:
         """What a channel may show about the municipality (the web chat's name, logo, colours,
-        the origins allowed to embed it): the profile's `name`, `short_name`, `contact` and `web`."""
+        the origins allowed to embed it, the languages offered): the profile's `name`, `short_name`,
+        `contact` and `web`, and `languages` (Swedish and English when the profile lists none)."""
         data = self.profile.data
-        return {key: data[key] for key in ("name", "short_name", "contact", "web") if key in data}
+        public = {key: data[key] for key in ("name", "short_name", "contact", "web") if key in data}
+        public["languages"] = list(self.profile.languages)
+        return public
 
     def knowledge_links(self) -> frozenset[str]:
         """Every URL the knowledge base and the profile hold: the only ones a channel makes

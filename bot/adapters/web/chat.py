@@ -16,6 +16,7 @@ from bot.adapters.web.hub import Hub
 from bot.adapters.web.limits import Limits, RateLimiter
 from bot.adapters.web.page import Branding
 from bot.adapters.web.session import Sessions
+from bot.adapters.web.texts import page_text
 from bot.core.messages import Incoming, Reply
 from bot.core.ports import Delivery, OutboundMessage, SendError
 
@@ -78,7 +79,7 @@ class WebChat:
     def history(self, sid: str, lang: str | None) -> list[dict]:
         lines = self.transcript.since(sid)
         if not lines:  # a first visit: the welcome, in the visitor's language
-            welcome = self.service.start(channel=CHANNEL, user_id=sid, lang=lang or "sv")
+            welcome = self.service.start(channel=CHANNEL, user_id=sid, lang=lang or self.branding.languages[0])
             lines = self.transcript.append(sid, [("out", welcome.text, render.reply_data(welcome))])
         return self.page_lines(sid, lines)
 
@@ -99,10 +100,10 @@ class WebChat:
             return self._record(sid, None, reply)
         if command == "erase":
             reply = self.service.erase(channel=CHANNEL, user_id=sid, lang=lang)
-            said = "Glöm mig" if lang != "en" else "Forget me"
+            said = page_text(lang or self.branding.languages[0], "erase")
         elif command == "cases":
             reply = self.service.my_cases(channel=CHANNEL, user_id=sid, lang=lang)
-            said = "Mina ärenden" if lang != "en" else "My cases"
+            said = page_text(lang or self.branding.languages[0], "cases")
         elif choice:
             key = self._keys().resolve(sid, choice)
             if key is None:

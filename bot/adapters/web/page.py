@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.adapters.web.texts import page_texts
+
 log = logging.getLogger(__name__)
 
 DEFAULT_COLOURS = {"primary": "#0b4f8a", "accent": "#7a1f5c"}
@@ -45,6 +47,12 @@ class Branding:
     logo: Path | None = None
     contact_phone: str = ""
     contact_email: str = ""
+    # The languages the profile offers (the first is its default) and the municipality's name in each.
+    languages: tuple[str, ...] = ("sv", "en")
+    names: dict[str, str] = field(default_factory=dict)
+
+    def name(self, lang: str) -> str:
+        return self.names.get(lang) or (self.name_en if lang == "en" else self.name_sv)
 
     @classmethod
     def from_profile(cls, profile: dict[str, Any], *, knowledge_dir: Path | None) -> Branding:
@@ -73,9 +81,13 @@ class Branding:
                 logo = path
             else:
                 log.warning("web chat: web.logo in the profile is not an image file in the knowledge folder")
+        listed = profile.get("languages")
+        languages = tuple(str(code) for code in listed) if isinstance(listed, list) and listed else ("sv", "en")
+        names = {str(code): str(text) for code, text in name.items() if text} if isinstance(name, dict) else {}
         return cls(name_sv=str(name.get("sv") or cls.name_sv), name_en=str(name.get("en") or cls.name_en),
                    colours=colours, origins=tuple(origins), logo=logo,
-                   contact_phone=str(contact.get("phone") or ""), contact_email=str(contact.get("email") or ""))
+                   contact_phone=str(contact.get("phone") or ""), contact_email=str(contact.get("email") or ""),
+                   languages=languages, names=names)
 
 
 def security_headers(branding: Branding) -> dict[str, str]:
@@ -91,47 +103,59 @@ def theme_css(branding: Branding) -> str:
     return ":root{" + "".join(f"--{key}:{value};" for key, value in branding.colours.items()) + "}\n"
 
 
-def page_html(branding: Branding, *, embed: bool) -> str:
+def page_html(branding: Branding, *, embed: bool, lang: str | None = None) -> str:
+    """The page in `lang` (the profile's default language if not given); the script takes the
+    other offered languages' labels from /chat/api/texts."""
     e = html.escape
+    lang = lang if lang in branding.languages else branding.languages[0]
+    t = {key: e(value) for key, value in page_texts(lang).items()}
+    names = " ".join(f'data-name-{e(code)}="{e(branding.name(code))}"' for code in branding.languages)
+    switch = branding.languages[(branding.languages.index(lang) + 1) % len(branding.languages)]  # the next one
     logo = '<img class="logo" src="/chat/logo" alt="" width="40" height="40">' if branding.logo else ""
     return f"""<!doctype html>
-<html lang="sv" data-name-sv="{e(branding.name_sv)}" data-name-en="{e(branding.name_en)}">
+<html lang="{e(lang)}" data-langs="{e(' '.join(branding.languages))}" {names}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Lotsen – {e(branding.name_sv)}</title>
+<title>Lotsen – {e(branding.name(lang))}</title>
 <link rel="stylesheet" href="/chat/static/chat.css">
 <link rel="stylesheet" href="/chat/theme.css">
 <script src="/chat/static/chat.js" defer></script>
 </head>
 <body class="{'embed' if embed else 'page'}">
-<a class="skip" href="#message" data-i18n="skip">Hoppa till frågerutan</a>
+<a class="skip" href="#message" data-i18n="skip">{t["skip"]}</a>
 <header class="top">
   {logo}
   <div class="titles">
     <h1>Lotsen</h1>
-    <p class="muni" id="muni">{e(branding.name_sv)}</p>
+    <p class="muni" id="muni">{e(branding.name(lang))}</p>
   </div>
-  <button type="button" id="lang" class="lang" lang="en">English</button>
+  <button type="button" id="lang" class="lang" lang="{e(switch)}">{e(own_name(switch))}</button>
 </header>
 <main class="chat">
-  <p class="intro" data-i18n="intro">Fråga om tillstånd, lov och regler för ditt företag. Lotsen svarar direkt och kan koppla in kommunens företagslotsar.</p>
-  <div id="log" class="log" role="log" aria-live="polite" aria-relevant="additions" aria-label="Samtalet med Lotsen" data-i18n-label="log" tabindex="0"></div>
+  <p class="intro" data-i18n="intro">{t["intro"]}</p>
+  <div id="log" class="log" role="log" aria-live="polite" aria-relevant="additions" aria-label="{t["log"]}" data-i18n-label="log" tabindex="0"></div>
   <p id="status" class="status" role="status" aria-live="polite"></p>
   <form id="composer" class="composer" novalidate>
-    <label for="message" data-i18n="label">Din fråga</label>
+    <label for="message" data-i18n="label">{t["label"]}</label>
     <div class="row">
       <textarea id="message" name="message" rows="2" maxlength="2000" autocomplete="off" aria-describedby="hint" required></textarea>
-      <button type="submit" id="send" data-i18n="send">Skicka</button>
+      <button type="submit" id="send" data-i18n="send">{t["send"]}</button>
     </div>
-    <p id="hint" class="hint" data-i18n="hint">Enter skickar, Skift+Enter ger ny rad. Skriv inte känsliga uppgifter.</p>
+    <p id="hint" class="hint" data-i18n="hint">{t["hint"]}</p>
   </form>
-  <nav class="more" aria-label="Fler val" data-i18n-label="more">
-    <button type="button" id="my-cases" data-i18n="cases">Mina ärenden</button>
-    <button type="button" id="erase" data-i18n="erase">Glöm mig</button>
+  <nav class="more" aria-label="{t["more"]}" data-i18n-label="more">
+    <button type="button" id="my-cases" data-i18n="cases">{t["cases"]}</button>
+    <button type="button" id="erase" data-i18n="erase">{t["erase"]}</button>
   </nav>
-  <p class="privacy" data-i18n="privacy">Kakan lotsen_chat håller ihop ditt samtal i den här webbläsaren och behövs för att chatten ska fungera. Ingen spårning. Svar från en företagslots visas här. Har du stängt sidan kontaktar lotsen dig på e-post eller telefon som du lämnat.</p>
+  <p class="privacy" data-i18n="privacy">{t["privacy"]}</p>
 </main>
 </body>
 </html>
 """
+
+
+def own_name(lang: str) -> str:
+    """A language's name in itself, as a button label ("English", "Svenska", "Suomi")."""
+    name = page_texts(lang)["language"]
+    return name[:1].upper() + name[1:]

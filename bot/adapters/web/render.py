@@ -14,22 +14,13 @@ import re
 from typing import Any
 
 from bot.adapters.choices import ChoiceKeys
+from bot.adapters.web.texts import contact_note
 from bot.core.messages import Reply
 from bot.core.ports import OutboundMessage
 
 _URL = re.compile(r"https?://[^\s<>()\[\]{}\"']+")
+_LANG = re.compile(r"^[a-z]{2}$")
 _FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-
-# Shown under the request for contact details: how replies reach the person once the page is closed.
-CONTACT_NOTE = {
-    "sv": ("Så når vi dig: svaret från en företagslots visas här när sidan är öppen och när du kommer tillbaka i "
-           "samma webbläsare. Har du stängt sidan kontaktar lotsen dig på den e-postadress eller det "
-           "telefonnummer du skriver."),
-    "en": ("How we reach you: a navigator's answer appears here while the page is open and when you come back in "
-           "the same browser. If you have closed the page, the navigator contacts you at the e-mail address or "
-           "phone number you write."),
-}
-
 
 def reply_data(reply: Reply) -> dict[str, Any]:
     data: dict[str, Any] = {"lang": reply.lang, "action": reply.action}
@@ -40,7 +31,7 @@ def reply_data(reply: Reply) -> dict[str, Any]:
         data["attachment"] = {"name": first.name, "mime": first.mime,
                               "b64": base64.b64encode(first.content).decode()}
     if reply.action == "contact":
-        data["note"] = CONTACT_NOTE["en" if reply.lang == "en" else "sv"]
+        data["note"] = contact_note(reply.lang)  # how replies reach the person once the page is closed
     return data
 
 
@@ -78,7 +69,7 @@ def for_page(line: dict[str, Any], *, sid: str, keys: ChoiceKeys, links: frozens
     mine = line["kind"] == "in"
     page: dict[str, Any] = {"id": line["id"], "from": "me" if mine else "lotsen", "at": line.get("at"),
                             "parts": [["t", line["text"]]] if mine else parts(line["text"], links)}
-    if data.get("lang") in ("sv", "en"):
+    if isinstance(data.get("lang"), str) and _LANG.match(data["lang"]):
         page["lang"] = data["lang"]
     if data.get("buttons"):
         page["buttons"] = [{"label": b["label"], "value": keys.issue(sid, b["key"])} for b in data["buttons"]]

@@ -28,6 +28,7 @@ from starlette.responses import FileResponse, JSONResponse, Response, StreamingR
 
 from bot.adapters.web.page import LOGO_TYPES, page_html, security_headers, theme_css
 from bot.adapters.web.session import COOKIE, MAX_AGE
+from bot.adapters.web.texts import page_texts, pick_language, refusal
 
 log = logging.getLogger(__name__)
 
@@ -38,26 +39,9 @@ STREAM_SECONDS = 300.0  # a stream ends after this and the browser reconnects (L
 SETTLE_SECONDS = 10.0  # a line is surely committed this long after a later one was seen
 NO_STORE = {"Cache-Control": "no-store"}
 
-REFUSALS = {
-    "origin": ("Meddelandet kom inte från chattens egen sida.", "The message did not come from the chat's own page."),
-    "session": ("Sessionen har gått ut. Ladda om sidan.", "The session has expired. Reload the page."),
-    "size": ("Meddelandet är för långt. Dela upp det i kortare delar (högst {n} tecken).",
-             "The message is too long. Split it into shorter parts (at most {n} characters)."),
-    "rate": ("Du skickar väldigt många meddelanden. Vänta en stund och försök igen.",
-             "You are sending a great many messages. Wait a moment and try again."),
-    "choice": ("Det valet gäller inte längre. Skriv din fråga i stället.",
-               "That choice no longer applies. Write your question instead."),
-    "empty": ("Skriv en fråga först.", "Write a question first."),
-    "bad": ("Det gick inte att läsa meddelandet. Ladda om sidan och försök igen.",
-            "The message could not be read. Reload the page and try again."),
-    "stopping": ("Lotsen startar om. Försök igen om en liten stund.", "Lotsen is restarting. Try again in a moment."),
-}
-
-
 def refuse(reason: str, status: int, lang: str = "sv", **values: Any) -> JSONResponse:
-    sv, en = REFUSALS[reason]
-    return JSONResponse({"error": reason, "message": (en if lang == "en" else sv).format(**values)}, status,
-                        headers=NO_STORE)
+    """A refused request, its reason said in `lang` (web.refusal.* in the catalogs)."""
+    return JSONResponse({"error": reason, "message": refusal(lang, reason, **values)}, status, headers=NO_STORE)
 
 
 class WebRoutes:
@@ -74,6 +58,7 @@ class WebRoutes:
         add("/chat/static/{name}", self.static, methods=["GET"])
         add("/chat/theme.css", self.theme, methods=["GET"])
         add("/chat/logo", self.logo, methods=["GET"])
+        add("/chat/api/texts", self.texts, methods=["GET"])
         add("/chat/api/history", self.history, methods=["GET"])
         add("/chat/api/message", self.message, methods=["POST"])
         add("/chat/api/stream", self.stream, methods=["GET"])
@@ -83,10 +68,17 @@ class WebRoutes:
     def _sid(self, request: Request) -> str | None:
         return self.web.sessions.read(request.cookies.get(COOKIE))
 
-    @staticmethod
-    def _lang(request: Request) -> str:
-        """The language of a refusal given before the post is read: the browser's."""
-        return "en" if request.headers.get("accept-language", "").lower().startswith("en") else "sv"
+    def _offered(self) -> tuple[str, ...]:
+        return self.web.branding.languages
+
+    def _browser_lang(self, request: Request) -> str | None:
+        """The first offered language the browser asks for (Accept-Language), if any."""
+        return pick_language(self._offered(), request.headers.get("accept-language"))
+
+    def _lang(self, request: Request) -> str:
+        """The language of a refusal given before the post is read: the browser's, or the
+        profile's default language."""
+        return self._browser_lang(request) or self._offered()[0]
 
     def _address(self, request: Request) -> str:
         return request.client.host if request.client else "?"
@@ -113,7 +105,8 @@ class WebRoutes:
     # -- the page ----------------------------------------------------------------------------
     async def page(self, request: Request) -> Response:
         embed = request.query_params.get("embed") == "1"
-        response = Response(page_html(self.web.branding, embed=embed), media_type="text/html; charset=utf-8",
+        page = page_html(self.web.branding, embed=embed, lang=self._browser_lang(request))
+        response = Response(page, media_type="text/html; charset=utf-8",
                             headers={**security_headers(self.web.branding), **NO_STORE})
         sid = self._sid(request)
         if sid is None:
@@ -122,6 +115,13 @@ class WebRoutes:
             sid = self.web.sessions.new_id()
         self._set_cookie(request, response, sid)  # signed anew: a month from the last visit
         return response
+
+    async def texts(self, request: Request) -> Response:
+        """The page's labels in every offered language, for the script's language switch:
+        `{"languages": ["sv", "en", ...], "texts": {"sv": {"label": "Din fråga", ...}, ...}}`."""
+        offered = self._offered()
+        return JSONResponse({"languages": list(offered), "texts": {code: page_texts(code) for code in offered}},
+                            headers={"Cache-Control": "no-cache"})
 
     async def widget(self, request: Request) -> Response:
         return FileResponse(STATIC / "widget.js", media_type="text/javascript; charset=utf-8",
@@ -158,8 +158,8 @@ class WebRoutes:
                 return refuse("rate", 429, self._lang(request))
             sid = self.web.sessions.new_id()
         lang = request.query_params.get("lang")
-        if lang not in ("sv", "en"):  # a first visit is welcomed in the browser's language
-            lang = "en" if request.headers.get("accept-language", "").lower().startswith("en") else None
+        if lang not in self._offered():  # a first visit is welcomed in the browser's language
+            lang = self._browser_lang(request)
         lines = await run_in_threadpool(self.web.history, sid, lang)
         response = JSONResponse({"token": self.web.sessions.csrf(sid), "lines": lines}, headers=NO_STORE)
         if fresh and sid is not None:
@@ -187,14 +187,14 @@ class WebRoutes:
         if not isinstance(post, dict):
             return refuse("bad", 400, self._lang(request))
         text, choice, command = post.get("text"), post.get("choice"), post.get("command")
-        lang = post.get("lang") if post.get("lang") in ("sv", "en") else None
+        lang = post.get("lang") if post.get("lang") in self._offered() else None
         if text is not None and (not isinstance(text, str) or len(text) > limits.max_text):
-            return refuse("size", 413, lang or "sv", n=limits.max_text)
+            return refuse("size", 413, lang or self._lang(request), n=limits.max_text)
         outcome = await run_in_threadpool(self.web.handle, sid, text=text if isinstance(text, str) else None,
                                           choice=choice if isinstance(choice, str) else None,
                                           command=command if isinstance(command, str) else None, lang=lang)
         if isinstance(outcome, str):
-            return refuse(outcome, 400, lang or "sv")
+            return refuse(outcome, 400, lang or self._lang(request))
         new_sid = outcome.pop("sid", None)  # never in the body: only in the signed cookie
         response = JSONResponse(outcome, headers=NO_STORE)
         if new_sid is not None:

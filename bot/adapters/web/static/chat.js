@@ -2,32 +2,33 @@
    marked (URLs from the knowledge base) become <a> elements. No inline script, no storage. */
 (function () {
   "use strict";
-  var T = {
-    sv: { skip: "Hoppa till frågerutan", intro: "Fråga om tillstånd, lov och regler för ditt företag. Lotsen svarar direkt och kan koppla in kommunens företagslotsar.",
-          log: "Samtalet med Lotsen", label: "Din fråga", send: "Skicka", hint: "Enter skickar, Skift+Enter ger ny rad. Skriv inte känsliga uppgifter.",
-          more: "Fler val", cases: "Mina ärenden", erase: "Glöm mig", other: "English", otherLang: "en",
-          privacy: "Kakan lotsen_chat håller ihop ditt samtal i den här webbläsaren och behövs för att chatten ska fungera. Ingen spårning. Svar från en företagslots visas här. Har du stängt sidan kontaktar lotsen dig på e-post eller telefon som du lämnat.",
-          me: "Du:", bot: "Lotsen:", writing: "Lotsen skriver …", download: "Ladda ner ", offline: "Anslutningen bröts. Försöker igen …",
-          failed: "Det gick inte att skicka. Försök igen.", started: "Ett nytt samtal har börjat." },
-    en: { skip: "Skip to the question box", intro: "Ask about permits, licences and rules for your business. Lotsen answers at once and can bring in the municipality's business navigators.",
-          log: "The conversation with Lotsen", label: "Your question", send: "Send", hint: "Enter sends, Shift+Enter starts a new line. Do not write sensitive details.",
-          more: "More choices", cases: "My cases", erase: "Forget me", other: "Svenska", otherLang: "sv",
-          privacy: "The cookie lotsen_chat keeps your conversation together in this browser and is needed for the chat to work. No tracking. A navigator's answer appears here. If you have closed the page, the navigator contacts you by the e-mail or phone you left.",
-          me: "You:", bot: "Lotsen:", writing: "Lotsen is writing …", download: "Download ", offline: "The connection was lost. Trying again …",
-          failed: "The message could not be sent. Try again.", started: "A new conversation has started." }
-  };
+  /* The labels of every offered language come from the server's catalogs (/chat/api/texts);
+     until they arrive, the page's own (server-rendered) labels stand. */
+  var T = {};
   var root = document.documentElement;
   var log = document.getElementById("log");
   var form = document.getElementById("composer");
   var input = document.getElementById("message");
   var status = document.getElementById("status");
   var langButton = document.getElementById("lang");
-  var state = { token: null, last: 0, seen: {}, lang: "sv", chosen: null, source: null, busy: false };
+  var langs = (root.getAttribute("data-langs") || "sv en").split(" ");
+  var state = { token: null, last: 0, seen: {}, lang: root.lang || langs[0], chosen: null, source: null, busy: false };
+  var FALLBACK = { me: "", bot: "Lotsen:", writing: "…", download: "", offline: "…", failed: "⚠", started: "" };
 
-  function t(key) { return T[state.lang][key]; }
+  function t(key) {
+    var texts = T[state.lang] || T[langs[0]];
+    return (texts && texts[key]) || FALLBACK[key] || "";
+  }
+
+  function next(lang) { return langs[(langs.indexOf(lang) + 1) % langs.length]; }
+
+  function ownName(lang) {
+    var name = (T[lang] && T[lang].language) || lang;
+    return name.charAt(0).toUpperCase() + name.slice(1);
+  }
 
   function applyLang(lang) {
-    if (lang !== "sv" && lang !== "en") { return; }
+    if (langs.indexOf(lang) < 0 || !T[lang]) { return; }
     state.lang = lang;
     root.lang = lang;
     Array.prototype.forEach.call(document.querySelectorAll("[data-i18n]"), function (el) {
@@ -36,8 +37,8 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-i18n-label]"), function (el) {
       el.setAttribute("aria-label", t(el.getAttribute("data-i18n-label")));
     });
-    langButton.textContent = t("other");
-    langButton.lang = t("otherLang");
+    langButton.textContent = ownName(next(lang));
+    langButton.lang = next(lang);
     var name = root.getAttribute("data-name-" + lang) || "";
     document.getElementById("muni").textContent = name;
     document.title = "Lotsen – " + name;
@@ -138,7 +139,11 @@
 
   function load() {
     var lang = state.chosen ? "?lang=" + state.chosen : "";
-    return request("/chat/api/history" + lang, { credentials: "same-origin" }).then(function (r) {
+    return request("/chat/api/texts", { credentials: "same-origin" }).then(function (r) {
+      if (r.ok && r.data.texts) { T = r.data.texts; }
+    }, function () { /* the page's own labels stay */ }).then(function () {
+      return request("/chat/api/history" + lang, { credentials: "same-origin" });
+    }).then(function (r) {
       if (!r.ok) { say(r.data.message || t("failed"), true); return; }
       state.token = r.data.token;
       (r.data.lines || []).forEach(render);
@@ -189,7 +194,7 @@
     }
   });
   langButton.addEventListener("click", function () {
-    state.chosen = state.lang === "sv" ? "en" : "sv";
+    state.chosen = next(state.lang);
     applyLang(state.chosen);
     send({ command: "lang" });
   });
