@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from bot.locales.wordsets import WordSet
 from bot.matching.text import fold
 
 _PUNCT = re.compile(r"[^\w\s]+")
@@ -19,104 +20,13 @@ def key_of(text: str | None) -> str:
     return " ".join(_PUNCT.sub(" ", fold(text or "")).split())
 
 
-def _folded(words: str) -> frozenset[str]:
-    return frozenset(key_of(line) for line in words.strip().splitlines() if line.strip())
-
-
-YES = _folded("""
-ja
-japp
-jepp
-jo
-jajamen
-absolut
-gärna
-ja gärna
-ja tack
-ja det vill jag
-ja det gör jag
-ja tack gärna
-ja please
-ok
-okej
-visst
-gör det
-kör
-yes
-yes please
-yeah
-yep
-sure
-please
-please do
-ok please
-""")
-NO = _folded("""
-nej
-nej tack
-nä
-nää
-inte nu
-no
-no thanks
-no thank you
-nope
-not now
-""")
-MORE = _folded("""
-berätta mer
-berätta mera
-mer
-mera
-mer info
-mer information
-mer om det
-mer om detta
-kan du berätta mer
-berätta mer om det
-berätta mer tack
-visa mer
-läs mer
-fler detaljer
-tell me more
-more
-more please
-more info
-more information
-more details
-tell me more please
-read more
-show more
-""")
-CANCEL = _folded("""
-avbryt
-/avbryt
-avbryt tack
-ångra
-glöm det
-strunta i det
-cancel
-/cancel
-stop
-never mind
-nevermind
-""")
-NAVIGATOR_WORDS = _folded("""
-lots
-/lots
-lotsen
-en lots
-företagslots
-företagslotsen
-en företagslots
-lots tack
-ja lots
-navigator
-a navigator
-business navigator
-navigator please
-lots please
-""")
+# The words, per language, are in the message catalogs (`words.*` in bot/locales/<lang>.yaml;
+# a municipality adds its own in knowledge/locales/); every language's words count everywhere.
+YES = WordSet("words.agree", normalise=key_of)
+NO = WordSet("words.decline", normalise=key_of)
+MORE = WordSet("words.more", normalise=key_of)
+CANCEL = WordSet("words.cancel", normalise=key_of)
+NAVIGATOR_WORDS = WordSet("words.navigator", normalise=key_of)
 
 # Asking for a person, in the words people use. Read together with the routing rules'
 # explicit_request phrases (the municipality's own list).

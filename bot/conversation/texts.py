@@ -3,8 +3,11 @@ words that answer yes, no, cancel and "forget me"."""
 
 from __future__ import annotations
 
+from bot.conversation.followups import key_of
 from bot.core.messages import Button
 from bot.locales import msg
+from bot.locales.wordsets import WordSet
+from bot.matching.text import fold
 
 
 def consent_text(lang: str, *, municipality: str) -> str:
@@ -60,21 +63,20 @@ def no_open_cases(lang: str) -> str:
     return msg(lang, "case.none_open")
 
 
-YES = frozenset({"ja", "japp", "jajamen", "absolut", "gärna", "garna", "ok", "okej", "visst", "jepp", "yes",
-                 "y", "yeah", "yep", "sure", "please", "ja tack", "ja gärna", "ja garna", "yes please", "j"})
-NO = frozenset({"nej", "nej tack", "no", "nope", "n", "no thanks", "no thank you", "nä", "nää", "inte nu",
-                "not now", "avbryt", "cancel", "stopp", "stop"})
-NAVIGATOR_WORDS = frozenset({"lots", "lotsen", "en lots", "foretagslots", "en foretagslots", "navigator",
-                             "a navigator", "business navigator", "lots tack", "lots please", "ja lots"})
-ERASE_WORDS = frozenset({"glom mig", "glom mig tack", "radera mig", "radera mina uppgifter", "ta bort mina uppgifter",
-                         "forget me", "forget me please", "delete my data", "erase my data", "/glom_mig"})
+# Read in the consent and contact steps (the engine's keys: lower case, no punctuation); the
+# words are the catalogs' (`words.*`), with the short answers only these steps take.
+YES = WordSet("words.agree", "words.consent_agree", normalise=key_of)
+NO = WordSet("words.decline", "words.cancel", "words.consent_decline", normalise=key_of)
+CANCEL = WordSet("words.cancel", normalise=key_of)
+
+
+def _erasure_key(text: str) -> str:
+    return " ".join(fold(text or "").replace("!", " ").replace(".", " ").split())
+
+
+ERASE_WORDS = WordSet("words.forget", normalise=_erasure_key)
 
 
 def is_erasure_request(text: str | None) -> bool:
     """The whole message asks to be forgotten ("glöm mig", "forget me")."""
-    from bot.matching.text import fold
-
-    return " ".join(fold(text or "").replace("!", " ").replace(".", " ").split()) in ERASE_WORDS
-
-
-CANCEL = frozenset({"avbryt", "cancel", "stopp", "stop", "ångra", "angra"})
+    return _erasure_key(text or "") in ERASE_WORDS
