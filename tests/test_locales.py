@@ -84,3 +84,67 @@ def test_every_message_id_written_in_the_code_exists():
     assert len(found) > 50  # the pattern does find the calls
     missing = {key: str(where) for key, where in found.items() if key not in ids}
     assert not missing, missing
+
+
+def test_the_web_chats_textbox_is_named_as_a_question_in_both_shipped_languages():
+    # The page is checked from outside by the textbox's accessible name (issue 13).
+    assert "fråga" in locales.shipped()["sv"]["web.page.label"].casefold()
+    assert "question" in locales.shipped()["en"]["web.page.label"].casefold()
+
+
+def test_every_refusal_and_page_label_of_the_web_chat_has_a_message():
+    from bot.adapters.web.texts import PAGE_KEYS, REFUSALS
+
+    for lang in ("sv", "en"):
+        texts = locales.shipped()[lang]
+        assert all(f"web.page.{key}" in texts for key in PAGE_KEYS)
+        assert all(f"web.refusal.{key}" in texts for key in REFUSALS)
+
+
+@pytest.fixture
+def shipped_catalog_after():
+    yield
+    locales.install(Catalog.load())
+
+
+def test_a_municipality_overrides_a_web_label_and_adds_a_yes_word(tmp_path: Path, shipped_catalog_after):
+    from bot.adapters.web.page import Branding, page_html
+    from bot.adapters.web.texts import page_texts
+    from bot.conversation import followups, texts
+
+    assert not followups.is_yes("kyllä") and "kylla" not in texts.YES
+    (tmp_path / "locales").mkdir()
+    (tmp_path / "locales" / "sv.yaml").write_text(
+        "web:\n  page:\n    label: Din fråga till kommunen\nwords:\n  agree: |\n    jajamensan\n", encoding="utf-8")
+    (tmp_path / "locales" / "fi.yaml").write_text("words:\n  agree: kyllä|joo\n  decline: ei\n", encoding="utf-8")
+    locales.install(Catalog.load(tmp_path))
+
+    assert page_texts("sv")["label"] == "Din fråga till kommunen"
+    assert page_texts("en")["label"] == "Your question"  # the other languages stay as shipped
+    page = page_html(Branding(), embed=False, lang="sv")
+    assert '<label for="message" data-i18n="label">Din fråga till kommunen</label>' in page
+    # The municipality's words count beside the shipped ones, in every conversation.
+    assert followups.is_yes("Jajamensan!") and followups.is_yes("Kyllä") and followups.is_yes("joo")
+    assert followups.is_no("ei") and "ei" in texts.NO and "kyllä" in texts.YES
+    assert followups.is_yes("ja tack") and followups.is_yes("yes please") and followups.is_no("nej")
+    assert not followups.is_yes("ei")
+
+    locales.install(Catalog.load())  # another catalog installed: its words, not the old ones
+    assert not followups.is_yes("kyllä") and not followups.is_yes("jajamensan")
+
+
+def test_the_words_keep_what_each_step_understood():
+    from bot.conversation import followups, texts
+
+    for word in ("ja", "Ja, gärna!", "okej", "yes", "sure", "kör"):
+        assert followups.is_yes(word) and word in texts.YES, word
+    for word in ("j", "y"):  # short answers only while consent is asked
+        assert word in texts.YES and not followups.is_yes(word)
+    for word in ("avbryt", "/avbryt", "Ångra", "cancel", "stopp", "never mind"):
+        assert followups.is_cancel(word) and word in texts.CANCEL and word in texts.NO, word
+    assert "n" in texts.NO and not followups.is_no("n")
+    for word in ("Glöm mig!", "forget me", "/glom_mig", "radera mina uppgifter"):
+        assert texts.is_erasure_request(word), word
+    assert not texts.is_erasure_request("glöm mig inte")
+    assert followups.wants_more("Berätta mer!") and followups.wants_more("tell me more")
+    assert followups.wants_person("en företagslots") and followups.wants_person("lots please")

@@ -87,3 +87,28 @@ def test_kb_check_names_an_offered_language_without_catalog_or_texts(tmp_path):
     assert "'title' needs text in de" in said
     assert "the body needs a '## de' section" in said
     assert "'answer.offer' must use the placeholders none" in said
+
+
+def test_the_web_page_takes_the_third_languages_labels_from_its_catalog(shipped_catalog_after):
+    from bot.adapters.web.page import Branding, page_html
+    from bot.adapters.web.texts import page_texts
+
+    bundle = third_bundle()
+    locales.install(bundle.catalog)
+    profile = {**bundle.kb.profile.data, "languages": list(bundle.kb.profile.languages)}
+    branding = Branding.from_profile(profile, knowledge_dir=None)
+    assert branding.languages == ("sv", "en", "fi")
+    page = page_html(branding, embed=False, lang="fi")
+    assert '<html lang="fi" data-langs="sv en fi"' in page
+    assert ">Kysymyksesi</label>" in page and ">Lähetä</button>" in page
+    assert 'data-name-fi="Rannikon kunta"' in page
+    # What fi.yaml lacks is said in the default language (Swedish), as msg falls back.
+    assert page_texts("fi")["intro"] == page_texts("sv")["intro"]
+    # The switch offers the next language: Swedish from Finnish.
+    assert 'lang="sv">Svenska</button>' in page
+
+
+def test_finnish_yes_words_from_the_catalog_take_up_the_offer(finnish_driver):
+    finnish_driver.say(QUESTION)
+    reply = finnish_driver.say("Kyllä!")  # "yes" in fi.yaml's words.agree, as "ja" is in Swedish
+    assert locales.msg("fi", "escalation.explicit_request") in reply
