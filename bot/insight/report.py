@@ -14,56 +14,11 @@ from bot.core.clock import STOCKHOLM
 from bot.insight.charts import hbars, vbars
 from bot.insight.figures import MIN_ANSWERS, Figures, Score, build_figures
 from bot.insight.texts import FACTORS, factor_name
+from bot.locales import msg
 
-L: dict[str, tuple[str, str]] = {
-    "title": ("Så går servicen till företagen", "How the service to business is doing"),
-    "period": ("Period", "Period"),
-    "nki": ("NKI, nöjd-kund-index", "NKI, customer satisfaction index"),
-    "nui": ("NUI, upphandling (redovisas separat)", "NUI, procurement (reported apart)"),
-    "claimed_in_time": ("Tagna inom servicenivån", "Claimed within the service level"),
-    "mean_wait": ("Snittid till en lots tog ärendet", "Mean time until a navigator took the case"),
-    "wh": ("arbetstimmar", "working hours"),
-    "mean_wh": ("Snitt, arbetstimmar", "Mean, working hours"),
-    "opened": ("Nya ärenden", "New cases"),
-    "closed": ("Avslutade ärenden", "Closed cases"),
-    "close_days": ("Snittid till avslut", "Mean time to close"),
-    "days": ("dagar", "days"),
-    "ladder": ("Påminnelsestegen tog slut", "Ping ladder ran out"),
-    "got_answer": ("Fick svar på sin fråga", "Got an answer to their question"),
-    "few": ("för få svar ({n} av minst {min})", "too few answers ({n} of at least {min})"),
-    "answers": ("{n} svar", "{n} answers"),
-    "nki_area": ("NKI per område", "NKI per area"),
-    "factors": ("Serviceområden (index 0–100)", "Service factors (index 0–100)"),
-    "waits": ("Väntetid till en lots tog ärendet (arbetstimmar)", "Waiting time until a navigator took the case (working hours)"),
-    "per_month": ("Nya ärenden per månad", "New cases per month"),
-    "area": ("Område", "Area"), "month": ("Månad", "Month"), "cases": ("Ärenden", "Cases"),
-    "claimed": ("Tagna", "Claimed"), "within": ("Inom servicenivån", "Within the service level"),
-    "waits_area": ("Väntetider per område", "Waiting times per area"),
-    "cases_area": ("Ärenden per område och månad", "Cases per area and month"),
-    "meetings": ("Dialogmöten", "Dialogue meetings"),
-    "m_meetings": ("Möten", "Meetings"), "m_cancelled_meetings": ("Inställda möten", "Cancelled meetings"),
-    "m_confirmed": ("Anmälda", "Signed up"), "m_waitlisted": ("På väntelista", "On a waiting list"),
-    "m_cancelled": ("Avanmälda", "Cancelled sign-ups"), "m_declined": ("Tackat nej", "Declined"),
-    "m_invited": ("Inbjudna", "Invited"),
-    "topics": ("Vanligaste frågorna", "Most asked topics"), "topic": ("Ämne", "Topic"), "count": ("Antal", "Count"),
-    "gaps": ("Frågor Lotsen inte kunde svara på", "Questions Lotsen could not answer"),
-    "answered": ("Besvarade frågor", "Questions answered"),
-    "refused": ("Utanför ämnet (hänvisade)", "Off-topic (referred)"),
-    "clarified": ("Frågade tillbaka vilket ämne", "Asked back which topic"),
-    "method": ("Så räknar vi", "How the figures are made"),
-    "method_text": (
-        "Efter ett avslutat ärende får företagaren Insikts frågor på skalan 1–6. Varje svar räknas om till "
-        "ett index 0–100: (betyg − 1) / 5 × 100. NKI är medelvärdet av tre helhetsfrågor (nöjdhet, förväntningar, "
-        "jämfört med perfekt service) per svarande, i snitt över de svarande. Upphandling redovisas separat som NUI. "
-        "Inga tal visas från färre än {min} svar, som i SKR:s Insikt. Väntetider räknas i arbetstid (kontorstid, "
-        "helgdagar borträknade). Rapporten innehåller inga personuppgifter.",
-        "After a closed case the business owner gets Insikt's questions on the scale 1–6. Each answer becomes an "
-        "index 0–100: (score − 1) / 5 × 100. NKI is the mean of three overall questions (satisfaction, "
-        "expectations, compared with perfect service) per respondent, averaged over the respondents. Procurement "
-        "is reported apart as NUI. No figure is shown from fewer than {min} answers, as in SKR's Insikt. Waiting "
-        "times count working time (office hours, public holidays excluded). The report holds no personal data."),
-    "none": ("Inga ärenden under perioden.", "No cases in the period."),
-}
+# The report's texts are the catalogs' `insight.report.*` messages (bot/locales/<lang>.yaml).
+MEETING_FIGURES = ("meetings", "cancelled_meetings", "confirmed", "waitlisted", "cancelled", "declined", "invited")
+
 
 CSS = """
 *{box-sizing:border-box}body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1b1b1b;
@@ -81,7 +36,7 @@ section{break-inside:avoid;page-break-inside:avoid}a{color:inherit;text-decorati
 
 
 def _l(key: str, lang: str, **values) -> str:
-    return L[key][lang == "en"].format(**values)
+    return msg(lang, f"insight.report.{key}", **values)
 
 
 def _num(value: float | None, lang: str, digits: int = 0) -> str:
@@ -138,7 +93,7 @@ def render_report(f: Figures, *, rules, kb, municipality: str, lang: str = "sv")
                   for a, w in sorted(f.waits_by_area.items(), key=lambda kv: area(kv[0]))]
     case_rows = [[area(a), m, str(n)] for (a, m), n in sorted(f.cases_by_area_month.items(),
                                                              key=lambda kv: (area(kv[0][0]), kv[0][1]))]
-    meeting_rows = [[_l(f"m_{k}", lang), str(v)] for k, v in f.meetings.items() if f"m_{k}" in L]
+    meeting_rows = [[_l(f"m_{k}", lang), str(v)] for k, v in f.meetings.items() if k in MEETING_FIGURES]
     title = lambda topic: (kb.get(topic).title.get(lang) if kb.get(topic) is not None else topic)  # noqa: E731
     topic_rows = [[title(t), str(n)] for t, n in f.top_topics]
     check = f.answered_check
@@ -185,8 +140,7 @@ def headline(f: Figures, *, rules, lang: str = "sv") -> str:
              f"• {_l('opened', lang)}: {f.cases_opened}; {_l('closed', lang).lower()}: {f.cases_closed}",
              f"• {_l('claimed_in_time', lang)}: " + (f"{_num(within * 100, lang)} %" if within is not None else "–"),
              f"• {_l('ladder', lang)}: {f.ladder_exhausted}"]
-    lines.append("Hela rapporten är bifogad (HTML, går att skriva ut som PDF)." if lang == "sv"
-                 else "The whole report is attached (HTML, printable to PDF).")
+    lines.append(_l("attached", lang))
     return "\n".join(lines)
 
 
