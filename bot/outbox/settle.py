@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from bot.core.actions import ActionResult, Actor
 from bot.core.clock import Clock
+from bot.locales import both, msg
 from bot.outbox.models import OutboxAudit, OutboxItem
 from bot.outbox.unknown import withdraw_report
 
@@ -24,12 +25,23 @@ log = logging.getLogger(__name__)
 
 
 class OutboxError(Exception):
-    def __init__(self, sv: str, en: str) -> None:
-        super().__init__(en)
-        self.sv, self.en = sv, en
+    """A move on an outbox row that is refused: the message id (`outbox.*` in the catalogs) and
+    its values; the navigators read it in Swedish and English together."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.key, self.values = key, values
+        super().__init__(self.en)
+
+    @property
+    def sv(self) -> str:
+        return msg("sv", self.key, **self.values)
+
+    @property
+    def en(self) -> str:
+        return msg("en", self.key, **self.values)
 
     def text(self) -> str:
-        return f"{self.sv} / {self.en}"
+        return both(self.key, **self.values)
 
 
 class Navigators(Protocol):
@@ -44,14 +56,11 @@ def transition(previous: str, new: str) -> str:
         case ("unknown", "pending"):  # it did not arrive: send it once more
             return new
         case ("sent" | "skipped" | "failed", _):
-            raise OutboxError(f"Meddelandet är redan avgjort ({previous}).",
-                              f"The message is already settled ({previous}).")
+            raise OutboxError("outbox.settled", previous=previous)
         case ("pending" | "claimed" | "sending", _):
-            raise OutboxError(f"Meddelandet är inte skickat än ({previous}); utfallet är inte okänt.",
-                              f"The message has not gone out yet ({previous}); its outcome is not unknown.")
+            raise OutboxError("outbox.not_sent_yet", previous=previous)
         case _:
-            raise OutboxError(f"Det går inte att gå från {previous} till {new}.",
-                              f"Cannot go from {previous} to {new}.")
+            raise OutboxError("outbox.cannot_move", previous=previous, new=new)
 
 
 def list_unknown(session: Session, *, limit: int = 100) -> list[OutboxItem]:
@@ -89,12 +98,10 @@ def _settle(session: Session, *, outbox_id: int, actor: Actor, rules: Navigators
         audit(session, outbox_id=outbox_id, action="refused", actor=actor, actor_name=None, now=now,
               data={"verb": verb, "reason": "not_a_member"})
         log.warning("refused outbox %s on row %s: actor not in routing rules", verb, outbox_id)
-        return ActionResult(ok=False, message="Du finns inte med bland företagslotsarna i routing_rules.yaml. / "
-                                              "You are not listed as a navigator in routing_rules.yaml.")
+        return ActionResult(ok=False, message=both("outbox.not_navigator"))
     row = session.get(OutboxItem, outbox_id, with_for_update=session.get_bind().dialect.name != "sqlite")
     if row is None:
-        return ActionResult(ok=False, message=f"Det finns inget meddelande #{outbox_id}. / "
-                                              f"There is no message #{outbox_id}.")
+        return ActionResult(ok=False, message=both("outbox.no_such", id=outbox_id))
     try:
         new = transition(row.status, "sent" if verb == "resolve" else "pending")
         if verb == "resend":
@@ -107,10 +114,10 @@ def _settle(session: Session, *, outbox_id: int, actor: Actor, rules: Navigators
     row.status, row.lease_until, row.lease_owner, row.claim_token = new, None, None, None
     if verb == "resolve":
         row.sent_at, row.ref = now, f"confirmed by {member.name}"[:200]
-        message = (f"Meddelande #{row.id} är markerat som skickat. / Message #{row.id} is marked as sent.")
+        message = both("outbox.resolved", id=row.id)
     else:
         row.due_at, row.last_error = now, f"resend requested by {member.name}"[:500]
-        message = (f"Meddelande #{row.id} skickas igen. / Message #{row.id} will be sent again.")
+        message = both("outbox.resent", id=row.id)
     session.add(row)
     withdraw_report(session, row=row, reason=f"settled by a person ({verb})")
     audit(session, outbox_id=row.id, action=verb, actor=actor, actor_name=member.name, now=now,
@@ -121,8 +128,6 @@ def _settle(session: Session, *, outbox_id: int, actor: Actor, rules: Navigators
 
 def _check_resendable(row: OutboxItem, now: datetime) -> None:
     if row.expires_at is not None and row.expires_at <= now:
-        raise OutboxError("Meddelandet har gått ut (t.ex. mötet har börjat); det skickas inte igen.",
-                          "The message has expired (e.g. the meeting has started); it is not sent again.")
+        raise OutboxError("outbox.expired")
     if row.kind == "message" and not row.address:
-        raise OutboxError("Mottagarens uppgifter är raderade; meddelandet kan inte skickas igen.",
-                          "The recipient's data has been erased; the message cannot be sent again.")
+        raise OutboxError("outbox.erased")
