@@ -151,3 +151,22 @@ def test_per_chat_pacing_one_message_per_second():
         sends = fake.calls_to("sendMessage")
         assert fake.violations == 0
         assert all(b.at - a.at >= 1.0 for a, b in zip(sends, sends[1:]))
+
+
+def test_the_command_menu_comes_from_the_catalogs_in_each_language(fake_tg, runner):
+    """A menu per catalog language (Telegram shows the one of the user's app language) and a
+    Swedish/English one for everyone else; the descriptions are telegram.menu.* messages."""
+    import json
+
+    from bot.locales import msg
+
+    fake_tg.wait_for(lambda f: len(f.calls_to("setMyCommands")) >= 3, 10)
+    menus = {}
+    for call in fake_tg.calls_to("setMyCommands"):
+        commands = call.params["commands"]
+        commands = json.loads(commands) if isinstance(commands, str) else commands
+        menus[call.params.get("language_code")] = {c["command"]: c["description"] for c in commands}
+    assert menus["sv"]["lots"] == msg("sv", "telegram.menu.lots") == "Få kontakt med en företagslots"
+    assert menus["en"]["glom_mig"] == msg("en", "telegram.menu.erase") == "Erase my data"
+    assert menus[None]["avbryt"] == "Avbryt / Cancel"
+    assert all(3 <= len(text) <= 256 for menu in menus.values() for text in menu.values())

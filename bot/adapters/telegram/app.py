@@ -32,13 +32,20 @@ from bot.adapters.telegram import handlers, meetings, navigators
 from bot.adapters.telegram.context import TelegramContext
 from bot.adapters.telegram.ratelimit import PacedRateLimiter
 from bot.core.service import LotsenService
+from bot.locales import active, both, msg
 from bot.startup import Retry, StartupError, address, retry_async
 
 log = logging.getLogger(__name__)
 
-COMMANDS = [("start", "Börja här / start here"), ("lots", "Få kontakt med en företagslots / talk to a navigator"),
-            ("mina_arenden", "Mina ärenden / my cases"), ("avbryt", "Avbryt / cancel"),
-            ("glom_mig", "Radera mina uppgifter / erase my data")]
+# The command menu: each command and its description's message id (telegram.menu.*).
+COMMANDS = [("start", "telegram.menu.start"), ("lots", "telegram.menu.lots"), ("mina_arenden", "telegram.menu.cases"),
+            ("avbryt", "telegram.menu.cancel"), ("glom_mig", "telegram.menu.erase")]
+
+
+def command_menu(lang: str | None = None) -> list[tuple[str, str]]:
+    """The menu in `lang`, or in Swedish and English together (the menu of users whose app
+    language has no catalog)."""
+    return [(command, msg(lang, key) if lang else both(key)) for command, key in COMMANDS]
 
 
 def file_url_for(api_url: str) -> str:
@@ -194,7 +201,9 @@ class TelegramRunner:
             await app.updater.start_polling(timeout=self.poll_timeout, allowed_updates=["message", "callback_query"])
         await app.start()
         try:
-            await app.bot.set_my_commands(COMMANDS)
+            await app.bot.set_my_commands(command_menu())
+            for lang in active().languages:  # Telegram shows each user the menu of their app's language
+                await app.bot.set_my_commands(command_menu(lang), language_code=lang)
         except Exception:  # a cosmetic; never stop the bot for it
             log.warning("telegram: could not set the command list")
 

@@ -24,10 +24,9 @@ from bot.locales import both
 log = logging.getLogger(__name__)
 
 COMMANDS = ("mote", "mote_andra", "mote_stall_in")
-USAGE = {"mote_andra": "Skriv: /mote_andra <nr> nyckel=värde; ... / Write: /mote_andra <no> key=value; ...",
-         "mote_stall_in": "Skriv: /mote_stall_in <nr> [orsak] / Write: /mote_stall_in <no> [reason]"}
-ONLY_IN_GROUP = ("Möten skapas och ändras i lotsarnas grupp. / "
-                 "Meetings are created and changed in the navigators' group.")
+# The usage lines, said in Swedish and English together (the navigators' group has no one language).
+USAGE = {"mote_andra": "telegram.meetings.usage_edit", "mote_stall_in": "telegram.meetings.usage_cancel"}
+ONLY_IN_GROUP = "telegram.meetings.only_in_group"
 SORRY = "desk.shared.meeting_failed"
 _ID_REST = re.compile(r"^\s*#?(\d+)\b\s*(.*)$", re.DOTALL)
 
@@ -46,7 +45,7 @@ def _run(service, command: str, actor: Actor, rest: str) -> ActionResult:
         return service.submit_meeting_command(actor=actor, text=rest)
     match = _ID_REST.match(rest)
     if match is None:
-        return ActionResult(ok=False, message=USAGE[command])
+        return ActionResult(ok=False, message=both(USAGE[command]))
     meeting_id, tail = int(match.group(1)), match.group(2).strip()
     if command == "mote_andra":
         return service.submit_meeting_command(actor=actor, text=tail, meeting_id=meeting_id)
@@ -68,4 +67,4 @@ async def on_meeting_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 
 async def on_private_meeting_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(ONLY_IN_GROUP)
+    await update.effective_message.reply_text(both(ONLY_IN_GROUP))
