@@ -310,3 +310,22 @@ def test_a_configured_key_signs_the_cookie_and_another_key_refuses_it(tmp_path):
             assert client.get("/chat/api/history").json()["token"] != anna.token
     finally:
         other.stop()
+
+
+def test_the_page_its_script_and_the_widget_get_their_texts_from_the_catalogs(chat):
+    from bot.locales import msg
+
+    client = chat.client()
+    english = client.get("/chat", headers={"Accept-Language": "en-GB,en;q=0.9"}).text
+    assert '<html lang="en"' in english and f'>{msg("en", "web.page.label")}</label>' in english
+    assert "Your question" in english
+    swedish = client.get("/chat", headers={"Accept-Language": "de-DE,sv;q=0.5"}).text
+    assert '<html lang="sv"' in swedish and ">Din fråga</label>" in swedish and ">English</button>" in swedish
+    texts = client.get("/chat/api/texts").json()
+    assert texts["languages"] == ["sv", "en"]
+    assert texts["texts"]["en"]["label"] == "Your question" and texts["texts"]["sv"]["language"] == "svenska"
+    widget = client.get("/chat/widget.js").text
+    assert "/*TEXTS*/" not in widget and msg("sv", "web.widget.open") in widget.encode().decode("unicode_escape")
+    # A refusal before the post is read is in the browser's language.
+    refused = client.post("/chat/api/message", json={"text": "hej"}, headers={"Accept-Language": "en"})
+    assert refused.status_code == 403 and refused.json()["message"] == msg("en", "web.refusal.origin")

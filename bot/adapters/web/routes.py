@@ -28,7 +28,7 @@ from starlette.responses import FileResponse, JSONResponse, Response, StreamingR
 
 from bot.adapters.web.page import LOGO_TYPES, page_html, security_headers, theme_css
 from bot.adapters.web.session import COOKIE, MAX_AGE
-from bot.adapters.web.texts import page_texts, pick_language, refusal
+from bot.adapters.web.texts import page_texts, pick_language, refusal, widget_texts
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +124,12 @@ class WebRoutes:
                             headers={"Cache-Control": "no-cache"})
 
     async def widget(self, request: Request) -> Response:
-        return FileResponse(STATIC / "widget.js", media_type="text/javascript; charset=utf-8",
+        """widget.js with its texts from the catalogs in every offered language (a script served
+        by Lotsen, so the host page's policy needs no inline script and no request for texts)."""
+        offered = self._offered()
+        texts = json.dumps({"languages": list(offered), "texts": widget_texts(offered)}, ensure_ascii=True)
+        script = (STATIC / "widget.js").read_text(encoding="utf-8").replace("/*TEXTS*/{}", texts, 1)
+        return Response(script, media_type="text/javascript; charset=utf-8",
                             headers={"Cache-Control": "max-age=300", "X-Content-Type-Options": "nosniff",
                                      "Cross-Origin-Resource-Policy": "cross-origin"})
 

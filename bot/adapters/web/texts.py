@@ -25,6 +25,11 @@ def page_texts(lang: str) -> dict[str, str]:
     return texts
 
 
+def widget_texts(offered: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """The widget's button and frame title in every offered language (the first is the default)."""
+    return {code: {"open": msg(code, "web.widget.open"), "title": msg(code, "web.widget.title")} for code in offered}
+
+
 def contact_note(lang: str) -> str:
     return msg(lang, "web.contact_note")
 

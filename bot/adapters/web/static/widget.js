@@ -7,10 +7,14 @@
   var script = document.currentScript;
   if (!script || document.getElementById("lotsen-chat-frame")) { return; }
   var base = new URL(script.src, document.baseURI).origin;
-  var en = (document.documentElement.lang || "sv").slice(0, 2) === "en";
+  /* Filled in by Lotsen when it serves this file: the texts of every language the profile offers. */
+  var L = /*TEXTS*/{};
+  var langs = L.languages || ["sv"];
+  var lang = (document.documentElement.lang || "").slice(0, 2).toLowerCase();
+  var T = (L.texts || {})[langs.indexOf(lang) >= 0 ? lang : langs[0]] || { open: "Lotsen", title: "Lotsen" };
   var button = document.createElement("button");
   button.type = "button";
-  button.textContent = en ? "Ask Lotsen" : "Fråga Lotsen";
+  button.textContent = T.open;
   button.setAttribute("aria-expanded", "false");
   button.setAttribute("aria-controls", "lotsen-chat-frame");
   var s = button.style;
@@ -19,7 +23,7 @@
   s.background = "#0b4f8a"; s.color = "#fff"; s.border = "2px solid #fff"; s.borderRadius = "1.5rem"; s.cursor = "pointer";
   var frame = document.createElement("iframe");
   frame.id = "lotsen-chat-frame";
-  frame.title = en ? "Chat with Lotsen" : "Chatt med Lotsen";
+  frame.title = T.title;
   frame.hidden = true;
   var f = frame.style;
   f.position = "fixed"; f.right = "1rem"; f.bottom = "4.5rem"; f.zIndex = "2147483000";
