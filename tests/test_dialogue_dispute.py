@@ -17,9 +17,9 @@ def test_a_decision_that_threatens_the_business_is_offered_a_case_with_the_decid
     assert "ett beslut du vill ifrågasätta" in text and "samtycke" in text
     assert driver.buttons() == ["Ja, gärna", "Nej tack"]
     record = conversation(driver)
-    assert record.state == "consenting" and record.pending["reason"] == "dispute"
-    assert record.pending["words"] == THREAT
-    assert record.pending["roles"] == ["miljo", "naringsliv"]  # who decided, and the coordinator
+    assert record.state == "consenting" and record.pending["escalation"]["reason"] == "dispute"
+    assert record.pending["escalation"]["words"] == THREAT
+    assert record.pending["escalation"]["roles"] == ["miljo", "naringsliv"]  # who decided, and the coordinator
 
 
 def test_how_to_appeal_is_answered_not_escalated(driver):

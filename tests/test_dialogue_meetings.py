@@ -25,9 +25,9 @@ def test_a_complaint_is_acknowledged_answered_with_the_protecting_rule_and_offer
     assert "12 kap. 8 a §" in text and "Plan- och bygglagen (2010:900)" in text
     assert "samtycke" in text and driver.buttons() == ["Ja, gärna", "Nej tack"]
     record = conversation(driver)
-    assert record.state == "consenting" and record.pending["reason"] == "dispute"
-    assert record.pending["words"] == "4 månader utan bygglov! Vad håller ni på med??"
-    assert "bygg" in record.pending["roles"] and record.pending["topics"] == ["bygglov"]
+    assert record.state == "consenting" and record.pending["escalation"]["reason"] == "dispute"
+    assert record.pending["escalation"]["words"] == "4 månader utan bygglov! Vad håller ni på med??"
+    assert "bygg" in record.pending["escalation"]["roles"] and record.pending["escalation"]["topics"] == ["bygglov"]
 
 
 def test_meetings_found_by_name_kind_and_date(driver):

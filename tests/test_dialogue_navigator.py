@@ -29,9 +29,9 @@ def assert_consent_about_the_question(driver, text: str) -> None:
     assert driver.buttons() == ["Ja, gärna", "Nej tack"]
     record = conversation(driver)
     assert record.state == "consenting"
-    assert record.pending["words"] == QUESTION
-    assert record.pending["topics"][0] == "serveringstillstand"
-    assert "alkohol" in record.pending["roles"] and record.pending["roles"][-1] == "naringsliv"
+    assert record.pending["escalation"]["words"] == QUESTION
+    assert record.pending["escalation"]["topics"][0] == "serveringstillstand"
+    assert "alkohol" in record.pending["escalation"]["roles"] and record.pending["escalation"]["roles"][-1] == "naringsliv"
 
 
 def test_yes_to_the_offer_opens_the_consent_step_with_the_question(driver):

@@ -14,7 +14,7 @@ from bot.conversation.models import Conversation
 from bot.core.clock import STOCKHOLM
 from bot.core.messages import Incoming
 from bot.meetings import service
-from bot.meetings.flow import DETAILS_KEY, PENDING_KEY, MeetingsFlow
+from bot.meetings.flow import MeetingsFlow
 from bot.meetings.models import Signup, Subscription
 from bot.meetings.validation import known_tags
 from tests.knowledge_support import shipped_roles
@@ -60,13 +60,17 @@ class Chat:
     def sign_up(self, text="", *, choice=None, lang="sv", details="Anna Svensson, Pizzeria Roma"):
         """Ask to sign up, then answer the question for name and company."""
         asked = self.say(text, choice=choice, lang=lang)
-        if DETAILS_KEY not in self.pending():
+        if not self.details_asked():
             return asked  # refused before the question
         return self.say(details, lang=lang)
 
     def pending(self) -> dict:
         with self.db.session() as session:
             return session.get(Conversation, self.conversation_id).pending or {}
+
+    def details_asked(self) -> dict | None:
+        """The sign-up question waiting in the meetings flow's own section, if any."""
+        return (self.pending().get("meetings") or {}).get("signup")
 
 
 @pytest.mark.parametrize("text, lang", [
@@ -165,7 +169,7 @@ def test_listing_keeps_other_pending_state(db, clock, meetings):
     chat.say("upcoming meetings", lang="en")
     with db.session() as session:
         pending = session.get(Conversation, chat.conversation_id).pending
-    assert pending["options"] == ["a"] and len(pending[PENDING_KEY]) == 2
+    assert pending["clarify"] == {"options": ["a"]} and len(pending["meetings"]["listed"]) == 2
 
 
 def _signups(db):
@@ -182,12 +186,12 @@ def test_sign_up_asks_name_and_company_with_what_they_are_for_first(db, clock, m
     assert "Arrangören behöver veta vilka som kommer" in asked.text and "glöm mig" in asked.text
     assert "avbryt" in asked.text and asked.attachments == [] and asked.buttons == []
     assert _signups(db) == []  # no place is taken before the details are given
-    assert chat.pending()[DETAILS_KEY] == {"meeting": breakfast.id, "lang": "sv"}
+    assert chat.details_asked() == {"meeting": breakfast.id, "lang": "sv"}
     done = chat.say("Anna Svensson, Pizzeria Roma, 070-123 45 67")
     assert "Du är anmäld till Företagsfrukost" in done.text and done.attachments
     # Only name and company are kept (not the phone number), with the time of consent.
     assert _signups(db) == [("u1", "confirmed", "Anna Svensson", "Pizzeria Roma", True)]
-    assert DETAILS_KEY not in chat.pending()
+    assert chat.details_asked() is None
 
 
 def test_the_details_given_last_time_are_offered_again(db, clock, meetings):
@@ -199,7 +203,7 @@ def test_the_details_given_last_time_are_offered_again(db, clock, meetings):
         (f"meeting:as_before:{meetings['Upphandlingsdialog'].id}", "Yes, as Anna Svensson")]
     assert "signed up" in chat.say(choice=asked.buttons[0].key, lang="en").text
     assert [s[2] for s in _signups(db)] == ["Anna Svensson", "Anna Svensson"]
-    assert DETAILS_KEY not in chat.pending()  # answered by the button: the next message is a new one
+    assert chat.details_asked() is None  # answered by the button: the next message is a new one
 
 
 @pytest.mark.parametrize("answer", ["Pizzeria Roma", "070-123 45 67"])
@@ -217,18 +221,18 @@ def test_a_new_question_leaves_the_sign_up_undone(db, clock, meetings, answer):
     chat.say(choice=f"meeting:signup:{meetings['Företagsfrukost'].id}")
     reply = chat.say(answer)
     assert reply is None or "Kommande möten" in reply.text
-    assert _signups(db) == [] and DETAILS_KEY not in chat.pending()
+    assert _signups(db) == [] and chat.details_asked() is None
 
 
 def test_no_means_not_signed_up(db, clock, meetings):
     chat = Chat(db, clock)
     chat.say(choice=f"meeting:signup:{meetings['Företagsfrukost'].id}")
     assert "inte anmält dig" in chat.say("nej").text
-    assert _signups(db) == [] and DETAILS_KEY not in chat.pending()
+    assert _signups(db) == [] and chat.details_asked() is None
 
 
 def test_a_refusal_comes_before_the_question(db, clock, meetings):
     chat = Chat(db, clock)
     chat.sign_up(choice=f"meeting:signup:{meetings['Företagsfrukost'].id}")
     again = chat.say(choice=f"meeting:signup:{meetings['Företagsfrukost'].id}")
-    assert "redan anmäld" in again.text and DETAILS_KEY not in chat.pending()
+    assert "redan anmäld" in again.text and chat.details_asked() is None

@@ -9,42 +9,28 @@ committed before the reply is returned; messages to anyone else go through the o
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from datetime import datetime
 
 from sqlmodel import Session
 
 from bot.cases.errors import CaseError
-from bot.conversation import erasure_guard, followups, store, texts
+from bot.conversation import clarify, erasure_guard, flowstate, followups, store, texts
 from bot.conversation.case_gateway import CaseGateway
-from bot.conversation.contact import parse_contact, reachable
+from bot.conversation.escalation import EscalationFlow
 from bot.conversation.flows import AnswerFollowUp, Flow, Turn
 from bot.conversation.language import keep_language
 from bot.conversation.render import render_answer
 from bot.conversation.responder import Responder
-from bot.conversation.service_level import service_level_due
-from bot.conversation.states import State, check_transition
+from bot.conversation.states import SECTIONS, State, check_transition
 from bot.conversation.store import STORED_TEXT_LIMIT, ConversationRecord
 from bot.conversation.turns import FollowUpTurns
 from bot.core.clock import Clock
 from bot.core.messages import Incoming, Reply
-from bot.matching.text import clean, fold
+from bot.matching.text import clean
 from bot.storage.db import Unit
 
 log = logging.getLogger(__name__)
-
-ORDINALS = {
-    1: ("1", "ett", "en", "forsta", "den forsta", "nummer 1", "nr 1", "first", "the first", "one",
-        "alternativ 1", "option 1"),
-    2: ("2", "tva", "andra", "den andra", "nummer 2", "nr 2", "second", "the second", "two",
-        "alternativ 2", "option 2"),
-    3: ("3", "tre", "tredje", "den tredje", "nummer 3", "nr 3", "third", "the third", "three",
-        "alternativ 3", "option 3"),
-}
-_ORDINAL_LOOKUP = {phrase: number for number, phrases in ORDINALS.items() for phrase in phrases}
-_PUNCT = re.compile(r"[^\w\s]+")
-
 
 class ConversationEngine:
     def __init__(self, *, db, responder: Responder, clock: Clock, cases: CaseGateway | None = None,
@@ -56,6 +42,7 @@ class ConversationEngine:
         self.cases = cases
         self.flows = list(flows or [])
         self.turns = FollowUpTurns(self)
+        self.escalation = EscalationFlow(self)  # consent, contact details, the case opened
 
     # -- entry point ---------------------------------------------------------------------------
     def handle(self, incoming: Incoming) -> Reply:
@@ -64,9 +51,7 @@ class ConversationEngine:
         with self.db.unit() as unit:  # one writer at a time on SQLite: no "database is locked"
             connection = unit.connection
             conversation = self._conversation(connection, incoming, now)
-            if conversation.pending and erasure_guard.PENDING_KEY in conversation.pending:
-                # An erasure question is answered by the next message only (bot.app reads it first).
-                conversation.pending = {k: v for k, v in conversation.pending.items() if k != erasure_guard.PENDING_KEY}
+            erasure_guard.forget(conversation)  # an erasure question is answered by the next message only
             fresh = conversation.updated_at is not None  # created by this turn (see store.load_or_create)
             lang = conversation.lang
             if text:
@@ -106,11 +91,11 @@ class ConversationEngine:
             return reply
         state = State(conversation.state)
         if state is State.CONSENTING:
-            reply = self._on_consent(conversation, turn)
+            reply = self.escalation.on_consent(unit, conversation, turn)
             if reply is not None:
                 return reply
         elif state is State.COLLECTING:
-            return self._on_contact(unit, conversation, turn)
+            return self.escalation.on_contact(unit, conversation, turn)
         elif state is State.CLARIFYING:
             reply = self._on_clarification(conversation, turn)
             if reply is not None:
@@ -131,9 +116,13 @@ class ConversationEngine:
             self.insight.after_answer(conversation=conversation, turn=turn, reply=reply)  # sampled
         return reply
 
-    def _move(self, conversation: ConversationRecord, new: State, pending: dict | None = None) -> None:
+    def _move(self, conversation: ConversationRecord, new: State) -> None:
+        """The one place the state changes. A state's own section (the clarify options, the
+        escalation draft) goes when the state is left; other flows' sections stay."""
+        previous = State(conversation.state)
         conversation.state = check_transition(conversation.state, new).value
-        conversation.pending = pending or {}
+        if SECTIONS.get(previous) is not None and SECTIONS.get(previous) != SECTIONS.get(new):
+            flowstate.drop(conversation, SECTIONS[previous])
 
     def _settle(self, conversation: ConversationRecord) -> None:
         """Back to rest: in the open case if there is one, idle otherwise."""
@@ -148,22 +137,15 @@ class ConversationEngine:
         elif reply.action in ("answer", "greeting", "escalate"):
             conversation.unanswered_streak = 0
         if reply.action == "clarify":
-            self._move(conversation, State.CLARIFYING, {"options": reply.alternatives})
+            self._move(conversation, State.CLARIFYING)
+            clarify.remember(conversation, reply.alternatives)
         elif reply.action == "escalate" and self.cases is not None:
             if conversation.case_id is not None and self.cases.open_case_info(unit.session, case_id=conversation.case_id) is not None:
                 return reply  # already in a case: the explanation is enough, nothing new to open
-            self._offer_case(conversation, reply, words=turn.text)
+            self.escalation.offer(conversation, reply, words=turn.text)
         elif conversation.state == State.CLARIFYING:
             self._settle(conversation)
         return reply
-
-    def _offer_case(self, conversation: ConversationRecord, reply: Reply, *, words: str) -> None:
-        """Ask for consent to open a case; the draft waits in the conversation until then."""
-        self._move(conversation, State.CONSENTING, {
-            "words": words[:STORED_TEXT_LIMIT], "topics": reply.topics, "roles": reply.roles,
-            "lang": reply.lang, "reason": reply.reason})
-        reply.action = "consent"
-        reply.buttons = texts.consent_buttons(reply.lang)
 
     def request_navigator(self, incoming: Incoming) -> Reply:
         """The person asked for a navigator outright (/lots): straight to the offer, about the
@@ -200,84 +182,18 @@ class ConversationEngine:
         return Reply(action="answer", text=render_answer(article, lang), lang=lang, topic=topic, confidence=1.0)
 
     def _on_clarification(self, conversation: ConversationRecord, turn: Turn) -> Reply | None:
-        options: list[str] = list(conversation.pending.get("options", []))
-        chosen = self._resolve_choice(turn.text, options, turn.lang)
+        options = clarify.options_of(conversation)
+        chosen = clarify.resolve_choice(turn.text, options, turn.lang, matcher=self.responder.matcher)
         if chosen is not None:
             return self._answer_topic(conversation, chosen, conversation.lang or turn.lang)
         self._settle(conversation)
         return None  # a new question: answer it normally
-
-    def _resolve_choice(self, text: str, options: list[str], lang: str) -> str | None:
-        key = " ".join(_PUNCT.sub(" ", fold(text)).split())
-        number = _ORDINAL_LOOKUP.get(key)
-        if number is None and key.startswith(("den ", "the ")):
-            number = _ORDINAL_LOOKUP.get(key.split(" ", 1)[1])
-        if number is None and key in ("sista", "den sista", "last", "the last"):
-            number = len(options)
-        if number is not None:
-            return options[number - 1] if 1 <= number <= len(options) else None
-        if len(key) > 80:
-            return None
-        match = self.responder.matcher.match(text, lang=lang)
-        ranked = [topic for topic, score in match.scores if topic in options and score > 0.25]
-        return ranked[0] if ranked else None
-
-    # -- escalation: consent, contact, case -------------------------------------------------------
-    def _on_consent(self, conversation: ConversationRecord, turn: Turn) -> Reply | None:
-        lang = conversation.pending.get("lang", turn.lang)
-        answer = turn.incoming.choice or ""
-        key = " ".join(_PUNCT.sub(" ", turn.text.casefold()).split())
-        if answer == "consent:yes" or key in texts.YES:
-            pending = dict(conversation.pending)
-            pending["consent_at"] = turn.now.isoformat()
-            self._move(conversation, State.COLLECTING, pending)
-            return Reply(action="contact", text=texts.ask_contact(lang), lang=lang)
-        if answer == "consent:no" or key in texts.NO:
-            self._settle(conversation)  # the draft (their words) is dropped with the pending state
-            return Reply(action="declined", text=texts.declined(lang), lang=lang)
-        # Anything else: a new question drops the offer; otherwise ask again.
-        reply = self.responder.respond(turn.text, lang=lang)
-        if reply.action in ("answer", "clarify", "escalate"):
-            self._settle(conversation)
-            return None
-        return Reply(action="consent", text=texts.consent_reminder(lang), lang=lang,
-                     buttons=texts.consent_buttons(lang))
 
     def _cases(self) -> CaseGateway:
         """The cases domain, for the states only a case leads to (consent, contact, in a case)."""
         if self.cases is None:
             raise RuntimeError("this conversation needs the cases domain, and the engine was built without it")
         return self.cases
-
-    def _on_contact(self, unit: Unit, conversation: ConversationRecord, turn: Turn) -> Reply:
-        lang = conversation.pending.get("lang", turn.lang)
-        key = " ".join(_PUNCT.sub(" ", turn.text.casefold()).split())
-        if key in texts.CANCEL or turn.incoming.choice == "consent:no":
-            self._settle(conversation)
-            return Reply(action="declined", text=texts.declined(lang), lang=lang)
-        # The whole message (up to what is stored): an e-mail at the end of a long message counts.
-        contact = parse_contact(turn.text[:STORED_TEXT_LIMIT])
-        if not reachable(contact):
-            return Reply(action="contact", text=texts.contact_missing(lang), lang=lang)
-        pending = conversation.pending
-        consent_text = texts.consent_text(lang, municipality=self.responder.kb.profile.name.get(lang))
-        try:
-            # A refusal (CaseError) comes before anything is written; any other error rolls back the turn.
-            opened = self._cases().open_case(
-                unit.connection, conversation=conversation, words=pending.get("words", ""),
-                topics=list(pending.get("topics", [])), roles=list(pending.get("roles", [])),
-                contact=contact, consent_text=consent_text,
-                consent_at=datetime.fromisoformat(pending["consent_at"]) if pending.get("consent_at") else turn.now,
-                lang=lang, now=turn.now, reason=pending.get("reason"))
-        except CaseError as exc:
-            return Reply(action="contact", text=exc.text(lang), lang=lang)
-        conversation.case_id = opened.case_id
-        self._move(conversation, State.IN_CASE)
-        rules = self.responder.rules
-        role_names = [rules.role_name(role, lang) for role in opened.roles] if rules else opened.roles
-        due = service_level_due(rules, turn.now, lang) if rules else None
-        return Reply(action="case_opened", text=texts.case_opened(opened.number, role_names, lang, due), lang=lang,
-                     case_number=opened.number, roles=list(opened.roles), topics=list(pending.get("topics", [])))
 
     def _on_case_message(self, unit: Unit, conversation: ConversationRecord, turn: Turn) -> Reply | None:
         cases = self._cases()

@@ -2,18 +2,32 @@
 
 "glöm mig" erases at once when nothing is open. When it would also close an open case (as
 withdrawn), Lotsen first says so and asks; "ja" or the button erases, anything else keeps
-everything. The question is remembered in the conversation under its own key, so the next
-message is read as the answer, and only that one.
+everything. The question (`ErasureQuestion`: the cases and the language) is remembered in the
+conversation under its own name (bot.conversation.flowstate), so the next message is read as the
+answer, and only that one; whatever else waits there (an escalation draft) stays.
 """
 
 from __future__ import annotations
 
-from bot.conversation import followups, store
+from dataclasses import dataclass, field
+
+from bot.conversation import flowstate, followups, store
+from bot.conversation.store import ConversationRecord
 from bot.core.messages import Button, Reply
 from bot.locales import msg
 
-PENDING_KEY = "erasure_asked"
 CONFIRM, KEEP = "erase:confirm", "erase:keep"
+
+
+@dataclass(slots=True)
+class ErasureQuestion:
+    cases: list[str] = field(default_factory=list)
+    lang: str | None = None
+
+
+def forget(conversation: ConversationRecord) -> None:
+    """The question was not answered by this message: it is not asked any more."""
+    flowstate.drop(conversation, flowstate.ERASURE)
 
 
 def might_answer(text: str | None, choice: str | None) -> bool:
@@ -24,7 +38,7 @@ def might_answer(text: str | None, choice: str | None) -> bool:
 def ask(db, *, channel: str, user_id: str, numbers: list[str], lang: str, now) -> Reply:
     with db.unit() as unit:
         record = store.load_or_create(unit.connection, channel=channel, user_id=user_id, address=user_id, now=now)
-        record.pending = {**(record.pending or {}), PENDING_KEY: {"cases": list(numbers), "lang": lang}}
+        flowstate.put(record, flowstate.ERASURE, ErasureQuestion(cases=list(numbers), lang=lang))
         record.updated_at = now
         store.save(unit.connection, record=record)
     text = msg(lang, "erasure.ask", cases=", ".join(numbers))
@@ -39,12 +53,12 @@ def answer(db, *, channel: str, user_id: str, text: str | None,
     forgotten either way."""
     with db.unit() as unit:
         record = store.load(unit.connection, channel=channel, user_id=user_id)
-        asked = (record.pending or {}).get(PENDING_KEY) if record is not None else None
+        asked = flowstate.get(record, flowstate.ERASURE, ErasureQuestion) if record is not None else None
         if record is None or asked is None:
             return (None, None) if (choice or "") not in (CONFIRM, KEEP) else (False, None)
-        record.pending = {k: v for k, v in record.pending.items() if k != PENDING_KEY}
+        forget(record)
         store.save(unit.connection, record=record)
-    lang = asked.get("lang") if isinstance(asked, dict) else None
+    lang = asked.lang
     return choice == CONFIRM or (not choice and followups.is_yes(text)), lang
 
 

@@ -30,7 +30,8 @@ class Flow(Protocol):
 
     def handle(self, unit: Unit, *, conversation: ConversationRecord, turn: Turn) -> Reply | None:
         """Return a Reply to take the message, or None to let the next flow or the matcher have it.
-        May change `conversation.state` / `conversation.pending` (the engine saves it)."""
+        May change `conversation.state` and its own section of the conversation's state, through
+        bot.conversation.flowstate under its own name (the engine saves it)."""
         ...
 
 

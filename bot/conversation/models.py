@@ -22,7 +22,8 @@ class Conversation(SQLModel, table=True):
     lang: str = Field(default="sv", max_length=2)
     # The conversation's state machine (see bot.conversation.states).
     state: str = Field(default="idle", max_length=32)
-    # What the state waits for: clarification options, an escalation draft, ...
+    # What each flow waits with, under the flow's own name (bot.conversation.flowstate):
+    # {"escalation": {...draft}, "clarify": {"options": [...]}, "erasure": {...}, "meetings": {...}}
     pending: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
     unanswered_streak: int = Field(default=0)
     case_id: int | None = Field(default=None, index=True)

@@ -5,11 +5,18 @@ clarifying      Lotsen asked which of two or three topics was meant
 consenting      Lotsen offered to convene navigators and asked for consent
 collecting      consent given; Lotsen asks for contact details
 in_case         a case is open; the entrepreneur's messages go to it
+
+A state that waits for something keeps what it waits with in its flow's own section of the
+conversation (bot.conversation.flowstate): `SECTIONS` names it, and it goes when the state is
+left (the engine's `_move`). Other flows' sections (meetings, an erasure question) are not the
+state machine's and stay.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+from bot.conversation import flowstate
 
 
 class State(StrEnum):
@@ -18,6 +25,13 @@ class State(StrEnum):
     CONSENTING = "consenting"
     COLLECTING = "collecting"
     IN_CASE = "in_case"
+
+
+SECTIONS: dict[State, str] = {
+    State.CLARIFYING: flowstate.CLARIFY,
+    State.CONSENTING: flowstate.ESCALATION,
+    State.COLLECTING: flowstate.ESCALATION,
+}
 
 
 class IllegalTransition(Exception):

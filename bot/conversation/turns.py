@@ -16,7 +16,8 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bot.conversation import commands, complaint, followups, store, texts
+from bot.conversation import commands, complaint, flowstate, followups, store, texts
+from bot.conversation.escalation import draft_of
 from bot.conversation.flows import Turn
 from bot.conversation.language import foreign_reply, is_foreign, is_number, number_reply
 from bot.conversation.recall import Recall, case_draft, recall
@@ -89,13 +90,15 @@ class FollowUpTurns:
     def cancel(self, unit: Unit, conversation: ConversationRecord, turn: Turn) -> Reply:
         """"avbryt" / "/avbryt" at every step: drop what is pending, say what still stands."""
         state = State(conversation.state)
-        lang = conversation.pending.get("lang", turn.lang) if conversation.pending else turn.lang
+        draft = draft_of(conversation)
+        lang = (draft.lang if draft is not None else None) or turn.lang
         if state in (State.CONSENTING, State.COLLECTING):
-            self.engine._settle(conversation)  # the draft (their words) goes with the pending state
+            self.engine._settle(conversation)  # the draft (their words) goes with the consenting state
             return Reply(action="declined", text=texts.declined(lang), lang=lang)
-        had_pending = bool(conversation.pending) or state is State.CLARIFYING
+        had_pending = flowstate.any_pending(conversation) or state is State.CLARIFYING
         if had_pending:
             self.engine._settle(conversation)
+            flowstate.clear(conversation)  # the person cancels whatever waits (a meeting sign-up's question)
         case = None
         if conversation.case_id is not None and self.engine.cases is not None:
             case = self.engine.cases.open_case_info(unit.session, case_id=conversation.case_id)
@@ -156,7 +159,7 @@ class FollowUpTurns:
         reply = case_draft(self.responder, question=question, topics=topics, lang=lang, kind=kind)
         # The case holds the person's own words: their question, or what they just wrote.
         own = question or turn.text or msg(lang, "reply.navigator_word")
-        engine._offer_case(conversation, reply, words=own[:STORED_TEXT_LIMIT])
+        engine.escalation.offer(conversation, reply, words=own[:STORED_TEXT_LIMIT])
         conversation.unanswered_streak = 0
         return reply
 
@@ -186,7 +189,7 @@ class FollowUpTurns:
         draft = case_draft(self.responder, question=turn.text, topics=[topic] if topic else [], lang=lang,
                            kind="dispute")
         draft.text = complaint.acknowledge(article, lang) + "\n\n" + draft.text.split("\n\n", 1)[-1]
-        self.engine._offer_case(conversation, draft, words=turn.text)
+        self.engine.escalation.offer(conversation, draft, words=turn.text)
         draft.topic = topic
         return draft
 

@@ -9,8 +9,9 @@ the button keys meeting:signup|cancel|accept|decline:<id> and meeting:subscribe:
 Anything else returns None so the knowledge matcher gets it.
 
 Signing up asks first for name and company (the organiser needs to know who comes), saying
-what they are for and how to erase them; the question waits under DETAILS_KEY until the next
-message answers it ("Anna Svensson, Pizzeria Roma"; "ja" or the button for the details given
+what they are for and how to erase them; the question waits in the flow's own state
+(`MeetingsState.signup`, under "meetings" in the conversation: bot.conversation.flowstate) until
+the next message answers it ("Anna Svensson, Pizzeria Roma"; "ja" or the button for the details given
 last time). "avbryt" drops it (bot.conversation.turns), and a new question or another meetings
 request leaves it unanswered: nobody is signed up without giving their name.
 """
@@ -21,10 +22,11 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
 
-from bot.conversation import followups
+from bot.conversation import flowstate, followups
 from bot.conversation.contact import parse_contact
 from bot.conversation.flows import Turn
 from bot.conversation.store import ConversationRecord
@@ -38,9 +40,6 @@ from bot.meetings.models import Meeting, Signup
 from bot.meetings.validation import known_tags as default_known_tags
 from bot.storage.db import Unit
 
-PENDING_KEY = "meetings_listed"
-QUERY_KEY = "meetings_query"  # what the last listing showed: kind, tag, month and how far
-DETAILS_KEY = "meetings_signup"  # a sign-up waiting for name and company: {"meeting": id}
 AS_BEFORE = "meeting:as_before:"  # the button: sign up with the details given last time
 LIST_SIZE = 5
 _LIST_PHRASES = re.compile(
@@ -59,6 +58,32 @@ _PUNCT = re.compile(r"[^\w\s-]+")
 _NOT_A_NAME = re.compile(r"^(hur|vad|var|nar|vem|vilken|vilket|vilka|varfor|kan|far|maste|behover|ska|finns|"
                          r"jag|vi|du|ni|det|min|mitt|mina|hej|tack|vill|undrar|har|how|what|when|where|who|which|why|can|could|"
                          r"do|does|is|are|may|must|should|i|we|you|it|my|hi|hello|thanks)\b")
+
+
+@dataclass(slots=True)
+class MeetingsState:
+    """What the meetings flow remembers between messages, under its own name in the conversation."""
+
+    listed: list[int] = field(default_factory=list)  # the meetings of the last listing, numbered from 1
+    query: dict[str, Any] | None = None  # what the last listing showed: tag, kind, month, offset, more
+    signup: dict[str, Any] | None = None  # a sign-up waiting for name and company: {"meeting": id, "lang": ..}
+
+
+def state_of(conversation: ConversationRecord) -> MeetingsState:
+    return flowstate.get(conversation, flowstate.MEETINGS, MeetingsState) or MeetingsState()
+
+
+def _keep(conversation: ConversationRecord, state: MeetingsState) -> None:
+    if state.listed or state.query or state.signup:
+        flowstate.put(conversation, flowstate.MEETINGS, state)
+    else:
+        flowstate.drop(conversation, flowstate.MEETINGS)
+
+
+def _ask_again(conversation: ConversationRecord, meeting_id: int, lang: str) -> None:
+    state = state_of(conversation)
+    state.signup = {"meeting": meeting_id, "lang": lang}
+    _keep(conversation, state)
 
 
 def _fold(text: str) -> str:
@@ -94,20 +119,23 @@ class MeetingsFlow:
                lang: str) -> Callable[[Session], Reply | None] | None:
         """What to do with the message, decided from its text alone (no database)."""
         choice = turn.incoming.choice or ""
+        state = state_of(conversation)
         if choice.startswith("meeting:"):
-            if DETAILS_KEY in (conversation.pending or {}):  # a button answers instead (or asks anew)
-                conversation.pending = {k: v for k, v in conversation.pending.items() if k != DETAILS_KEY}
+            if state.signup:  # a button answers instead (or asks anew)
+                state.signup = None
+                _keep(conversation, state)
             return lambda session: self._on_choice(session, conversation, turn, lang, choice)
         text = _fold(turn.text)
         if not text:
             return None
-        asked = (conversation.pending or {}).get(DETAILS_KEY)
+        asked = state.signup
         if asked:
-            conversation.pending = {k: v for k, v in conversation.pending.items() if k != DETAILS_KEY}
+            state.signup = None
+            _keep(conversation, state)
             action = self._route_details(conversation, turn, lang, text, asked)
             if action is not None:
                 return action
-        listed = list(conversation.pending.get(PENDING_KEY, [])) if conversation.pending else []
+        listed = list(state.listed)
         if listed:
             match = _SIGNUP.search(text) or _CANCEL.search(text)
             if match:
@@ -123,7 +151,7 @@ class MeetingsFlow:
         if _FOLLOW.search(text) and tags:
             return lambda session: self._subscribe(session, turn, lang, tags)
         query = search.parse(text)
-        if query.more and (conversation.pending or {}).get(QUERY_KEY):
+        if query.more and state.query:
             return lambda session: self._page(session, conversation, turn, lang)
         if query.signup:
             return lambda session: self._sign_up_next(session, conversation, turn, lang, query)
@@ -184,10 +212,10 @@ class MeetingsFlow:
     def _list(self, session, conversation, turn, lang, tag, *, kind=None, month=None, offset=0) -> Reply:
         meetings, more = search.find(session, now=turn.now, tag=tag, kind=kind, month=month, offset=offset,
                                      limit=LIST_SIZE)
-        listed = list((conversation.pending or {}).get(PENDING_KEY, [])) if offset else []
-        conversation.pending = {**(conversation.pending or {}), PENDING_KEY: listed + [m.id for m in meetings],
-                                QUERY_KEY: {"tag": tag, "kind": kind, "month": month, "offset": offset,
-                                            "more": more}}
+        state = state_of(conversation)
+        state.listed = (list(state.listed) if offset else []) + [m.id for m in meetings if m.id is not None]
+        state.query = {"tag": tag, "kind": kind, "month": month, "offset": offset, "more": more}
+        _keep(conversation, state)
         buttons = texts.signup_buttons(meetings, lang, start=offset + 1)
         if not meetings and tag:
             buttons = [texts.subscribe_button(tag, lang)]
@@ -198,7 +226,7 @@ class MeetingsFlow:
 
     def _page(self, session, conversation, turn, lang) -> Reply:
         """"Visa fler möten": the next page of the last listing, numbered on from it."""
-        last = conversation.pending[QUERY_KEY]
+        last = state_of(conversation).query or {}
         return self._list(session, conversation, turn, lang, last.get("tag"), kind=last.get("kind"),
                           month=last.get("month"), offset=int(last.get("offset") or 0) + LIST_SIZE)
 
@@ -216,14 +244,14 @@ class MeetingsFlow:
         meeting = service.check_open_for_signup(session, meeting_id=meeting_id, channel=incoming.channel,
                                                 user_id=incoming.user_id, now=turn.now)
         previous = attendees.previous_details(session, channel=incoming.channel, user_id=incoming.user_id)
-        conversation.pending = {**(conversation.pending or {}), DETAILS_KEY: {"meeting": meeting.id, "lang": lang}}
+        _ask_again(conversation, meeting_id, lang)
         buttons = [Button(f"{AS_BEFORE}{meeting.id}", texts.as_before_label(previous, lang))] if previous else []
         return self._reply(texts.ask_details(meeting, lang, previous), lang, buttons)
 
     def _sign_up_with(self, session, conversation, turn, lang, meeting_id, answer: str) -> Reply:
         details = parse_contact(answer[:400])
         if not details.name:  # "Pizzeria Roma" alone, or nothing that reads as a name: ask again
-            conversation.pending = {**(conversation.pending or {}), DETAILS_KEY: {"meeting": meeting_id, "lang": lang}}
+            _ask_again(conversation, meeting_id, lang)
             return self._reply(texts.details_missing(lang), lang)
         return self._sign_up(session, turn, lang, meeting_id, name=details.name, company=details.company)
 
@@ -231,7 +259,7 @@ class MeetingsFlow:
         incoming = turn.incoming
         previous = attendees.previous_details(session, channel=incoming.channel, user_id=incoming.user_id)
         if previous is None:  # "ja" without earlier details: the question stands
-            conversation.pending = {**(conversation.pending or {}), DETAILS_KEY: {"meeting": meeting_id, "lang": lang}}
+            _ask_again(conversation, meeting_id, lang)
             return self._reply(texts.details_missing(lang), lang)
         return self._sign_up(session, turn, lang, meeting_id, name=previous[0], company=previous[1])
 
