@@ -8,13 +8,15 @@ every channel gets the same understanding. The engine decides what to do with th
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.locales.wordsets import WordSet
-from bot.matching.text import fold
+from bot.matching.text import RECENT, fold
 
 _PUNCT = re.compile(r"[^\w\s]+")
 
 
+@lru_cache(maxsize=RECENT)
 def key_of(text: str | None) -> str:
     """The folded words of a message, single-spaced ("Ja, tack!" -> "ja tack")."""
     return " ".join(_PUNCT.sub(" ", fold(text or "")).split())

@@ -128,8 +128,8 @@ class FollowUpTurns:
             return Reply(action="greeting", lang=turn.lang, text=msg(turn.lang, "reply.ok_then"))
         if complaint.is_complaint(text):
             return self.complaint(unit, conversation, turn)
-        vocabulary = getattr(getattr(self.responder.matcher, "index", None), "sv_vocab", frozenset()) | getattr(
-            getattr(self.responder.matcher, "index", None), "en_vocab", frozenset())
+        index = getattr(self.responder.matcher, "index", None)
+        vocabulary = index.known_words if index is not None else frozenset()
         offered_extra = turn.lang not in ("sv", "en")  # recognised as a further language the municipality offers
         if not offered_extra and is_foreign(text, vocabulary=vocabulary):
             return Reply(action="out_of_scope", text=foreign_reply(self.responder.kb.profile), lang=turn.lang)

@@ -77,18 +77,20 @@ class GuideFinder:
         words = tokens(text)
         if not words:
             return Findings()
-        every = [hit for hit in self._activities.find_every(words) if not hit.denied]
+        occurrences = self._activities.find_every(words)
+        every = [hit for hit in occurrences if not hit.denied]
         spans = [(hit.start, hit.end) for hit in every]
         # A name inside a longer one is that one's part ("dagis" in "hund dagis").
         whole = {hit.key for hit in every if not any(s <= hit.start and hit.end <= e and e - s > hit.end - hit.start
                                                     for s, e in spans)}
-        named = [hit for hit in self._activities.find(words)
+        named = [hit for hit in self._activities.find(words, occurrences)
                  if not hit.denied and hit.key in whole and not _former(words, hit.start)]
         activities = tuple(self._by_id[hit.key] for hit in named)
         lead_in = tuple(" ".join(words[max(0, hit.start - LEAD_IN):hit.end]) for hit in named)
         owner = tuple(" ".join(words[max(0, hit.start - OWNER_REACH):hit.start]) for hit in named)
-        conditions = self._conditions.find(words)
-        beyond = {hit.key for hit in self._conditions.find_every(words)
+        said = self._conditions.find_every(words)
+        conditions = self._conditions.find(words, said)
+        beyond = {hit.key for hit in said
                   if not hit.denied and not any(s <= hit.start and hit.end <= e for s, e in spans)}
         stated = frozenset(h.key for h in conditions if not h.denied)
         authorities = tuple(self._authority_by_id[hit.key] for hit in self._authorities.find(words)

@@ -12,7 +12,7 @@ import bisect
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -78,6 +78,11 @@ class SearchIndex:
     @property
     def size(self) -> int:
         return len(self.articles)
+
+    @cached_property
+    def known_words(self) -> frozenset[str]:
+        """Every word of the articles, Swedish and English (made once: it is asked every turn)."""
+        return self.sv_vocab | self.en_vocab
 
     def weight(self, term: str, position: int) -> float:
         for article, weight in self.postings.get(term, ()):

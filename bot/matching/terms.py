@@ -45,6 +45,7 @@ FUZZY_CUTOFF = 86.0
 _CHOICE = re.compile(r"\{([^{}]*)\}")
 ANY = "*"  # a phrase word that any one word of the question fills
 _NUMBER = re.compile(r"^#(\d+)$")  # a phrase word that a number at least this big fills
+_ENDS = ""  # no word is empty: the key under which a tree node lists the phrases ending there
 
 
 def tokens(text: str) -> list[str]:
@@ -100,19 +101,30 @@ class TermSet:
     def __init__(self, phrases: dict[str, Iterable[str]], *, alike: int = 1) -> None:
         """`alike`: how many first letters a misspelt word shares with the word it stands for."""
         self._alike = alike
-        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        # The phrases as a tree of words: a question is walked from each word along the words
+        # that follow it, so the cost grows with the question, not with how many phrases a word
+        # class like `{gammal|gamla|old} {lokal|butik|shop}` expands to. A node maps a word to the
+        # next node; `_ENDS` holds the keys of the phrases that end there.
+        self._tree: dict[str, dict] = {}
         vocabulary: set[str] = set()
+        numbers: set[tuple[int, str]] = set()
         for key, items in phrases.items():
             for phrase in items:
                 for words in expand(phrase):
                     if not words or words[0] == ANY or words[-1] == ANY:
                         continue
-                    self._by_first[words[0]].append((words, key))
-                    vocabulary.update(w for w in words if w != ANY and not _NUMBER.match(w))
+                    node = self._tree
+                    for word in words:
+                        node = node.setdefault(word, {})
+                        if (number := _NUMBER.match(word)) is not None:
+                            numbers.add((int(number.group(1)), word))
+                        elif word != ANY:
+                            vocabulary.add(word)
+                    ends = node.setdefault(_ENDS, [])
+                    if key not in ends:
+                        ends.append(key)
         self._vocabulary = frozenset(vocabulary)
-        # The number words of the phrases ("#100"), with their least values.
-        self._numbers = tuple(sorted({(int(m.group(1)), w) for words in self._by_first.values()
-                                      for phrase, _ in words for w in phrase if (m := _NUMBER.match(w))}))
+        self._numbers = tuple(sorted(numbers))  # the number words of the phrases ("#100"), least first
         # Long words by their first letters: a misspelling is looked for among words that start
         # alike (with alike=2, a different word that shares most letters, "tabletter" and
         # "toaletter", is not one).
@@ -167,26 +179,34 @@ class TermSet:
                 found.add(best[0])
         return frozenset(found)
 
-    def find(self, words: list[str]) -> list[Hit]:
+    def find(self, words: list[str], every: list[Hit] | None = None) -> list[Hit]:
         """Every key with a phrase in `words` (tokens of the folded question), once per key:
-        the first place it is stated, or denied when every place it occurs is negated."""
+        the first place it is stated (its longest phrase there), or denied when every place it
+        occurs is negated. `every`: `find_every(words)` when the caller has it already."""
         hits: dict[str, Hit] = {}
-        for hit in self.find_every(words):
+        for hit in self.find_every(words) if every is None else every:
             known = hits.get(hit.key)
-            if known is None or (known.denied and not hit.denied):
+            if known is None or (hit.denied, hit.start, -hit.end) < (known.denied, known.start, -known.end):
                 hits[hit.key] = hit
         return sorted(hits.values(), key=lambda hit: (hit.start, hit.key))
 
     def find_every(self, words: list[str]) -> list[Hit]:
-        """Every place a phrase occurs, in order."""
+        """Every place a phrase occurs, in order of where it starts."""
         resolved = [self.resolve(w) | _number_forms(w, self._numbers) for w in words]
         found: list[Hit] = []
+        size = len(words)
         for start, forms in enumerate(resolved):
-            for form in forms:
-                for phrase, key in self._by_first.get(form, ()):
-                    end = start + len(phrase)
-                    if end > len(words) or not all(phrase[i] == ANY or phrase[i] in resolved[start + i]
-                                                   for i in range(1, len(phrase))):
-                        continue
-                    found.append(Hit(key, start, end, _negated(words, start)))
+            # (node, next position): the partial phrases that fit the question from `start` on.
+            reached = [(child, start + 1) for form in forms if (child := self._tree.get(form)) is not None]
+            if not reached:
+                continue
+            denied = _negated(words, start)
+            while reached:
+                node, end = reached.pop()
+                for key in node.get(_ENDS, ()):
+                    found.append(Hit(key, start, end, denied))
+                if end < size:
+                    reached += [(child, end + 1) for form in resolved[end] if (child := node.get(form)) is not None]
+                    if (child := node.get(ANY)) is not None:
+                        reached.append((child, end + 1))
         return found

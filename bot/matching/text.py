@@ -87,6 +87,12 @@ def clean(text: str, *, limit: int | None = None) -> str:
     return cleaned
 
 
+# The same message is folded, and read for its script, several times a turn (by the flows, the
+# follow-up words, the matcher): the last few thousand are remembered.
+RECENT = 4096
+
+
+@lru_cache(maxsize=RECENT)
 def fold(text: str) -> str:
     """Lower case without diacritics: "Tillstånd" -> "tillstand", "Café" -> "cafe"."""
     folded = text.casefold().translate(_FOLD)
@@ -134,6 +140,7 @@ def has_letters(text: str) -> bool:
     return any(char.isalpha() for char in text)
 
 
+@lru_cache(maxsize=RECENT)
 def is_latin(text: str) -> bool:
     """True when most letters are Latin (Swedish or English can be matched)."""
     letters = [char for char in text if char.isalpha()]
