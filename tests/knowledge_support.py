@@ -32,9 +32,16 @@ def responder():
 
 
 def eval_questions(split: str = "dev") -> list[dict]:
-    """The evaluation questions of one split: `dev` (fitting) or `test` (frozen, blind-written)."""
-    return yaml.safe_load((EVAL / split / "questions.yaml").read_text(encoding="utf-8"))
+    """The evaluation questions of one split: `dev` (fitting) or `test` (frozen, blind-written);
+    every `questions*.yaml` of the split, in name order (a split grows by files of its own)."""
+    return [item for path in sorted((EVAL / split).glob("questions*.yaml"))
+            for item in yaml.safe_load(path.read_text(encoding="utf-8")) or ()]
 
 
 def eval_escalation(split: str = "dev") -> dict:
-    return yaml.safe_load((EVAL / split / "escalation.yaml").read_text(encoding="utf-8"))
+    """The escalation cases of one split: every `escalation*.yaml`, their lists joined."""
+    cases: dict[str, list] = {"escalate": [], "simple": []}
+    for path in sorted((EVAL / split).glob("escalation*.yaml")):
+        for kind, items in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            cases.setdefault(kind, []).extend(items or ())
+    return cases
