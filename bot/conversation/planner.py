@@ -174,6 +174,9 @@ class Planner:
         if stakes is None:
             return None
         threat, urgent_refusal = stakes(text)
+        refusing = not (threat or urgent_refusal) and self.rules.refuses(text)
+        if not (threat or urgent_refusal or refusing):
+            return None  # most questions: nothing decided against anyone (spares the rules below)
         deciding = self.rules.deciding_roles(text)
         answering = self.kb.articles[match.topic].role if match.action == "answer" and match.topic in self.kb.articles \
             else None
@@ -181,7 +184,7 @@ class Planner:
             deciding = [answering]
         if not deciding:
             return None
-        if not (threat or urgent_refusal or (len(deciding) >= 2 and self.rules.refuses(text))):
+        if not (threat or urgent_refusal or (len(deciding) >= 2 and refusing)):
             return None
         topics = [t for t in dict.fromkeys([*([match.topic] if match.action == "answer" else []), *match.mentioned])
                   if t in self.kb.articles and (self.kb.articles[t].role in deciding or t == match.topic)]

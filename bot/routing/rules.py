@@ -204,6 +204,14 @@ class RoutingRules:
         """Why this turn should go to a person whatever the topics: an explicit request, a
         dispute or urgency, or unanswered turns. (Several authorities are judged from meaning,
         by bot.conversation.planner.)"""
+        last = self.__dict__.get("_last_trigger")  # asked twice a turn (the follow-ups, the planner)
+        if last is not None and last[0] == (text, unanswered_streak):
+            return last[1]
+        found = self._person_trigger(text, unanswered_streak)
+        self.__dict__["_last_trigger"] = ((text, unanswered_streak), found)  # one tuple: safe across threads
+        return found
+
+    def _person_trigger(self, text: str, unanswered_streak: int) -> Trigger | None:
         folded = fold(text or "")
         cfg = self.triggers
         if cfg.explicit_request and (hit := cfg.explicit_request.find(folded)):

@@ -13,10 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.matching.text import RECENT
 from bot.matching.text import fold as fold_letters
 
 _WORD = re.compile(r"\w+")
 
+@lru_cache(maxsize=RECENT)
 def fold(text: str) -> str:
     """Lower-case, strip accents and Swedish diacritics (the matcher's fold), collapse whitespace."""
     return " ".join(fold_letters(text).split())
@@ -87,6 +89,10 @@ class WordSet:
         object.__setattr__(self, "_exact_keys", frozenset(exact))  # frozenset & frozenset is the fast way
         object.__setattr__(self, "_start_keys", frozenset(starts))
         object.__setattr__(self, "_infix", tuple(infix))
+        # Is any part of a word there at all? One search of the text (a part of a word is a run
+        # of word characters, so it is in the text exactly when it is in one of its words).
+        object.__setattr__(self, "_any_infix", re.compile("|".join(re.escape(body) for _, body in infix))
+                           if infix else None)
         object.__setattr__(self, "_phrases", tuple(phrases))
 
     def find(self, folded_text: str) -> str | None:
@@ -96,9 +102,10 @@ class WordSet:
             return exact[word]
         for prefix in prefixes & self._start_keys:  # type: ignore[attr-defined]
             return starts[prefix]
-        for pattern, body in self._infix:  # type: ignore[attr-defined]
-            if any(body in word for word in ordered):
-                return pattern
+        if self._any_infix is not None and self._any_infix.search(folded_text):  # type: ignore[attr-defined]
+            for pattern, body in self._infix:  # type: ignore[attr-defined]
+                if any(body in word for word in ordered):
+                    return pattern
         for pattern, regex, gate in self._phrases:  # type: ignore[attr-defined]
             if (gate is None or gate in prefixes) and regex.search(folded_text):
                 return pattern
