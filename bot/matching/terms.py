@@ -22,6 +22,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -105,7 +106,7 @@ class TermSet:
         # that follow it, so the cost grows with the question, not with how many phrases a word
         # class like `{gammal|gamla|old} {lokal|butik|shop}` expands to. A node maps a word to the
         # next node; `_ENDS` holds the keys of the phrases that end there.
-        self._tree: dict[str, dict] = {}
+        self._tree: dict[str, Any] = {}  # word -> node; _ENDS -> list of keys
         vocabulary: set[str] = set()
         numbers: set[tuple[int, str]] = set()
         for key, items in phrases.items():
@@ -113,7 +114,7 @@ class TermSet:
                 for words in expand(phrase):
                     if not words or words[0] == ANY or words[-1] == ANY:
                         continue
-                    node = self._tree
+                    node: dict[str, Any] = self._tree
                     for word in words:
                         node = node.setdefault(word, {})
                         if (number := _NUMBER.match(word)) is not None:
