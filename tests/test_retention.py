@@ -240,7 +240,7 @@ def test_the_scheduler_job_looks_at_most_once_an_hour(sqlite_url, monkeypatch):
     monkeypatch.setattr("bot.retention.sweep.sweep_retention",
                         lambda db, **kw: calls.append(kw) or type("R", (), {"total": 0})())
     ticks = iter([1000.0, 1010.0, 4700.0])
-    monkeypatch.setattr("bot.retention.sweep.time.monotonic", lambda: next(ticks))
+    monkeypatch.setattr("bot.core.throttle.time.monotonic", lambda: next(ticks))
     job = Retention(db=database, policy=RetentionPolicy(), clock=ManualClock(T0))
     job.sweep(), job.sweep(), job.sweep()
     assert len(calls) == 2

@@ -8,13 +8,13 @@ knowledge upkeep's posts.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.core.clock import STOCKHOLM, Clock
+from bot.core.throttle import Throttle
 from bot.insight.report import build_report, headline
 from bot.knowledge.notices import (
     coordinator_role,
@@ -79,13 +79,11 @@ class MonthlyReport:
     clock: Clock
     every: float = 300.0  # seconds between two looks at the database in one process
     lang: str = "sv"
-    _last: float | None = field(default=None, repr=False)
+    _throttle: Throttle = field(default_factory=Throttle, repr=False)
 
     def sweep(self) -> int:
-        now = time.monotonic()
-        if self.bundle.rules is None or (self._last is not None and now - self._last < self.every):
+        if self.bundle.rules is None or not self._throttle.due(every=self.every):
             return 0
-        self._last = now
         return int(sweep_report(self.db, rules=self.bundle.rules, clock=self.clock, lang=self.lang) is not None)
 
     def jobs(self) -> list[tuple[str, Callable[[], object]]]:

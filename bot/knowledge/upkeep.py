@@ -11,12 +11,12 @@ most once per `every` in a process.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.core.clock import Clock
+from bot.core.throttle import Throttle
 from bot.knowledge.gaps import DIGEST, make_gaps_renderer, sweep_gaps
 from bot.knowledge.notices import KIND, make_notice_handler
 from bot.knowledge.review import sweep_review
@@ -40,14 +40,10 @@ class Upkeep:
     clock: Clock
     every: float = 300.0  # seconds between two looks at the database in one process
     lang: str = "sv"
-    _last: dict[str, float] = field(default_factory=dict, repr=False)
+    _throttle: Throttle = field(default_factory=Throttle, repr=False)
 
     def _due(self, name: str) -> bool:
-        now = time.monotonic()
-        if name in self._last and now - self._last[name] < self.every:
-            return False
-        self._last[name] = now
-        return True
+        return self._throttle.due(name, every=self.every)
 
     def sweep_review(self) -> int:
         if self.bundle.rules is None or not self._due("review"):

@@ -14,7 +14,6 @@ long ago loses the person's name and address, so in the end every conversation g
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
@@ -24,6 +23,7 @@ from bot.cases.models import Case
 from bot.cases.retention import anonymise_cases, delete_cases, due_cases
 from bot.conversation.models import Conversation, Message
 from bot.core.clock import Clock
+from bot.core.throttle import Throttle
 from bot.insight.models import Survey
 from bot.meetings.models import Meeting, Signup, Subscription
 from bot.outbox.models import OutboxItem
@@ -181,11 +181,9 @@ class Retention:
     policy: RetentionPolicy
     clock: Clock
     every: float = 3600.0
-    _last: float | None = field(default=None, repr=False)
+    _throttle: Throttle = field(default_factory=Throttle, repr=False)
 
     def sweep(self) -> int:
-        now = time.monotonic()
-        if self._last is not None and now - self._last < self.every:
+        if not self._throttle.due(every=self.every):
             return 0
-        self._last = now
         return sweep_retention(self.db, policy=self.policy, clock=self.clock).total
