@@ -21,6 +21,8 @@ from bot.storage.types import json_column, utc_column
 # out), one that runs out while "sending" becomes "unknown" (it may have gone out) and is
 # never repeated blindly: a person is told and decides (bot.outbox.unknown).
 OUTBOX_STATUSES = ("pending", "claimed", "sending", "sent", "failed", "skipped", "unknown")
+# Settled for good: nothing will send the row again. ("unknown" waits for a person's decision.)
+FINAL_STATUSES = ("sent", "failed", "skipped")
 
 
 class OutboxItem(SQLModel, table=True):

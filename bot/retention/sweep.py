@@ -26,7 +26,7 @@ from bot.core.clock import Clock
 from bot.core.throttle import Throttle
 from bot.insight.models import Survey
 from bot.meetings.models import Meeting, Signup, Subscription
-from bot.outbox.models import OutboxItem
+from bot.outbox.models import FINAL_STATUSES, OutboxItem
 from bot.retention.policy import RetentionPolicy
 from bot.shared.models import TranscriptEntry
 from bot.storage.db import Database
@@ -45,7 +45,6 @@ _meeting = table_of(Meeting)
 _outbox = table_of(OutboxItem)
 _survey = table_of(Survey)
 _transcript = table_of(TranscriptEntry)
-FINAL = ("sent", "failed", "skipped")
 
 
 @dataclass
@@ -153,7 +152,7 @@ def _old_messages_out(connection: Connection, report: RetentionReport, *, before
     never used twice, but lose the text and the address. A case's messages follow the case."""
     outbox = _outbox.c
     query = (select(outbox.id).where(outbox.kind == "message", outbox.case_id.is_(None),
-                                     outbox.status.in_(FINAL), outbox.created_at < before, outbox.address != "")
+                                     outbox.status.in_(FINAL_STATUSES), outbox.created_at < before, outbox.address != "")
              .order_by(outbox.id).limit(limit))
     ids = list(connection.execute(_locked(connection, query, _outbox)).scalars())
     if ids:
