@@ -193,7 +193,8 @@ class TermSet:
 
     def find_every(self, words: list[str]) -> list[Hit]:
         """Every place a phrase occurs, in order of where it starts."""
-        resolved = [self.resolve(w) | _number_forms(w, self._numbers) for w in words]
+        resolve, numbers = self.resolve, self._numbers
+        resolved = [resolve(w) | _number_forms(w, numbers) if numbers and w.isdigit() else resolve(w) for w in words]
         found: list[Hit] = []
         size = len(words)
         for start, forms in enumerate(resolved):
