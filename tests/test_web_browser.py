@@ -166,6 +166,28 @@ def test_narrow_and_zoomed_without_sideways_scrolling(browser, chat, width, scal
     page.context.close()
 
 
+def test_a_question_sent_while_the_page_still_loads_waits_for_it(browser, chat):
+    """Someone quick (or on a slow line) asks before the history and its post token have come:
+    the question waits for them and is answered, not refused for a missing token."""
+    page = _page(browser)
+    held = []
+    page.route("**/chat/api/history*", lambda route: held.append(route))
+    page.goto(chat.url + "/chat")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the page never asked for its history"
+    _ask(page, RESTAURANT)
+    page.wait_for_timeout(300)
+    assert "⚠" not in page.locator("#status").inner_text()
+    for route in held:
+        route.continue_()
+    expect(page.get_by_role("button", name="Ja, gärna")).to_be_visible()
+    expect(page.get_by_role("log")).to_contain_text(RESTAURANT)
+    page.context.close()
+
+
 def test_english_follows_the_visitor_and_the_conversation(browser, chat):
     page = _page(browser)
     page.goto(chat.url + "/chat")

@@ -151,18 +151,33 @@
     }, function () { say(t("failed"), true); });
   }
 
+  /* Sends go one after another, and only after the page has loaded (the post token comes with
+     the history): a question typed while the page loads, or while an answer is on its way, waits
+     for its turn instead of being lost. */
+  var queue = Promise.resolve();
+
   function send(body) {
-    if (state.busy) { return; }
+    if (body.choice !== undefined && state.busy) { return; }  /* a second press of a button */
+    state.busy = true;
+    var run = function () { return post(body); };
+    queue = queue.then(run, run);
+  }
+
+  function post(body) {
     state.busy = true;
     body.lang = state.chosen || state.lang;
     log.setAttribute("aria-busy", "true");
     say(t("writing"));
-    request("/chat/api/message", {
+    var failed = function (message) {
+      say(message || t("failed"), true);
+      if (body.text !== undefined && !input.value) { input.value = body.text; }  /* to send again */
+    };
+    return request("/chat/api/message", {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": state.token || "" },
       body: JSON.stringify(body)
     }).then(function (r) {
-      if (!r.ok) { say(r.data.message || t("failed"), true); return; }
+      if (!r.ok) { failed(r.data.message); return; }
       say("");
       if (r.data.reset) {
         while (log.firstChild) { log.removeChild(log.firstChild); }
@@ -173,8 +188,7 @@
         return;
       }
       (r.data.lines || []).forEach(render);
-      if (body.text !== undefined) { input.value = ""; }
-    }, function () { say(t("failed"), true); }).then(function () {
+    }, function () { failed(); }).then(function () {
       state.busy = false;
       log.removeAttribute("aria-busy");
     });
@@ -184,6 +198,7 @@
     event.preventDefault();
     var text = input.value.trim();
     if (!text) { input.focus(); return; }
+    input.value = "";
     send({ text: text });
     input.focus();
   });
@@ -200,5 +215,6 @@
   });
   document.getElementById("my-cases").addEventListener("click", function () { send({ command: "cases" }); });
   document.getElementById("erase").addEventListener("click", function () { send({ command: "erase" }); });
-  load();
+  state.busy = true;
+  queue = load().then(function () { state.busy = false; }, function () { state.busy = false; });
 }());
