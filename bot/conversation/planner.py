@@ -23,6 +23,7 @@ from bot.matching.decision import MeetingModel
 from bot.matching.matcher import Match
 
 MIN_AUTHORITIES = 2  # a joint meeting needs at least this many authorities that must decide
+MANY_CONDITIONS = 3  # stated together, this many conditions describe an undertaking by themselves
 
 
 @dataclass
@@ -92,7 +93,10 @@ class Planner:
         # An activity with what it will be like ("nattklubb i en källare som varit gym, med bar")
         # is about the business even when no single article answers it; an activity alone
         # ("kan du rekommendera en restaurang?") is not.
-        general = bool(findings.stated) and (plans or running or answered)
+        # So is what several things a business must see to describe together ("a party for 300
+        # in a tent with food and wine"): conditions stated beyond the names of activities.
+        general = bool(findings.stated) and (plans or running or answered
+                                             or len(findings.stated - findings.by_name) >= MANY_CONDITIONS)
         if (findings.activities and (answered or match.action == "clarify" or running or plans or findings.stated)) \
                 or general:
             # A business that already runs has done what every such business does: only what
@@ -140,7 +144,7 @@ class Planner:
             # threatens the business (below).
             person = None
         if person is None and in_domain and rules is not None:
-            dispute = self._dispute(text, match)
+            dispute = self._dispute(text, match, findings)
             if dispute is not None:
                 return dispute
         if not in_domain:
@@ -165,7 +169,14 @@ class Planner:
                 return Plan("checklist", found.topic, found.topics, found.roles, found.checklist)
         return None
 
-    def _dispute(self, text: str, match: Match) -> Plan | None:
+    def threatens(self, text: str) -> bool:
+        """The words speak of a decision that threatens the person's own business (an
+        injunction, a fine, "our licence" revoked), not of a fine someone fears."""
+        stakes = getattr(self.rules, "dispute_stakes", None)
+        owns = getattr(self.rules, "names_owner", None)
+        return stakes is not None and owns is not None and stakes(text)[0] and owns(text)
+
+    def _dispute(self, text: str, match: Match, findings: Findings | None = None) -> Plan | None:
         """An authority's decision that threatens a running business (an injunction, a fine, a
         closure, a permit withdrawn), or a refusal with stakes (urgent, or two authorities'
         decisions): a case for the authority that decided, from the permit, activity or office
@@ -182,6 +193,10 @@ class Planner:
             else None
         if not deciding and answering not in (None, self.coordinator):
             deciding = [answering]
+        if not deciding and findings is not None:
+            # What the decision is about, said in a business's words ("they revoked our licence
+            # to serve", "remove the outdoor seating"): the authority of what the words state.
+            deciding = self._deciding_by_condition(findings)
         if not deciding:
             return None
         if not (threat or urgent_refusal or (len(deciding) >= 2 and refusing)):
@@ -190,6 +205,12 @@ class Planner:
                   if t in self.kb.articles and (self.kb.articles[t].role in deciding or t == match.topic)]
         topic = topics[0] if topics else None
         return Plan("dispute", topic, topics, [*deciding, self.coordinator])
+
+    def _deciding_by_condition(self, findings: Findings) -> list[str]:
+        conditions = self.finder.guide.conditions
+        topics = [conditions[c].topic for c in sorted(findings.stated) if c in conditions and conditions[c].convene]
+        roles = [self.kb.articles[t].role for t in topics if t in self.kb.articles]
+        return [r for r in dict.fromkeys(roles) if r != self.coordinator]
 
     @staticmethod
     def _main_topic(checklist: Checklist, match: Match) -> str | None:

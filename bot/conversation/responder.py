@@ -131,6 +131,8 @@ class Responder:
         dispute or a plan ("överklaga en dom i vårdnadstvisten" is neither)."""
         if match.action != "out_of_scope" or findings.activities or len(findings.stated - findings.by_name) >= 2:
             return True  # a business, or two things a business must see to, are the service's
+        if findings.stated and self.planner.threatens(text):
+            return True  # ... and so is an authority's decision against one ("vite", "återkallat")
         candidates = [topic for topic, _ in match.scores[:CANDIDATES]]
         return self.domain is not None and self.domain.probability(text, candidates) >= IN_DOMAIN
 
