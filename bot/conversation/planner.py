@@ -81,8 +81,10 @@ class Planner:
     def undertaking(self, text: str, match: Match, findings: Findings) -> Undertaking | None:
         """The checklist and roles the question brings up, with the evidence for a meeting."""
         rules = self.rules
-        plans = self._said(getattr(rules, "describes_plans", None), text)
-        settled = self._settled(findings)
+        # A business that moves starts again in its new premises: an undertaking, none of it settled.
+        moving = self._said(getattr(rules, "describes_moving", None), text)
+        plans = moving or self._said(getattr(rules, "describes_plans", None), text)
+        settled = frozenset() if moving else self._settled(findings)
         every_settled = bool(settled) and settled >= {a.id for a in findings.activities}
         running = (self._said(getattr(rules, "describes_running", None), text) or every_settled) and not plans
         broad = self._said(getattr(rules, "asks_broadly", None), text)

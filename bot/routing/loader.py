@@ -254,11 +254,12 @@ class _Checker(MemberChecks, ServiceLevelChecks):
             return (self.words(spec.get(key), (*where, name, key), key) or None) if spec.get(key) is not None else None
 
         detail, owner = optional(multi, "multi_authority", "detail_words"), optional(multi, "multi_authority", "owner_words")
+        moving = optional(multi, "multi_authority", "moving_words")
         threat, refusal, urgent = (optional(dispute, "dispute", key) for key in ("threat_words", "refusal_words",
                                                                                 "urgent_words"))
         return Triggers(multi_authority=multi_on, min_roles=min_roles, min_roles_without_plans=without_plans,
                         plan_words=plan_words or None, running_words=running or None, broad_words=broad or None,
-                        detail_words=detail or None, owner_words=owner or None,
+                        detail_words=detail or None, owner_words=owner or None, moving_words=moving,
                         count_topics=count_topics,
                         explicit_request=phrases if explicit_on else None,
                         unanswered_turns=positive(unanswered, "turns", "unanswered", 2) if unanswered_on else None,

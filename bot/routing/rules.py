@@ -131,6 +131,10 @@ class Triggers:
     # Words right before a business's name that say the person already has it ("har pizzeria",
     # "min kiosk", "our bakery"), however briefly it is written.
     owner_words: WordSet | None = None
+    # Words of a business moving to other premises ("vi flyttar till en större lokal", "moving to
+    # a new location"): registrations and permits belong to the premises, so a business that runs
+    # starts again where it moves to.
+    moving_words: WordSet | None = None
     explicit_request: WordSet | None = None
     unanswered_turns: int | None = 2
     dispute: WordSet | None = None
@@ -254,6 +258,10 @@ class RoutingRules:
     def names_owner(self, text: str) -> bool:
         """The words right before a business's name say whose it is (owner_words)."""
         return bool(self.triggers.owner_words and text and self.triggers.owner_words.find(fold(text)))
+
+    def describes_moving(self, text: str) -> bool:
+        """The text speaks of a business moving to other premises (moving_words)."""
+        return bool(self.triggers.moving_words and self.triggers.moving_words.find(fold(text or "")))
 
     def describes_running(self, text: str) -> bool:
         """The text speaks of a business that already runs (running_words)."""
