@@ -171,6 +171,10 @@ class Planner:
                 return Plan("checklist", found.topic, found.topics, found.roles, found.checklist)
         return None
 
+    def describes_plans(self, text: str) -> bool:
+        """The words describe an undertaking or ask what one takes (plan_words)."""
+        return self._said(getattr(self.rules, "describes_plans", None), text)
+
     def threatens(self, text: str) -> bool:
         """The words speak of a decision that threatens the person's own business (an
         injunction, a fine, "our licence" revoked), not of a fine someone fears."""

@@ -133,6 +133,8 @@ class Responder:
             return True  # a business, or two things a business must see to, are the service's
         if findings.stated and self.planner.threatens(text):
             return True  # ... and so is an authority's decision against one ("vite", "återkallat")
+        if findings.stated - findings.by_name and self.planner.describes_plans(text):
+            return True  # ... and an undertaking with something to see to ("en klinik i en gammal butik")
         candidates = [topic for topic, _ in match.scores[:CANDIDATES]]
         return self.domain is not None and self.domain.probability(text, candidates) >= IN_DOMAIN
 

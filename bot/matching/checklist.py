@@ -88,7 +88,7 @@ class GuideFinder:
         activities = tuple(self._by_id[hit.key] for hit in named)
         lead_in = tuple(" ".join(words[max(0, hit.start - LEAD_IN):hit.end]) for hit in named)
         owner = tuple(" ".join(words[max(0, hit.start - OWNER_REACH):hit.start]) for hit in named)
-        said = self._conditions.find_every(words)
+        said = _outermost(self._conditions.find_every(words))
         conditions = self._conditions.find(words, said)
         beyond = {hit.key for hit in said
                   if not hit.denied and not any(s <= hit.start and hit.end <= e for s, e in spans)}
@@ -100,6 +100,14 @@ class GuideFinder:
                         by_name=stated - beyond if activities else frozenset(), lead_in=lead_in,
                         owner=owner,
                         authorities=authorities)
+
+
+def _outermost(hits: list) -> list:
+    """Conditions without those inside a longer phrase of another one: "sandwich board" is a
+    sign, not sandwiches."""
+    return [hit for hit in hits if not any(
+        other.key != hit.key and other.start <= hit.start and hit.end <= other.end
+        and other.end - other.start > hit.end - hit.start for other in hits)]
 
 
 LEAD_IN = 3  # words before an activity's name that may say it already runs

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from bot.matching.text import fold
 
@@ -63,6 +64,12 @@ def expand(phrase: str) -> list[tuple[str, ...]]:
     for choice in found.group(1).split("|"):
         result += expand(phrase[:found.start()] + choice + phrase[found.end():])
     return list(dict.fromkeys(result))
+
+
+def _one_slip(word: str, known: str) -> bool:
+    """A misspelling of a short common word is one letter wrong, missing or extra (in the word or
+    in its stem before an ending): "alkhol" is "alkohol", "förening" is not "förorening"."""
+    return Levenshtein.distance(word, known) <= 1 or Levenshtein.distance(word[:len(known)], known) <= 1
 
 
 def _inflection_fits(base: str, ending: str) -> bool:
@@ -176,7 +183,7 @@ class TermSet:
         start = word[:self._alike]
         if not found and len(word) >= MIN_FUZZY and self._long.get(start):
             best = process.extractOne(word, self._long[start], scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-            if best is not None:
+            if best is not None and (self._alike < 2 or _one_slip(word, best[0])):
                 found.add(best[0])
         return frozenset(found)
 
