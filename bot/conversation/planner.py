@@ -175,12 +175,16 @@ class Planner:
         """The words describe an undertaking or ask what one takes (plan_words)."""
         return self._said(getattr(self.rules, "describes_plans", None), text)
 
-    def threatens(self, text: str) -> bool:
-        """The words speak of a decision that threatens the person's own business (an
-        injunction, a fine, "our licence" revoked), not of a fine someone fears."""
+    def threatens(self, text: str, findings: Findings) -> bool:
+        """The words speak of a decision against something the person's business has (an
+        injunction, a fine, "vårt serveringstillstånd" revoked, "our pool" closed), not of a
+        fine someone fears."""
         stakes = getattr(self.rules, "dispute_stakes", None)
         owns = getattr(self.rules, "names_owner", None)
-        return stakes is not None and owns is not None and stakes(text)[0] and owns(text)
+        if stakes is None or owns is None or not stakes(text)[0]:
+            return False
+        return self._said(getattr(self.rules, "decision_received", None), text) or any(
+            owns(before) for before in findings.condition_owner)
 
     def _dispute(self, text: str, match: Match, findings: Findings | None = None) -> Plan | None:
         """An authority's decision that threatens a running business (an injunction, a fine, a

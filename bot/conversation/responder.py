@@ -131,7 +131,7 @@ class Responder:
         dispute or a plan ("överklaga en dom i vårdnadstvisten" is neither)."""
         if match.action != "out_of_scope" or findings.activities or len(findings.stated - findings.by_name) >= 2:
             return True  # a business, or two things a business must see to, are the service's
-        if findings.stated and self.planner.threatens(text):
+        if findings.stated and self.planner.threatens(text, findings):
             return True  # ... and so is an authority's decision against one ("vite", "återkallat")
         if findings.stated - findings.by_name and self.planner.describes_plans(text):
             return True  # ... and an undertaking with something to see to ("en klinik i en gammal butik")

@@ -29,6 +29,8 @@ class Findings:
     # say that this business already runs ("vi har en camping och vill öppna en kiosk").
     lead_in: tuple[str, ...] = ()
     owner: tuple[str, ...] = ()  # the words right before each name ("jag har pizzeria", "min kiosk")
+    # ... and right before each condition stated ("vårt serveringstillstånd", "our pool").
+    condition_owner: tuple[str, ...] = ()
     authorities: tuple[OtherAuthority, ...] = ()
 
 
@@ -99,6 +101,8 @@ class GuideFinder:
                         denied=frozenset(h.key for h in conditions if h.denied),
                         by_name=stated - beyond if activities else frozenset(), lead_in=lead_in,
                         owner=owner,
+                        condition_owner=tuple(" ".join(words[max(0, h.start - CONDITION_OWNER_REACH):h.start])
+                                              for h in conditions if not h.denied),
                         authorities=authorities)
 
 
@@ -112,6 +116,7 @@ def _outermost(hits: list) -> list:
 
 LEAD_IN = 3  # words before an activity's name that may say it already runs
 OWNER_REACH = 1  # ... and the word right before it that may say whose it is
+CONDITION_OWNER_REACH = 2  # words before a condition that may say whose it is ("vår nya bassäng")
 FORMER = frozenset({"tidigare", "fd", "forut", "varit", "former", "formerly", "previously", "was"})
 
 

@@ -255,8 +255,8 @@ class _Checker(MemberChecks, ServiceLevelChecks):
 
         detail, owner = optional(multi, "multi_authority", "detail_words"), optional(multi, "multi_authority", "owner_words")
         moving = optional(multi, "multi_authority", "moving_words")
-        threat, refusal, urgent = (optional(dispute, "dispute", key) for key in ("threat_words", "refusal_words",
-                                                                                "urgent_words"))
+        threat, refusal, urgent, received = (optional(dispute, "dispute", key) for key in (
+            "threat_words", "refusal_words", "urgent_words", "received_words"))
         return Triggers(multi_authority=multi_on, min_roles=min_roles, min_roles_without_plans=without_plans,
                         plan_words=plan_words or None, running_words=running or None, broad_words=broad or None,
                         detail_words=detail or None, owner_words=owner or None, moving_words=moving,
@@ -264,7 +264,8 @@ class _Checker(MemberChecks, ServiceLevelChecks):
                         explicit_request=phrases if explicit_on else None,
                         unanswered_turns=positive(unanswered, "turns", "unanswered", 2) if unanswered_on else None,
                         dispute=words if dispute_on else None, threat_words=threat if dispute_on else None,
-                        refusal_words=refusal if dispute_on else None, urgent_words=urgent if dispute_on else None)
+                        refusal_words=refusal if dispute_on else None, urgent_words=urgent if dispute_on else None,
+                        received_words=received if dispute_on else None)
 
 
 def read_routing_file(path: Path) -> tuple[yamllines.LineData | None, list[Problem]]:

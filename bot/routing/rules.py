@@ -145,6 +145,9 @@ class Triggers:
     threat_words: WordSet | None = None
     refusal_words: WordSet | None = None
     urgent_words: WordSet | None = None
+    # Words that say the business has received a decision ("vi har fått", "told us"): a threat
+    # that happened, not one feared.
+    received_words: WordSet | None = None
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,10 @@ class RoutingRules:
         threat = bool(cfg.threat_words and cfg.threat_words.find(folded))
         refusal = bool(cfg.refusal_words and cfg.refusal_words.find(folded))
         return threat, refusal and bool(cfg.urgent_words and cfg.urgent_words.find(folded))
+
+    def decision_received(self, text: str) -> bool:
+        """The text says the business has received a decision (received_words)."""
+        return bool(self.triggers.received_words and self.triggers.received_words.find(fold(text or "")))
 
     def refuses(self, text: str) -> bool:
         """The text speaks of a refusal or an appeal (refusal_words)."""
