@@ -1,0 +1,96 @@
+"""Escalation from what a question means, not from its wording: several things a business must
+see to, a business that moves, a decision against one's own business, and the finder's care with
+look-alike words. The sentences are written for these tests, not taken from any evaluation set."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.matching.terms import TermSet, tokens
+from tests.knowledge_support import responder
+
+
+def ask(text: str):
+    return responder().respond(text)
+
+
+def stated(text: str) -> frozenset[str]:
+    return responder().finder.find(text).stated
+
+
+def test_several_conditions_together_are_an_undertaking_without_a_business_type():
+    reply = ask("Till hösten blir det skördefest på fotbollsplanen med lokala band, ölservering och "
+                "flera hundra besökare")
+    assert reply.action == "escalate" and reply.reason == "multi_authority"
+    assert {"alkohol", "raddning"} <= set(reply.roles) and reply.roles[-1] == "naringsliv"
+
+
+def test_two_conditions_alone_are_not_an_undertaking():
+    # Wine and cheese named together are a question about food, not a plan for two authorities.
+    reply = ask("Vilket rödvin ska man välja till en ostbricka med lagrad cheddar?")
+    assert reply.action != "escalate"
+
+
+def test_a_business_that_moves_starts_again_in_its_new_premises():
+    r = responder()
+    text = "Vår pizzeria flyttar till en lokal två kvarter bort nästa år"
+    found = r.finder.find(text)
+    match = r._judge(text, r.matcher.match(text), found)
+    undertaking = r.planner.undertaking(text, match, found)
+    assert undertaking is not None and undertaking.plans and not undertaking.running
+    assert "livsmedelsregistrering" in undertaking.topics  # a food business registers each premises
+    # Without the move, the pizzeria that runs has already registered.
+    still = "Vår pizzeria vill servera öl till maten"
+    kept = r.planner.undertaking(still, r._judge(still, r.matcher.match(still), r.finder.find(still)),
+                                 r.finder.find(still))
+    assert kept is not None and "livsmedelsregistrering" not in kept.topics
+
+
+def test_a_decision_against_ones_own_business_reaches_the_deciding_authority():
+    reply = ask("De har stängt vår bassäng efter en inspektion och vi har bokningar hela helgen")
+    assert reply.action == "escalate" and reply.reason == "dispute"
+    assert reply.roles == ["miljo", "naringsliv"]  # the pool is the health protection office's
+
+
+def test_a_fine_someone_fears_is_not_a_dispute():
+    reply = ask("Will I be fined if my neighbour's tree blocks the pavement?")
+    assert reply.action == "out_of_scope"
+
+
+@pytest.mark.parametrize("text, condition", [
+    ("vi ska servera alkhol på terrassen", "alcohol"),  # one letter missing
+    ("en nattklubb i källaren under affären", "change_of_use"),
+    ("lokalen var en blomsterhandel tidigare", "change_of_use"),  # what the premises were
+    ("vi vill hyra en lokal som ägs av kommunen", "municipal_land"),
+    ("får vi ens bygga där, det är mest skog", "plan_conflict"),
+    ("it gets crowded when the band plays", "large_crowd"),
+    ("vi behöver ta in extrapersonal i juli", "staff"),
+    ("a small bar by the river", "near_water"),
+])
+def test_conditions_are_found_in_everyday_words(text, condition):
+    assert condition in stated(text)
+
+
+def test_a_look_alike_word_is_not_a_condition():
+    # "förening" (association) is one letter pair away from "förorening" (pollution): a condition's
+    # misspelling is one letter wrong, missing or extra.
+    assert "contaminated_ground" not in stated("vår förening vill sälja kaffe på loppisen")
+    assert "contaminated_ground" in stated("vi misstänker föroreningar i marken")
+
+
+def test_a_condition_inside_a_longer_phrase_of_another_is_that_ones():
+    found = stated("Can I put a sandwich board outside my shop?")
+    assert "on_public_land" in found and "food_served" not in found  # a sign on the pavement, not food
+
+
+def test_a_campsite_needs_a_building_permit_as_such():
+    reply = ask("Vi vill starta en campingplats med tio husbilsplatser")
+    assert any(item["topic"] == "bygglov" and item["applies"] for item in reply.checklist)
+
+
+def test_a_misspelling_is_one_slip_for_short_common_words_and_looser_for_names():
+    conditions = TermSet({"pollution": ["förorening"]}, alike=2)
+    assert conditions.find(tokens("vår förening")) == []  # two letters apart: another word
+    assert [hit.key for hit in conditions.find(tokens("en förorning"))] == ["pollution"]  # one missing
+    names = TermSet({"restaurang": ["restaurang"]})
+    assert [hit.key for hit in names.find(tokens("en liten resturang"))] == ["restaurang"]
