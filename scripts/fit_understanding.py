@@ -37,7 +37,7 @@ COST_MISSED_MEETING, COST_FALSE_MEETING = 2.5, 2.0  # a checklist instead of a m
 # of them describe an undertaking ("a barn into a café, which permit?"), so the offer is not plainly wrong.
 COST_FALSE_MEETING_QUESTION = 1.0
 REGULARISATION = 1.0
-MEETING_REPEATS = 10  # shuffled 5-fold splits whose out-of-fold probabilities are averaged
+REPEATS = 10  # shuffled 5-fold splits whose out-of-fold probabilities are averaged
 
 
 def rows(knowledge: Path, routing: Path) -> list[dict]:
@@ -106,18 +106,25 @@ def meeting_rows(knowledge: Path, routing: Path) -> list[dict]:
     return found
 
 
+def out_of_fold(model, x: list, y: list):
+    """Out-of-fold probabilities averaged over shuffled 5-fold splits: with a few hundred rows,
+    one split into folds moves a threshold by a step or two from one added row to the next."""
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    return sum(cross_val_predict(model, x, y, method="predict_proba",
+                                 cv=StratifiedKFold(5, shuffle=True, random_state=seed))[:, 1]
+               for seed in range(REPEATS)) / REPEATS
+
+
 def fit_meeting(data: list[dict]) -> tuple[MeetingModel, dict]:
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     x = [r["features"] for r in data]
     y = [int(r["meeting"]) for r in data]
     model = LogisticRegression(C=REGULARISATION, max_iter=5000)
     # Out-of-fold probabilities averaged over shuffled folds: with a few hundred rows, one split
     # into folds moves the threshold by a tenth from one added row to the next.
-    held_out = sum(cross_val_predict(model, x, y, method="predict_proba",
-                                     cv=StratifiedKFold(5, shuffle=True, random_state=seed))[:, 1]
-                   for seed in range(MEETING_REPEATS)) / MEETING_REPEATS
+    held_out = out_of_fold(model, x, y)
     best = None
     for offer_at in [i / 40 for i in range(1, 40)]:
         total = sum(r["cost"] if (r["meeting"] and p < offer_at) or (not r["meeting"] and p >= offer_at) else 0.0
@@ -143,7 +150,7 @@ def main() -> None:
     model = LogisticRegression(C=REGULARISATION, max_iter=5000)
     # Thresholds from out-of-fold probabilities, so that they are not chosen on answers the
     # model has already seen; the weights from all of dev.
-    held_out = cross_val_predict(model, x, y, cv=5, method="predict_proba")[:, 1]
+    held_out = out_of_fold(model, x, y)
     answer_at, clarify_at, total = thresholds(data, list(held_out))
     model.fit(x, y)
     fitted = Fitted(tuple(float(w) for w in model.coef_[0]), float(model.intercept_[0]), answer_at, clarify_at)
