@@ -155,10 +155,16 @@ class Planner:
             return (Plan(person.kind, None, [], [self.coordinator])
                     if person is not None and person.kind == "explicit_request" else None)
         found = self.undertaking(text, match, findings)
-        if found is None:
-            return Plan(person.kind, None, [], [self.coordinator]) if person is not None else None
         if person is not None:
-            return Plan(person.kind, found.topic, found.topics, found.roles, found.checklist)
+            # Whom the person asks about comes too: the topics the words name ("prata med någon om
+            # bygglov och uteservering") and the authorities of what they state ("detaljplanen").
+            asked = self._asked_about(match, findings) if person.kind == "explicit_request" else []
+            if found is None:
+                return Plan(person.kind, None, [], [*asked, self.coordinator])
+            roles = [*dict.fromkeys([*found.roles[:-1], *asked]), self.coordinator]
+            return Plan(person.kind, found.topic, found.topics, roles, found.checklist)
+        if found is None:
+            return None
         if len(found.roles) - 1 >= MIN_AUTHORITIES and self.meeting.offers(found.features):
             return Plan("multi_authority", found.topic, found.topics, found.roles, found.checklist)
         if found.checklist is not None and found.checklist.activities and found.context and not found.running:
@@ -215,6 +221,11 @@ class Planner:
                   if t in self.kb.articles and (self.kb.articles[t].role in deciding or t == match.topic)]
         topic = topics[0] if topics else None
         return Plan("dispute", topic, topics, [*deciding, self.coordinator])
+
+    def _asked_about(self, match: Match, findings: Findings) -> list[str]:
+        named = [t for t in match.mentioned if t in self.kb.articles] if match.action == "answer" else []
+        roles = [self.kb.articles[t].role for t in named]
+        return [r for r in dict.fromkeys([*roles, *self._deciding_by_condition(findings)]) if r != self.coordinator]
 
     def _deciding_by_condition(self, findings: Findings) -> list[str]:
         conditions = self.finder.guide.conditions
