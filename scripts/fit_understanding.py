@@ -40,13 +40,12 @@ REGULARISATION = 1.0
 REPEATS = 10  # shuffled 5-fold splits whose out-of-fold probabilities are averaged
 
 
-def rows(knowledge: Path, routing: Path) -> list[dict]:
-    """Every dev question with its evidence and whether the best article is a right answer."""
-    bundle = KnowledgeBundle.load(knowledge, routing)
+def rows(bundle: KnowledgeBundle, questions: list[dict], cases: dict) -> list[dict]:
+    """Every question (and simple case) with its evidence and whether the best article is right."""
     responder = bundle.responder()
     domain = bundle.domain
-    items = [(q["q"], q["topic"], set(q.get("also", ()))) for q in eval_questions("dev")]
-    items += [(c["q"], c["topic"], set()) for c in eval_escalation("dev").get("simple", ())]
+    items = [(q["q"], q["topic"], set(q.get("also", ()))) for q in questions]
+    items += [(c["q"], c["topic"], set()) for c in cases.get("simple", ())]
     found = []
     for text, topic, also in items:
         match = responder.matcher.match(text)
@@ -81,17 +80,15 @@ def thresholds(data: list[dict], probabilities: list[float]) -> tuple[float, flo
     return best
 
 
-def meeting_rows(knowledge: Path, routing: Path) -> list[dict]:
-    """The evidence for a meeting of every dev question that brings up two or more authorities,
+def meeting_rows(bundle: KnowledgeBundle, questions: list[dict], cases: dict, fitted: Fitted) -> list[dict]:
+    """The evidence for a meeting of every question that brings up two or more authorities,
     read with the fitted answer model: multi-authority cases (a meeting is right) and simple and
     in-scope questions (it is not)."""
-    load_fitted.cache_clear()
-    bundle = KnowledgeBundle.load(knowledge, routing)
     responder = bundle.responder()
-    cases = eval_escalation("dev")
+    responder.fitted = fitted
     items = [(c["q"], True, COST_MISSED_MEETING) for c in cases["escalate"]]
     items += [(c["q"], False, COST_FALSE_MEETING) for c in cases.get("simple", ())]
-    items += [(q["q"], False, COST_FALSE_MEETING_QUESTION) for q in eval_questions("dev")]
+    items += [(q["q"], False, COST_FALSE_MEETING_QUESTION) for q in questions]
     found = []
     for text, wanted, weight in items:
         match = responder.matcher.match(text)
@@ -139,12 +136,12 @@ def fit_meeting(data: list[dict]) -> tuple[MeetingModel, dict]:
     return fitted, summary
 
 
-def main() -> None:
+def fit(bundle: KnowledgeBundle, questions: list[dict], cases: dict) -> dict:
+    """The answer model and thresholds, then the meeting model, fitted on these questions and
+    cases (dev, or a part of it) with the bundle's matcher and second reader."""
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import cross_val_predict
 
-    knowledge = Path(sys.argv[sys.argv.index("--knowledge") + 1]) if "--knowledge" in sys.argv else ROOT / "knowledge"
-    data = rows(knowledge, ROOT / "routing_rules.yaml")
+    data = rows(bundle, questions, cases)
     x = [r["features"] for r in data]
     y = [int(r["right"]) for r in data]
     model = LogisticRegression(C=REGULARISATION, max_iter=5000)
@@ -164,17 +161,30 @@ def main() -> None:
                         "refused": COST_REFUSED},
               "fitted_on": "tests/eval/dev", "dev_questions": len(data), "dev_cost_out_of_fold": round(total, 1),
               "dev_outcomes_out_of_fold": outcomes, "date": date.today().isoformat()}
-    if "--write" in sys.argv:
-        FITTED.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     # The meeting decision is fitted on questions read with the answer model just fitted.
-    meeting, summary = fit_meeting(meeting_rows(knowledge, ROOT / "routing_rules.yaml"))
+    meeting, summary = fit_meeting(meeting_rows(bundle, questions, cases, fitted))
     result["meeting"] = {"features": list(MEETING_FEATURES), "weights": [round(w, 5) for w in meeting.weights],
                          "bias": round(meeting.bias, 5), "offer_at": meeting.offer_at,
                          "costs": {"missed": COST_MISSED_MEETING, "false": COST_FALSE_MEETING,
                                    "false_question": COST_FALSE_MEETING_QUESTION}, **summary}
+    return result
+
+
+def models(result: dict) -> tuple[Fitted, MeetingModel]:
+    """The answer and meeting models of a `fit` result (what load_fitted and load_meeting read)."""
+    meeting = result["meeting"]
+    return (Fitted(tuple(result["weights"]), result["bias"], result["answer_at"], result["clarify_at"]),
+            MeetingModel(tuple(meeting["weights"]), meeting["bias"], meeting["offer_at"]))
+
+
+def main() -> None:
+    knowledge = Path(sys.argv[sys.argv.index("--knowledge") + 1]) if "--knowledge" in sys.argv else ROOT / "knowledge"
+    bundle = KnowledgeBundle.load(knowledge, ROOT / "routing_rules.yaml")
+    result = fit(bundle, eval_questions("dev"), eval_escalation("dev"))
     print(json.dumps(result, indent=1))
     if "--write" in sys.argv:
         FITTED.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        load_fitted.cache_clear()
         load_meeting.cache_clear()
         print(f"written to {FITTED.relative_to(ROOT)}")
 
