@@ -30,6 +30,7 @@ from bot.knowledge.models import (
     KnowledgeBase,
     Profile,
 )
+from bot.knowledge.phrasings import PHRASINGS_FILE, load_phrasings
 from bot.knowledge.problems import InvalidKnowledge, Problem
 from bot.retention.policy import parse_policy
 
@@ -361,7 +362,13 @@ def check_knowledge(directory: Path, *, today: date | None = None,
                 problems.append(Problem(article.path, None, f"'related' names an unknown article '{other}'"))
     if profile is None:
         return None, problems
-    return KnowledgeBase(articles=articles, profile=profile), problems
+    # A topic whose article has problems of its own is known here too (its phrasings are not wrong).
+    phrasings, more = load_phrasings(directory / PHRASINGS_FILE, _display(directory / PHRASINGS_FILE),
+                                     topics={*articles, *(path.stem for path in paths)},
+                                     languages=profile.languages)
+    problems += more
+    phrasings = tuple(p for p in phrasings if p.topic in articles)
+    return KnowledgeBase(articles=articles, profile=profile, phrasings=phrasings), problems
 
 
 def load_knowledge(directory: Path) -> KnowledgeBase:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bot.knowledge.phrasings import Phrasing
 
 LANGS: tuple[str, ...] = ("sv", "en")  # every knowledge base has these; a profile may offer more
 # The front-matter facts that carry their own `sources` and `checked` date.
@@ -118,6 +121,8 @@ class Profile:
 class KnowledgeBase:
     articles: dict[str, Article]
     profile: Profile
+    # How entrepreneurs ask about each topic (knowledge/phrasings.yaml; none without the file).
+    phrasings: tuple[Phrasing, ...] = ()
 
     def get(self, article_id: str) -> Article | None:
         return self.articles.get(article_id)

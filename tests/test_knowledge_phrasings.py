@@ -1,0 +1,80 @@
+"""knowledge/phrasings.yaml: how entrepreneurs ask about each topic, checked line by line, optional,
+part of the cache key, and what the second reader learns the style of questions from."""
+
+from __future__ import annotations
+
+import shutil
+
+from bot.knowledge import cache
+from bot.knowledge.loader import check_knowledge
+from bot.knowledge.phrasings import PHRASINGS_FILE
+from bot.matching.domain import OUTSIDE, train
+from tests.knowledge_support import KNOWLEDGE, ROUTING, bundle, eval_questions
+
+
+def _copy(tmp_path):
+    target = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, target)
+    return target
+
+
+def test_the_shipped_phrasings_are_valid_and_cover_every_topic():
+    kb, problems = check_knowledge(KNOWLEDGE)
+    assert problems == []
+    assert {p.topic for p in kb.phrasings} == set(kb.articles)
+    assert {p.lang for p in kb.phrasings} == {"sv", "en"}
+
+
+def test_no_phrasing_is_a_dev_question():
+    """They were written blind; a dev question among them would flatter the dev figures."""
+    phrasings = {p.q.casefold().strip(" ?.!") for p in bundle().kb.phrasings}
+    assert not phrasings & {q["q"].casefold().strip(" ?.!") for q in eval_questions("dev")}
+
+
+def test_bad_lines_are_reported_on_their_line(tmp_path):
+    target = _copy(tmp_path)
+    (target / PHRASINGS_FILE).write_text(
+        "# a comment\n"
+        "bygglov:\n"
+        "  - {q: \"Får jag bygga ett förråd vid verkstaden?\", lang: sv}\n"
+        "  - {q: \"  \", lang: sv}\n"
+        "  - {q: \"Can I build a shed?\", lang: de}\n"
+        "flygplats:\n"
+        "  - {q: \"Var landar planen?\", lang: sv}\n"
+        "skyltlov: en fråga\n", encoding="utf-8")
+    _, problems = check_knowledge(target)
+    found = {(p.line, p.message.split(" ")[0]) for p in problems if p.path.endswith(PHRASINGS_FILE)}
+    messages = [str(p) for p in problems]
+    assert len(found) == 4, messages
+    assert any(p.line == 4 and "needs a question" in p.message for p in problems), messages
+    assert any(p.line == 5 and "'lang' must be one of sv, en" in p.message for p in problems), messages
+    assert any(p.line == 6 and "unknown topic id 'flygplats'" in p.message for p in problems), messages
+    assert any(p.line == 8 and "'skyltlov' must list" in p.message for p in problems), messages
+
+
+def test_broken_yaml_is_a_problem_not_a_crash(tmp_path):
+    target = _copy(tmp_path)
+    (target / PHRASINGS_FILE).write_text("bygglov:\n  - {q: \"oavslutad\n", encoding="utf-8")
+    _, problems = check_knowledge(target)
+    assert any(p.path.endswith(PHRASINGS_FILE) and "bad YAML" in p.message for p in problems)
+
+
+def test_a_knowledge_base_without_the_file_loads_and_answers(tmp_path):
+    target = _copy(tmp_path)
+    (target / PHRASINGS_FILE).unlink()
+    kb, problems = check_knowledge(target)
+    assert problems == [] and kb is not None and kb.phrasings == ()
+    model = train(kb)
+    assert set(model.classes) == {*kb.articles, OUTSIDE}
+
+
+def test_an_edited_phrasings_file_is_a_new_cache_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("LOTSEN_CACHE_DIR", str(tmp_path / "cache"))
+    target = _copy(tmp_path)
+    routing = tmp_path / "routing_rules.yaml"
+    shutil.copy(ROUTING, routing)
+    before = cache._digest(target, routing)
+    path = target / PHRASINGS_FILE
+    path.write_text(path.read_text(encoding="utf-8") + "  - {q: \"Hur gör man?\", lang: sv}\n", encoding="utf-8")
+    assert cache._digest(target, routing) != before
+    assert cache.load_bundle(target, routing).kb.phrasings[-1].q == "Hur gör man?"
