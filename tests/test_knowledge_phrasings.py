@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from bot.knowledge import cache
 from bot.knowledge.loader import check_knowledge
 from bot.knowledge.phrasings import PHRASINGS_FILE
@@ -78,3 +80,31 @@ def test_an_edited_phrasings_file_is_a_new_cache_key(tmp_path, monkeypatch):
     path.write_text(path.read_text(encoding="utf-8") + "  - {q: \"Hur gör man?\", lang: sv}\n", encoding="utf-8")
     assert cache._digest(target, routing) != before
     assert cache.load_bundle(target, routing).kb.phrasings[-1].q == "Hur gör man?"
+
+
+def test_the_second_reader_learns_how_questions_are_phrased():
+    """Plain story questions in the phrasings' style (written for this test, not taken from the
+    corpus or dev). Learned from the articles' prose alone, the reader took the first for
+    off-topic: a question's style was evidence against every topic. With the phrasings it is not."""
+    kb = bundle().kb
+    learned, prose_only = train(kb), train(kb, phrasing_weight=0.0)
+    question = "jag har en liten bilverkstad och oljan från tvätthallen, måste jag ha en sån avskiljare?"
+    candidates = ["fettavskiljare", "miljofarlig-verksamhet", "avfall"]
+    assert prose_only.posterior(question, candidates)[OUTSIDE] > 0.5
+    found = learned.posterior(question, candidates)
+    assert found[OUTSIDE] < 0.1 and max(found, key=found.get) in ("miljofarlig-verksamhet", "fettavskiljare")
+    plain = "hej, vi ska öppna en pizzeria i gamla bageriet, vad behöver vi göra?"
+    candidates = ["livsmedelsregistrering", "starta-foretag", "serveringstillstand", "bygglov"]
+    assert learned.probability(plain, candidates) > max(0.9, prose_only.probability(plain, candidates))
+
+
+def test_the_optional_inside_reader_says_how_likely_outside_is():
+    """DomainModel.inside (a logistic regression of any topic against `outside`, off by default):
+    the posterior still sums to one, and an everyday question is outside, a permit question not."""
+    model = train(bundle().kb, inside_c=10.0)
+    assert model.inside is not None and len(model.inside) == len(model.vocabulary)
+    candidates = ["bygglov", "uteservering"]
+    everyday = model.posterior("hur länge ska potatisen koka innan den är klar?", candidates)
+    permit = model.posterior("vi vill bygga ett glasat uterum till kaféet, måste vi söka lov", candidates)
+    assert sum(everyday.values()) == sum(permit.values()) == pytest.approx(1.0)
+    assert everyday[OUTSIDE] > 0.5 > permit[OUTSIDE] and max(permit, key=permit.get) == "bygglov"

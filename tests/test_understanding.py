@@ -132,16 +132,17 @@ def test_the_second_reader_is_multinomial_naive_bayes():
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.naive_bayes import MultinomialNB
 
-    from bot.matching.domain import SMOOTHING, features, train, training_texts
+    from bot.matching.domain import PHRASING_WEIGHT, SMOOTHING, features, train, training_texts
 
     kb = bundle().kb
     outside = ["Vilket väder blir det i helgen?", "Skriv en dikt om hösten", "Hur lagar man köttbullar?"]
     model = train(kb, outside=outside)
-    texts, labels = training_texts(kb)
-    texts, labels = texts + outside, labels + ["outside"] * len(outside)
+    texts, labels, weights = training_texts(kb)
+    assert kb.phrasings and set(weights) == {1.0, PHRASING_WEIGHT}  # the phrasings are learned too
+    texts, labels, weights = texts + outside, labels + ["outside"] * len(outside), weights + [1.0] * len(outside)
     rows = [dict.fromkeys(f, 1.0 / math.sqrt(len(f) or 1)) for f in map(features, texts)]
     vectorizer = DictVectorizer()
-    reference = MultinomialNB(alpha=SMOOTHING).fit(vectorizer.fit_transform(rows), labels)
+    reference = MultinomialNB(alpha=SMOOTHING).fit(vectorizer.fit_transform(rows), labels, sample_weight=weights)
     question = "Behöver jag bygglov för en ny entré till kaféet?"
     found = features(question)
     log_proba = reference.predict_log_proba(vectorizer.transform([dict.fromkeys(found, 1 / math.sqrt(len(found)))]))[0]
