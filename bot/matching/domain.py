@@ -215,10 +215,14 @@ def train(kb, guide=None, *, outside: list[str] | None = None, alpha: float = SM
 
     texts, labels, weights = training_texts(kb, phrasing_weight=phrasing_weight)
     outside = load_corpus() if outside is None else outside
-    by_class: dict[str, list[tuple[str, float]]] = {}
+    # Each class's texts and their weights, side by side (a pair per text would cost a tuple each
+    # in a base of thousands of articles).
+    by_class: dict[str, tuple[list[str], list[float]]] = {}
     for text, label, weight in zip([*texts, *outside], [*labels, *([OUTSIDE] * len(outside))],
                                    [*weights, *([1.0] * len(outside))], strict=True):
-        by_class.setdefault(label, []).append((text, weight))
+        texts_of, weights_of = by_class.setdefault(label, ([], []))
+        texts_of.append(text)
+        weights_of.append(weight)
     classes = sorted(by_class)
     vocabulary: dict[str, int] = {}
     cache: dict[str, object] = {}  # a text repeated in many articles is read once
@@ -234,16 +238,18 @@ def train(kb, guide=None, *, outside: list[str] | None = None, alpha: float = SM
     # could be (every feature of every text once, plus END): the pages past what is written are
     # never touched, so they cost address space, not memory, and the end is given back by
     # `resize`. A base of thousands of articles never holds all its counts twice or in float64.
-    upper = sum(len(columns(text)) for name in classes for text, _ in by_class[name]) + len(classes)
+    upper = sum(len(columns(text)) for name in classes for text in by_class[name][0]) + len(classes)
     indices, data = np.empty(upper, dtype=np.int32), np.empty(upper, dtype=np.float32)
     indptr, totals, documents = [0], [], []
     for name in classes:
-        read = [(columns(text), weight) for text, weight in by_class[name]]
-        values = np.concatenate([np.full(len(c), weight / math.sqrt(len(c) or 1)) for c, weight in read])
-        own, where = np.unique(np.concatenate([c for c, _ in read]), return_inverse=True)
+        read = [columns(text) for text in by_class[name][0]]
+        weights = by_class[name][1]
+        values = np.concatenate([np.full(len(c), w / math.sqrt(len(c) or 1))
+                                 for c, w in zip(read, weights, strict=True)])
+        own, where = np.unique(np.concatenate(read), return_inverse=True)
         summed = np.bincount(where, weights=values, minlength=len(own))
         totals.append(float(summed.sum()))
-        documents.append(sum(weight for _, weight in read))
+        documents.append(sum(weights))
         start, end = indptr[-1], indptr[-1] + len(own) + 1
         indices[start:end - 1], indices[end - 1] = own, END
         data[start:end - 1], data[end - 1] = np.log1p(summed / alpha), 0.0
@@ -260,7 +266,7 @@ def train(kb, guide=None, *, outside: list[str] | None = None, alpha: float = SM
                        indices=indices, data=data, inside=inside, inside_bias=inside_bias)
 
 
-def _inside(by_class: dict[str, list[tuple[str, float]]], columns, size: int, c_value: float):
+def _inside(by_class: dict[str, tuple[list[str], list[float]]], columns, size: int, c_value: float):
     """A logistic regression (scikit-learn, only while the bundle is built) of any topic against
     `outside`, on the same unit vectors; a large base's topic texts are sampled (every n-th, with
     n times the weight) so that fitting stays a matter of seconds."""
@@ -268,10 +274,12 @@ def _inside(by_class: dict[str, list[tuple[str, float]]], columns, size: int, c_
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
-    inside = [(text, weight) for name, items in by_class.items() if name != OUTSIDE for text, weight in items]
+    inside = [pair for name, (texts, weights) in by_class.items() if name != OUTSIDE
+              for pair in zip(texts, weights, strict=True)]
     step = max(1, len(inside) // INSIDE_SAMPLE)
     docs = [(text, weight * step, 1) for text, weight in inside[::step]]
-    docs += [(text, weight, 0) for text, weight in by_class.get(OUTSIDE, ())]
+    texts, weights = by_class.get(OUTSIDE, ([], []))
+    docs += [(text, weight, 0) for text, weight in zip(texts, weights, strict=True)]
     read = [columns(text) for text, _, _ in docs]
     indptr = np.cumsum([0, *(len(c) for c in read)])
     values = np.concatenate([np.full(len(c), 1.0 / math.sqrt(len(c) or 1)) for c in read])
