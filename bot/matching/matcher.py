@@ -211,11 +211,16 @@ class Matcher:
         # Sum the question's weights per example that shares stems with it, through the
         # inverted example index: a few look-ups per stem instead of a pass over every example.
         shared: dict[tuple[int, int], float] = defaultdict(float)
+        candidates = {position for position, _ in ranked}
+        postings = self.index.example_postings
         for term, term_weight in query_terms.items():
-            by_article = self.index.example_postings.get(term)
+            by_article = postings.get(term)
             if by_article:
-                for position, _ in ranked:
-                    for number in by_article.get(position, ()):
+                # The smaller side: a specific stem is in few articles' examples, a common one in many.
+                positions = (candidates & by_article.keys()) if len(by_article) > len(candidates) \
+                    else [p for p in by_article if p in candidates]
+                for position in positions:
+                    for number in by_article[position]:
                         shared[position, number] += term_weight
         closest: dict[int, float] = defaultdict(float)
         for (position, number), summed in shared.items():
