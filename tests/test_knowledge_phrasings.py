@@ -103,10 +103,11 @@ def test_an_edited_phrasings_file_is_a_new_cache_key(tmp_path, monkeypatch):
 
 def test_the_second_reader_learns_how_questions_are_phrased():
     """Plain story questions in the phrasings' style (written for this test, not taken from the
-    corpus or dev). Learned from the articles' prose alone, the reader took the first for
-    off-topic: a question's style was evidence against every topic. With the phrasings it is not."""
+    corpus or dev). Learned from the articles' prose alone, naive Bayes took the first for
+    off-topic: a question's style was evidence against every topic. With the phrasings it is not.
+    (Naive Bayes alone here; the shipped reader mixes in DomainModel.inside, below.)"""
     kb = bundle().kb
-    learned, prose_only = train(kb), train(kb, phrasing_weight=0.0)
+    learned, prose_only = train(kb, inside_c=None), train(kb, phrasing_weight=0.0, inside_c=None)
     question = "jag har en liten bilverkstad och oljan från tvätthallen, måste jag ha en sån avskiljare?"
     candidates = ["fettavskiljare", "miljofarlig-verksamhet", "avfall"]
     assert prose_only.posterior(question, candidates)[OUTSIDE] > 0.5
@@ -118,12 +119,12 @@ def test_the_second_reader_learns_how_questions_are_phrased():
 
 
 def test_the_optional_inside_reader_says_how_likely_outside_is():
-    """DomainModel.inside (a logistic regression of any topic against `outside`, off by default):
+    """DomainModel.inside (a logistic regression of any topic against `outside`, on by default):
     the posterior still sums to one, and an everyday question is outside, a permit question not."""
     model = train(bundle().kb, inside_c=10.0)
     assert model.inside is not None and len(model.inside) == len(model.vocabulary)
     candidates = ["bygglov", "uteservering"]
     everyday = model.posterior("hur länge ska potatisen koka innan den är klar?", candidates)
     permit = model.posterior("vi vill bygga ett glasat uterum till kaféet, måste vi söka lov", candidates)
-    assert sum(everyday.values()) == sum(permit.values()) == pytest.approx(1.0)
+    assert sum(everyday.values()) == pytest.approx(1.0) and sum(permit.values()) == pytest.approx(1.0)
     assert everyday[OUTSIDE] > 0.5 > permit[OUTSIDE] and max(permit, key=permit.get) == "bygglov"
