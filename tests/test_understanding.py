@@ -164,3 +164,15 @@ def test_the_second_reader_is_multinomial_naive_bayes():
     got = model.posterior(unsure, candidates)
     assert [got[c] for c in [*candidates, "outside"]] == pytest.approx([float(p) for p in expected], abs=1e-4)
     assert max(expected) < 0.999
+
+
+def test_markup_is_not_read_as_words():
+    """Pasted or hostile HTML is not a question: tags and comments are left out before matching
+    (a one-known-word tag soup was answered with an article), while what is said between them
+    counts, and "<10" is no tag."""
+    ask = responder().respond
+    for soup in ("</textarea><svg onload=alert(1)>", "<img src=x onerror=alert(1)>", "<!-- -->"):
+        assert ask(soup).action == "invalid", soup
+    wrapped = ask("<b>bygglov</b> för ett förråd?")
+    assert wrapped.action == "answer" and wrapped.topic == "bygglov"
+    assert ask("Vi har <10 anställda och vill lämna anbud till kommunen").action == "answer"

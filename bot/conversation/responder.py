@@ -27,7 +27,7 @@ from bot.matching.decision import CANDIDATES, Fitted, MeetingModel, load_fitted,
 from bot.matching.domain import DomainModel
 from bot.matching.matcher import Match, Matcher
 from bot.matching.smalltalk import smalltalk_kind
-from bot.matching.text import MAX_MATCH_CHARS, clean, has_letters, is_latin
+from bot.matching.text import MAX_MATCH_CHARS, clean, has_letters, is_latin, strip_markup
 from bot.routing.rules import COORDINATOR_STEP
 
 IN_DOMAIN = 0.5  # domain probability that lets an unanswerable question still reach a person
@@ -76,7 +76,7 @@ class Responder:
         return self.matcher.language(clean(text, limit=MAX_MATCH_CHARS), default=default)
 
     def respond(self, text: str, *, lang: str | None = None, unanswered_streak: int = 0) -> Reply:
-        cleaned = clean(text, limit=MAX_MATCH_CHARS)
+        cleaned = clean(strip_markup(text), limit=MAX_MATCH_CHARS)
         # A given language is used as it is (the engine has already detected it, with the
         # conversation's language as the fallback); otherwise it is detected here.
         lang = lang or (self.matcher.language(cleaned) if cleaned else "sv")

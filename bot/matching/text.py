@@ -92,6 +92,15 @@ def clean(text: str, *, limit: int | None = None) -> str:
 RECENT = 4096
 
 
+_MARKUP = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]{0,200}>", re.S)
+
+
+def strip_markup(text: str) -> str:
+    """HTML tags and comments are not what anyone says to Lotsen: "<b>bygglov</b>?" is
+    "bygglov?", and "</textarea><svg onload=alert(1)>" is nothing at all. ("<10 anställda" is no tag.)"""
+    return _MARKUP.sub(" ", text) if "<" in text else text
+
+
 @lru_cache(maxsize=RECENT)
 def fold(text: str) -> str:
     """Lower case without diacritics: "Tillstånd" -> "tillstand", "Café" -> "cafe"."""
