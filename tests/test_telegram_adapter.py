@@ -134,6 +134,16 @@ def test_429_retry_after_honoured(fake_tg, runner, service):
     assert attempts[1].at - attempts[0].at >= 1.0
 
 
+def test_a_dropped_connection_does_not_lose_the_reply(fake_tg, runner, service):
+    """The connection drops after the request was read, with no answer (a keep-alive connection
+    the server closed, seen under load in CI): the reply is sent again and arrives."""
+    fake_tg.cut_next("sendMessage")
+    fake_tg.message_update(chat_id=42, text="hallå")
+    assert texts_to(fake_tg, 42, 1) == ["Svar på: hallå"]
+    time.sleep(0.3)
+    assert len(fake_tg.sent_texts(42)) == 1
+
+
 def test_per_chat_pacing_one_message_per_second():
     with FakeTelegram(enforce_limits=True) as fake:
         service = FakeLotsen()

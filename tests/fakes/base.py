@@ -64,6 +64,7 @@ class FakeServer:
         self.changed = threading.Condition(self.lock)
         self._held: dict[str, threading.Event] = {}
         self.waiting: list[str] = []  # methods of requests being held right now
+        self._cuts: dict[str, int] = {}  # method -> requests to drop without an answer
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -77,6 +78,9 @@ class FakeServer:
                 params.update({k: _maybe_json(v) for k, v in parse_qsl(parts.query)})
                 call = Call(parts.path.rsplit("/", 1)[-1], params,
                             {k.lower(): v for k, v in self.headers.items()}, files=files)
+                if fake._take_cut(call.method):
+                    self.close_connection = True  # hang up without an answer (a reset keep-alive)
+                    return
                 fake._wait_if_held(call.method)
                 status, headers, payload = fake.respond(parts.path, call)
                 call.status, call.response = status, payload
@@ -122,6 +126,19 @@ class FakeServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+    def cut_next(self, method: str, *, times: int = 1) -> None:
+        """The next `times` requests for `method` are read and then the connection is closed
+        without an answer, as a server or proxy that drops a connection does."""
+        with self.lock:
+            self._cuts[method] = self._cuts.get(method, 0) + times
+
+    def _take_cut(self, method: str) -> bool:
+        with self.lock:
+            if self._cuts.get(method, 0) <= 0:
+                return False
+            self._cuts[method] -= 1
+            return True
 
     def hold(self, method: str) -> threading.Event:
         """Requests for `method` wait (listed in `waiting`) until the returned event is set."""

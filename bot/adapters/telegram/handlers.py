@@ -11,7 +11,7 @@ import contextlib
 import logging
 
 from telegram import InputFile, Update
-from telegram.error import TelegramError
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
 from bot.adapters.telegram.context import TelegramContext, lang_of
@@ -25,12 +25,33 @@ def ctx_of(context: ContextTypes.DEFAULT_TYPE) -> TelegramContext:
     return context.application.bot_data["lotsen"]
 
 
+SEND_ATTEMPTS = 3  # a reply is tried this often when the connection fails before an answer
+
+
+async def _sent(send):
+    """Send, again after a dropped connection (a keep-alive connection the other end closed):
+    the person gets an answer. A send that timed out may have arrived, so it is not repeated;
+    Telegram's own errors (429 is the rate limiter's) are not network failures."""
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        try:
+            return await send()
+        except TimedOut:
+            raise
+        except NetworkError as exc:
+            if attempt == SEND_ATTEMPTS:
+                raise
+            log.warning("telegram: sending failed (%s), trying again", type(exc).__name__)
+            await asyncio.sleep(0.2 * attempt)
+    return None
+
+
 async def send_reply(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
     lotsen = ctx_of(context)
     for part in reply_parts(str(chat_id), reply, lotsen.keys):
-        await context.bot.send_message(chat_id, part.text, reply_markup=part.markup)
+        await _sent(lambda part=part: context.bot.send_message(chat_id, part.text, reply_markup=part.markup))
     for attachment in reply.attachments:
-        await context.bot.send_document(chat_id, InputFile(attachment.content, filename=attachment.name))
+        await _sent(lambda attachment=attachment: context.bot.send_document(
+            chat_id, InputFile(attachment.content, filename=attachment.name)))
 
 
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, call, *, locked: bool = False) -> None:
@@ -42,7 +63,7 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, call, *, l
             reply = await asyncio.to_thread(call)
         except Exception:
             log.exception("telegram: the service failed on update %s", update.update_id)
-            await context.bot.send_message(chat.id, msg(lang, "channel.sorry"))
+            await _sent(lambda: context.bot.send_message(chat.id, msg(lang, "channel.sorry")))
             return
         await send_reply(context, chat.id, reply)
 
