@@ -12,7 +12,7 @@
   var status = document.getElementById("status");
   var langButton = document.getElementById("lang");
   var langs = (root.getAttribute("data-langs") || "sv en").split(" ");
-  var state = { token: null, last: 0, seen: {}, lang: root.lang || langs[0], chosen: null, source: null, busy: false };
+  var state = { token: null, last: 0, seen: {}, lang: root.lang || langs[0], chosen: null, source: null };
   var FALLBACK = { me: "", bot: "Lotsen:", writing: "…", download: "", offline: "…", failed: "⚠", started: "" };
 
   function t(key) {
@@ -103,7 +103,11 @@
         var button = document.createElement("button");
         button.type = "button";
         button.textContent = b.label;
-        button.addEventListener("click", function () { send({ choice: b.value }); });
+        button.addEventListener("click", function () {
+          /* One press per question: its buttons are done (a second press would answer twice). */
+          Array.prototype.forEach.call(group.querySelectorAll("button"), function (other) { other.disabled = true; });
+          send({ choice: b.value });
+        });
         group.appendChild(button);
       });
       item.appendChild(group);
@@ -157,14 +161,11 @@
   var queue = Promise.resolve();
 
   function send(body) {
-    if (body.choice !== undefined && state.busy) { return; }  /* a second press of a button */
-    state.busy = true;
     var run = function () { return post(body); };
     queue = queue.then(run, run);
   }
 
   function post(body) {
-    state.busy = true;
     body.lang = state.chosen || state.lang;
     log.setAttribute("aria-busy", "true");
     say(t("writing"));
@@ -189,7 +190,6 @@
       }
       (r.data.lines || []).forEach(render);
     }, function () { failed(); }).then(function () {
-      state.busy = false;
       log.removeAttribute("aria-busy");
     });
   }
@@ -215,6 +215,5 @@
   });
   document.getElementById("my-cases").addEventListener("click", function () { send({ command: "cases" }); });
   document.getElementById("erase").addEventListener("click", function () { send({ command: "erase" }); });
-  state.busy = true;
-  queue = load().then(function () { state.busy = false; }, function () { state.busy = false; });
+  queue = load();
 }());
