@@ -12,7 +12,6 @@ of dev afterwards (`scripts/fit_understanding.py --write`).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -24,8 +23,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from tests import knowledge_support  # noqa: E402
 
 
-def half_of(text: str) -> str:
-    return "A" if int(hashlib.sha1(text.encode("utf-8")).hexdigest(), 16) % 2 == 0 else "B"
+def half_name(text: str) -> str:
+    return "AB"[knowledge_support.half_of(text)]
 
 
 def only(half: str):
@@ -35,7 +34,7 @@ def only(half: str):
         found = every(split)
         if split != "dev":
             raise SystemExit("dev only")
-        return {kind: [c for c in items if half_of(c["q"]) == half] for kind, items in found.items()}
+        return {kind: [c for c in items if half_name(c["q"]) == half] for kind, items in found.items()}
     return cases
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -32,7 +31,7 @@ from bot.knowledge.bundle import KnowledgeBundle  # noqa: E402
 from bot.locales import install  # noqa: E402
 from bot.matching import domain  # noqa: E402
 from tests import quality  # noqa: E402
-from tests.knowledge_support import KNOWLEDGE, ROUTING, eval_escalation, eval_questions  # noqa: E402
+from tests.knowledge_support import KNOWLEDGE, ROUTING, eval_escalation, eval_questions, half_of  # noqa: E402
 
 FIGURES = ("topic_accuracy", "clarified", "oos_refused", "escalated", "role_recall", "role_precision",
            "meeting_offers_simple", "ece")
@@ -48,7 +47,7 @@ SALT = sys.argv[sys.argv.index("--salt") + 1] if "--salt" in sys.argv else ""  #
 
 
 def half(text: str) -> int:
-    return int(hashlib.sha1((SALT + text).encode("utf-8")).hexdigest(), 16) % 2
+    return half_of(text, SALT)
 
 
 def dev_half(which: int) -> tuple[list[dict], dict]:

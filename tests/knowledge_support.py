@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,3 +46,10 @@ def eval_escalation(split: str = "dev") -> dict:
         for kind, items in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
             cases.setdefault(kind, []).extend(items or ())
     return cases
+
+
+def half_of(text: str, salt: str = "") -> int:
+    """Which half of dev a question is in (0 or 1, by the SHA-1 of its text): the held-out
+    protocol fits on one half and measures the other (scripts/heldout_understanding.py,
+    scripts/escalation_halves.py). Another `salt` gives other halves, to see the noise."""
+    return int(hashlib.sha1((salt + text).encode("utf-8")).hexdigest(), 16) % 2
