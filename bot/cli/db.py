@@ -32,23 +32,11 @@ def backup_command(
 ) -> None:
     """Copy the SQLite database to FILE while Lotsen runs (SQLite's online backup API). For
     PostgreSQL it prints the pg_dump command to use instead."""
-    from bot.cli.common import settings_or_exit
-    from bot.storage.backup import BackupError, backup_sqlite, pg_commands, sqlite_path
+    from bot.storage.backup import backup_sqlite
 
-    settings = settings_or_exit()
-    if sqlite_path(settings.database_url) is None:
-        dump, restore = pg_commands(settings.database_url, str(file))
-        typer.echo("PostgreSQL: ta en säkerhetskopia med pg_dump / back up with pg_dump "
-                   "(password in PGPASSWORD or ~/.pgpass):", err=True)
-        typer.echo(f"  {dump}", err=True)
-        typer.echo("Återställ / restore:", err=True)
-        typer.echo(f"  {restore}", err=True)
-        raise typer.Exit(1)
-    try:
-        copied = backup_sqlite(url=settings.database_url, target=file, overwrite=force)
-    except BackupError as exc:
-        typer.echo(f"Ingen säkerhetskopia / no backup: {exc}", err=True)
-        raise typer.Exit(1) from None
+    settings = _sqlite_settings(file, restore_only=False)
+    copied = _done(lambda: backup_sqlite(url=settings.database_url, target=file, overwrite=force),
+                   "Ingen säkerhetskopia / no backup")
     typer.echo(f"Säkerhetskopia klar / backup written: {copied.path} ({copied.pages} pages, "
                f"schema {', '.join(sorted(copied.heads)) or 'none'})")
 
@@ -60,18 +48,42 @@ def restore_command(
 ) -> None:
     """Replace the SQLite database with a backup. Stop 'lotsen serve' first: a database another
     process has open is refused without --force."""
-    from bot.cli.common import settings_or_exit
-    from bot.storage.backup import BackupError, pg_commands, restore_sqlite, sqlite_path
+    from bot.storage.backup import restore_sqlite
 
-    settings = settings_or_exit()
-    if sqlite_path(settings.database_url) is None:
-        _, restore = pg_commands(settings.database_url, str(file))
-        typer.echo(f"PostgreSQL: återställ med pg_restore / restore with pg_restore:\n  {restore}", err=True)
-        raise typer.Exit(1)
-    try:
-        copied = restore_sqlite(url=settings.database_url, source=file, force=force)
-    except BackupError as exc:
-        typer.echo(f"Ingen återställning / not restored: {exc}", err=True)
-        raise typer.Exit(1) from None
+    settings = _sqlite_settings(file, restore_only=True)
+    copied = _done(lambda: restore_sqlite(url=settings.database_url, source=file, force=force),
+                   "Ingen återställning / not restored")
     typer.echo(f"Återställd / restored: {copied.path} from {file} (schema {', '.join(sorted(copied.heads))}). "
                "Start Lotsen again; it applies newer migrations on start.")
+
+
+def _sqlite_settings(file: Path, *, restore_only: bool):
+    """The settings, when the database is SQLite; for PostgreSQL the pg_dump / pg_restore
+    commands to use instead are printed and the command ends (exit code 1)."""
+    from bot.cli.common import settings_or_exit
+    from bot.storage.backup import pg_commands, sqlite_path
+
+    settings = settings_or_exit()
+    if sqlite_path(settings.database_url) is not None:
+        return settings
+    dump, restore = pg_commands(settings.database_url, str(file))
+    if restore_only:
+        typer.echo(f"PostgreSQL: återställ med pg_restore / restore with pg_restore:\n  {restore}", err=True)
+    else:
+        typer.echo("PostgreSQL: ta en säkerhetskopia med pg_dump / back up with pg_dump "
+                   "(password in PGPASSWORD or ~/.pgpass):", err=True)
+        typer.echo(f"  {dump}", err=True)
+        typer.echo("Återställ / restore:", err=True)
+        typer.echo(f"  {restore}", err=True)
+    raise typer.Exit(1)
+
+
+def _done(copy, refused: str):
+    """Run the copy; a BackupError is one line on standard error and exit code 1."""
+    from bot.storage.backup import BackupError
+
+    try:
+        return copy()
+    except BackupError as exc:
+        typer.echo(f"{refused}: {exc}", err=True)
+        raise typer.Exit(1) from None
