@@ -5,8 +5,8 @@ ORM that unit of work costs more than answering the question does (identity map,
 attribute events), so the engine works on a plain record here: one SELECT (FOR UPDATE on
 PostgreSQL, so one person's messages handled at once by two workers queue up instead of
 overwriting each other), one INSERT for a new person, one UPDATE of the columns that changed,
-one multi-row INSERT of the messages, each statement built once. The table is still the
-sqlmodel `Conversation`.
+one multi-row INSERT of the messages, each statement built once and, on SQLite, run on the
+driver (bot/storage/driver.py). The table is still the sqlmodel `Conversation`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.conversation.models import Conversation, Message
+from bot.storage.driver import Prepared
 from bot.storage.rows import table_of
 
 CONVERSATION = table_of(Conversation)
@@ -52,20 +53,22 @@ _COLUMNS = tuple(f.name for f in fields(ConversationRecord) if f.name != "stored
 _READ = tuple(name for name in _COLUMNS if name != "updated_at")
 _MUTABLE = tuple(name for name in _COLUMNS if name not in ("id", "channel", "user_id"))
 # Built once: a statement made per call costs more to build than to run.
-_LOAD = select(*(CONVERSATION.c[name] for name in _READ)).where(
+_SELECT = select(*(CONVERSATION.c[name] for name in _READ)).where(
     CONVERSATION.c.channel == bindparam("channel"), CONVERSATION.c.user_id == bindparam("user_id"))
-_LOAD_LOCKED = _LOAD.with_for_update()
-_APPEND = insert(MESSAGE)
-_CREATE = {dialect: make(CONVERSATION).on_conflict_do_nothing(index_elements=["channel", "user_id"])
-           .returning(CONVERSATION.c.id)
+_LOAD, _LOAD_LOCKED = Prepared(_SELECT), Prepared(_SELECT.with_for_update())
+_MESSAGE_KEYS = ("conversation_id", "direction", "text", "action", "topic", "created_at")  # see message_row
+_APPEND = Prepared(insert(MESSAGE), keys=_MESSAGE_KEYS)
+_CREATED_KEYS = ("created_at", *(name for name in _COLUMNS if name != "id"))
+_CREATE = {dialect: Prepared(make(CONVERSATION).on_conflict_do_nothing(index_elements=["channel", "user_id"])
+                             .returning(CONVERSATION.c.id), keys=_CREATED_KEYS)
            for dialect, make in (("sqlite", sqlite_insert), ("postgresql", pg_insert))}
 
 
 @cache
 def _save_statement(names: tuple[str, ...]):
     """UPDATE of these columns, built once per set of columns (a handful occur)."""
-    return update(CONVERSATION).where(CONVERSATION.c.id == bindparam("record_id")).values(
-        {name: bindparam(f"new_{name}", type_=CONVERSATION.c[name].type) for name in names})
+    return Prepared(update(CONVERSATION).where(CONVERSATION.c.id == bindparam("record_id")).values(
+        {name: bindparam(f"new_{name}", type_=CONVERSATION.c[name].type) for name in names}))
 
 
 def _remember(record: ConversationRecord) -> ConversationRecord:
@@ -78,8 +81,8 @@ def load(connection: Connection, *, channel: str, user_id: str) -> ConversationR
     """The conversation, locked for this transaction on PostgreSQL (SQLite's writer holds
     the whole database already)."""
     statement = _LOAD_LOCKED if connection.dialect.name == "postgresql" else _LOAD
-    row = connection.execute(statement, {"channel": channel, "user_id": user_id}).first()
-    return _remember(ConversationRecord(**row._mapping)) if row is not None else None
+    rows = statement.rows(connection, {"channel": channel, "user_id": user_id})
+    return _remember(ConversationRecord(**rows[0])) if rows else None
 
 
 def load_or_create(connection: Connection, *, channel: str, user_id: str, address: str,
@@ -91,12 +94,12 @@ def load_or_create(connection: Connection, *, channel: str, user_id: str, addres
         return record
     record = ConversationRecord(id=0, channel=channel, user_id=user_id, address=address, updated_at=now)
     values = {"created_at": now, **{name: getattr(record, name) for name in _COLUMNS if name != "id"}}
-    inserted = connection.execute(_CREATE[connection.dialect.name], values).scalar()
-    if inserted is None:  # someone else's first message won the race: theirs is the row
+    rows = _CREATE[connection.dialect.name].rows(connection, values)
+    if not rows:  # someone else's first message won the race: theirs is the row
         record = load(connection, channel=channel, user_id=user_id)
         assert record is not None
         return record
-    record.id = inserted
+    record.id = rows[0]["id"]
     return _remember(record)
 
 
@@ -104,7 +107,7 @@ def save(connection: Connection, *, record: ConversationRecord) -> None:
     """Write back what changed since it was read (the row is this transaction's: see `load`)."""
     changed = tuple(name for name in _MUTABLE if getattr(record, name) != record.stored.get(name))
     if changed:
-        connection.execute(_save_statement(changed), {
+        _save_statement(changed).run(connection, {
             "record_id": record.id, **{f"new_{name}": getattr(record, name) for name in changed}})
         _remember(record)
 
@@ -118,7 +121,7 @@ def message_row(record: ConversationRecord, *, direction: str, text: str, action
 def append_messages(connection: Connection, rows: list[dict[str, Any]]) -> None:
     """All of a turn's messages in one statement."""
     if rows:
-        connection.execute(_APPEND, rows)
+        _APPEND.many(connection, rows)
 
 
 def language_of(connection: Connection, *, channel: str, user_id: str) -> str:
