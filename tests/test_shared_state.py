@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 from bot.shared import service
-from bot.shared.stores import SharedDrafts, SharedSeenIds
+from bot.shared.stores import PROMPT_MEMORY, SharedDrafts, SharedPrompts, SharedSeenIds
 from bot.storage.db import Database
 
 HOUR = timedelta(hours=1)
@@ -63,3 +63,21 @@ def test_look_keeps_the_value_and_purge_removes_what_expired(db, clock):
     assert service.purge_expired(db, now=clock.now()) == 0
     assert service.purge_expired(db, now=clock.now() + HOUR) == 2
     assert service.look(db, scope="s", token=token, owner="o", now=clock.now()) is None
+
+
+def test_a_prompt_is_found_by_its_message_on_any_replica_replaced_forgotten_and_expires(db_url, db, clock):
+    other = Database.from_url(db_url)  # another process on the same database
+    try:
+        mine, theirs = (SharedPrompts(d, clock=clock, scope="telegram:prompt") for d in (db, other))
+        mine.remember(901, {"case": "2026-0001", "user": 777, "verb": "reply"})
+        assert theirs.get(901) == {"case": "2026-0001", "user": 777, "verb": "reply"} and 901 in theirs
+        assert theirs.get(902) is None and 901 not in SharedPrompts(db, clock=clock, scope="slack:prompt")
+        mine.remember(901, {"case": "2026-0001", "user": 777, "verb": "add"})  # the same message again
+        assert theirs.get(901)["verb"] == "add"
+        theirs.forget(901)
+        assert mine.get(901) is None
+        mine.remember(903, {"case": "2026-0002", "user": 1, "verb": "reply"})
+        clock.advance(days=PROMPT_MEMORY.days, minutes=1)
+        assert theirs.get(903) is None
+    finally:
+        other.dispose()

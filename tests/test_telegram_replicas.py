@@ -61,11 +61,16 @@ def test_a_redelivered_update_is_handled_once_whichever_replica_it_reaches(fake_
         assert sorted(handled) == ["en till", "hej", "hej"]
 
 
-def test_a_reply_prompt_answered_on_the_other_replica_is_not_dropped_silently(fake_tg, sqlite_url):
-    """The reply prompts stay in the memory of the process that sent them (docs/channels.md): an
-    answer that reaches another replica is not relayed, and the navigator is told so."""
+@pytest.mark.parametrize("shared", [True, False])
+def test_a_reply_prompt_answered_on_the_other_replica(fake_tg, sqlite_url, shared):
+    """A navigator presses "Svara" (the prompt is sent by one replica) and answers the prompt (the
+    answer reaches the other): with the core's shared store the answer is relayed, once; with
+    process memory alone it is not, and the navigator is told so at once. Ordinary chatter in
+    the group, a reply to someone else's message, gets no word either way."""
+    db = Database.from_url(sqlite_url)
+    upgrade(db.engine)
     service = FakeLotsen()
-    replicas = [_replica(fake_tg, service, None) for _ in range(2)]
+    replicas = [_replica(fake_tg, service, db if shared else None) for _ in range(2)]
     try:
         card = {"message_id": 50, "date": 0, "chat": fake_tg.chat(NAV_CHAT), "text": "Ärende 2026-0001"}
         replicas[0].feed({"update_id": 601, "callback_query": {
@@ -74,6 +79,7 @@ def test_a_reply_prompt_answered_on_the_other_replica_is_not_dropped_silently(fa
         [prompt_call] = fake_tg.wait_calls("sendMessage")
         prompt = {"message_id": prompt_call.response["result"]["message_id"], "date": 0,
                   "chat": fake_tg.chat(NAV_CHAT), "from": fake_tg.bot_user, "text": prompt_call.params["text"]}
+        fake_tg.wait_for(lambda f: prompt["message_id"] in replicas[0].context.prompts)
         chatter = {"message_id": 3, "date": 0, "chat": fake_tg.chat(NAV_CHAT), "from": fake_tg.user(778),
                    "text": "Jag tar den!"}
         for update_id, replied in ((602, chatter), (603, prompt)):
@@ -84,9 +90,15 @@ def test_a_reply_prompt_answered_on_the_other_replica_is_not_dropped_silently(fa
     finally:
         for runner in replicas:
             runner.stop()
-    assert service.actions == []
+        db.dispose()
     told = fake_tg.sent_texts(NAV_CHAT)
-    assert len(told) == 2 and "Det du skrev skickades inte" in told[1]  # once: not for the ordinary chatter
+    assert len(told) == 2  # the prompt, then one answer: nothing for the ordinary chatter
+    if shared:
+        assert [(a.verb, a.case_number, a.text) for a in service.actions] == [
+            ("reply", "2026-0001", "Välkommen på tisdag!")]
+        assert "Det du skrev skickades inte" not in told[1]
+    else:
+        assert service.actions == [] and "Det du skrev skickades inte" in told[1]
 
 
 def test_serve_binds_telegram_to_the_cores_shared_memory(sqlite_url):

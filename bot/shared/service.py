@@ -37,12 +37,16 @@ def forget(db: Database, *, scope: str, key: str) -> None:
         unit.connection.execute(delete(_SEEN).where(_SEEN.c.scope == scope, _SEEN.c.key == key[:200]))
 
 
-def keep(db: Database, *, scope: str, owner: str, data: dict[str, Any], now: datetime, ttl: timedelta) -> str:
-    """Keep `data` for `owner`; returns the token that refers to it (16 characters)."""
-    token = secrets.token_urlsafe(12)
+def keep(db: Database, *, scope: str, owner: str, data: dict[str, Any], now: datetime, ttl: timedelta,
+         token: str | None = None) -> str:
+    """Keep `data` for `owner`; returns the token that refers to it: a new random one (16
+    characters), or `token` when the caller has a key of its own (kept again, it is replaced)."""
+    token = secrets.token_urlsafe(12) if token is None else token[:64]
+    values = {"scope": scope, "owner": str(owner)[:128], "data": data, "created_at": now, "expires_at": now + ttl}
+    make = sqlite_insert if db.is_sqlite else pg_insert
     with db.unit() as unit:
-        unit.connection.execute(_KEPT.insert().values(token=token, scope=scope, owner=str(owner)[:128], data=data,
-                                                 created_at=now, expires_at=now + ttl))
+        unit.connection.execute(make(_KEPT).values(token=token, **values)
+                                .on_conflict_do_update(index_elements=["token"], set_=values))
     return token
 
 

@@ -1,6 +1,6 @@
 """The shared state as the adapters use it: the same small interfaces as the in-process stores
-they replace (`bot.adapters.dedupe.SeenIds`, the Slack meeting form's `Drafts`), backed by the
-database. The composition root hands them to the adapters (`Lotsen.shared_stores`).
+they replace (`bot.adapters.dedupe.SeenIds`, the Slack meeting form's `Drafts`, Telegram's reply
+prompts), backed by the database. The composition root hands them to the adapters (`Lotsen.shared_stores`).
 
 The event memory fails open: should the database not answer, the event is handled (and a
 warning logged) rather than dropped; a rare repeat is better than a lost message.
@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 EVENT_MEMORY = timedelta(hours=1)  # Slack retries within minutes; Telegram within hours at most
 DRAFT_MEMORY = timedelta(days=1)
+PROMPT_MEMORY = timedelta(days=4)  # a prompt pressed on Friday afternoon is answered on Monday
 
 
 class SharedSeenIds:
@@ -58,6 +59,31 @@ class SharedDrafts:
         return {"user": user, **draft} if draft is not None else None
 
 
+class SharedPrompts:
+    """What a message the bot sent asks for (a navigator's reply prompt: the case, who was asked
+    and what for), by the message's own key, so that the answer, a reply to that message, is
+    understood by whichever replica it reaches. Anyone may look; the adapter checks who answers."""
+
+    def __init__(self, db: Database, *, clock: Clock, scope: str, ttl: timedelta = PROMPT_MEMORY) -> None:
+        self.db, self.clock, self.scope, self.ttl = db, clock, scope, ttl
+
+    def _token(self, key: Any) -> str:
+        return f"{self.scope}:{key}"
+
+    def remember(self, key: Any, value: dict[str, Any]) -> None:
+        service.keep(self.db, scope=self.scope, owner="", data=value, now=self.clock.now(), ttl=self.ttl,
+                     token=self._token(key))
+
+    def get(self, key: Any) -> dict[str, Any] | None:
+        return service.look(self.db, scope=self.scope, token=self._token(key), owner="", now=self.clock.now())
+
+    def forget(self, key: Any) -> None:
+        service.take(self.db, scope=self.scope, token=self._token(key), owner="", now=self.clock.now())
+
+    def __contains__(self, key: Any) -> bool:
+        return self.get(key) is not None
+
+
 class SharedTranscript:
     """The channel's transcript of each person's conversation (bot.shared.transcript): what the
     web chat shows again after a reload, on any replica."""
@@ -89,9 +115,11 @@ class SharedStores:
     seen: SharedSeenIds
     drafts: SharedDrafts
     transcript: SharedTranscript
+    prompts: SharedPrompts
 
 
 def shared_stores(db: Database, *, clock: Clock, channel: str) -> SharedStores:
     return SharedStores(seen=SharedSeenIds(db, clock=clock, scope=f"{channel}:event"),
                         drafts=SharedDrafts(db, clock=clock, scope=f"{channel}:draft"),
-                        transcript=SharedTranscript(db, clock=clock, channel=channel))
+                        transcript=SharedTranscript(db, clock=clock, channel=channel),
+                        prompts=SharedPrompts(db, clock=clock, scope=f"{channel}:prompt"))

@@ -12,7 +12,7 @@ from bot.adapters.telegram.keys import ChoiceKeys
 from bot.core.service import LotsenService
 
 if TYPE_CHECKING:  # pragma: no cover
-    from bot.shared.stores import SharedSeenIds, SharedStores
+    from bot.shared.stores import SharedPrompts, SharedSeenIds, SharedStores
 
 
 @dataclass
@@ -23,13 +23,15 @@ class TelegramContext:
     # Update ids already handled. In process memory until `share` gives the core's store: a
     # webhook delivery that Telegram retries may reach another replica.
     seen_updates: SeenIds | SharedSeenIds = field(default_factory=lambda: SeenIds(max_size=20_000, ttl=24 * 3600))
-    # The navigators' "reply" and "add" prompts: prompt message id -> (case number, navigator's user id, verb).
-    prompts: OrderedDict = field(default_factory=OrderedDict)
+    # The navigators' "reply" and "add" prompts: prompt message id -> {case, user, verb}. In
+    # process memory until `share` gives the core's store: the answer may reach another replica.
+    prompts: LocalPrompts | SharedPrompts = field(default_factory=lambda: LocalPrompts())
     _locks: OrderedDict = field(default_factory=OrderedDict)
 
     def share(self, stores: SharedStores) -> None:
         """Use the core's shared stores (bot.shared, in the database) instead of process memory."""
         self.seen_updates = stores.seen
+        self.prompts = stores.prompts
 
     def chat_lock(self, chat_id: int) -> asyncio.Lock:
         """One entrepreneur's messages are handled in order, even with concurrent updates."""
@@ -42,10 +44,28 @@ class TelegramContext:
             self._locks.pop(oldest)
         return lock
 
-    def remember_prompt(self, message_id: int, case_number: str, user_id: int, verb: str = "reply") -> None:
-        self.prompts[message_id] = (case_number, user_id, verb)
-        while len(self.prompts) > 2_000:
-            self.prompts.popitem(last=False)
+
+
+class LocalPrompts:
+    """The reply prompts in this process's memory (the 2,000 latest): `SharedPrompts`' interface."""
+
+    def __init__(self, max_size: int = 2_000) -> None:
+        self._kept: OrderedDict = OrderedDict()
+        self.max_size = max_size
+
+    def remember(self, key: int, value: dict) -> None:
+        self._kept[key] = value
+        while len(self._kept) > self.max_size:
+            self._kept.popitem(last=False)
+
+    def get(self, key: int) -> dict | None:
+        return self._kept.get(key)
+
+    def forget(self, key: int) -> None:
+        self._kept.pop(key, None)
+
+    def __contains__(self, key: int) -> bool:
+        return key in self._kept
 
 
 def lang_of(language_code: str | None) -> str | None:

@@ -69,7 +69,8 @@ async def on_nav_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             update.effective_chat.id, text.format(number=press.case_number),
             message_thread_id=query.message.message_thread_id if query.message else None,
             reply_markup=ForceReply(selective=True, input_field_placeholder=placeholder))
-        ctx_of(context).remember_prompt(prompt.message_id, press.case_number, update.effective_user.id, press.verb)
+        await asyncio.to_thread(ctx_of(context).prompts.remember, prompt.message_id, {
+            "case": press.case_number, "user": update.effective_user.id, "verb": press.verb})
     elif press.verb == "close":
         await query.answer()
         await query.edit_message_reply_markup(outcome_keyboard(press.case_number))
@@ -89,19 +90,21 @@ async def on_group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     message = update.effective_message
     lotsen = ctx_of(context)
     replied = message.reply_to_message
-    prompt = lotsen.prompts.get(replied.message_id) if replied else None
-    if prompt is None:
-        if replied is not None and _is_our_prompt(replied, context.bot.id):
-            # Kept in process memory: never drop a navigator's answer without saying so.
-            await message.reply_text(PROMPT_FORGOTTEN, do_quote=True)
+    if replied is None:
         return  # ordinary group chatter is none of Lotsen's business
-    case_number, prompted_user, verb = prompt
-    if prompted_user != update.effective_user.id:
+    prompt = await asyncio.to_thread(lotsen.prompts.get, replied.message_id)
+    if prompt is None:
+        if _is_our_prompt(replied, context.bot.id):
+            # Expired, or in another process's memory (no shared store): never drop a
+            # navigator's answer without saying so.
+            await message.reply_text(PROMPT_FORGOTTEN, do_quote=True)
+        return
+    if prompt["user"] != update.effective_user.id:
         return
     actor = Actor("telegram", str(update.effective_user.id))
-    result = await _act(context, NavigatorAction(actor, verb, case_number, text=message.text or ""))
+    result = await _act(context, NavigatorAction(actor, prompt["verb"], prompt["case"], text=message.text or ""))
     if result.ok:
-        lotsen.prompts.pop(replied.message_id, None)
+        await asyncio.to_thread(lotsen.prompts.forget, replied.message_id)
     await message.reply_text(result.message[:4000], do_quote=True)
 
 
