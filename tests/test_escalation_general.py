@@ -94,3 +94,28 @@ def test_a_misspelling_is_one_slip_for_short_common_words_and_looser_for_names()
     assert [hit.key for hit in conditions.find(tokens("en förorning"))] == ["pollution"]  # one missing
     names = TermSet({"restaurang": ["restaurang"]})
     assert [hit.key for hit in names.find(tokens("en liten resturang"))] == ["restaurang"]
+
+
+@pytest.mark.parametrize("text", [
+    "vi ska ha vår keramikverkstad i en tom industrihall",  # empty premises of another kind
+    "ett litet bryggeri i den nedlagda smedjan",
+    "lokalen som förut inrymde en videobutik",  # premises described by what they were
+    "kontoret ska vara i min lägenhet på första våningen",  # a home
+    "vi tar över lokalen bredvid och slår ihop dem",  # the premises next door
+    "firman flyttar till en större lokal i vår",  # moving to other premises
+    "a yoga studio in an empty supermarket",
+    "the unit that was a phone shop",
+    "our studio is relocating to new premises in May",
+    "a small practice in a ground floor flat",
+])
+def test_premises_taken_into_another_use_are_a_change_of_use(text):
+    assert "change_of_use" in stated(text)
+
+
+@pytest.mark.parametrize("text", [
+    "har kommunen lediga lokaler att hyra ut?",  # premises to rent, not a use that changes
+    "vi behöver en större lokal, gärna kommunal",
+    "ett kafé i gamla stan",  # the old town is a place, not old premises
+])
+def test_looking_for_premises_is_not_a_change_of_use(text):
+    assert "change_of_use" not in stated(text)
