@@ -119,3 +119,23 @@ def test_premises_taken_into_another_use_are_a_change_of_use(text):
 ])
 def test_looking_for_premises_is_not_a_change_of_use(text):
     assert "change_of_use" not in stated(text)
+
+
+@pytest.mark.parametrize("text, condition", [
+    ("some seats out front for the summer", "outdoor_seating"),  # places to sit, put outside
+    ("ett par bänkar utomhus när det är varmt", "outdoor_seating"),
+    ("a coffee cart in front of the town hall", "on_public_land"),
+    ("kaffevagn utanför biblioteket på lördagar", "on_public_land"),
+    ("we have to close a few streets for the parade", "traffic"),
+    ("vi behöver stänga av gatorna runt torget", "traffic"),
+    ("ett motionslopp med 900 löpare", "large_crowd"),  # a crowd however it is named
+    ("a bike race for 400 riders", "large_crowd"),
+    ("a cosy bar in the back room", "alcohol"),  # a bar named by its kind ...
+    ("korvförsäljning vid matchen", "food_served"),  # ... and food sold, in one compound
+])
+def test_conditions_are_found_however_they_are_put(text, condition):
+    assert condition in stated(text)
+
+
+def test_a_bar_that_is_food_is_not_alcohol():
+    assert "alcohol" not in stated("a small juice bar with a salad bar")
