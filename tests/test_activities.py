@@ -159,3 +159,16 @@ def test_a_jetty_is_near_water_but_brewing_is_not():
     found = responder().finder.find
     assert "near_water" in found("vi vill hyra ut kanoter från en ny brygga").stated
     assert "near_water" not in found("jag brukar brygga cider hemma").stated
+
+
+def test_former_use_is_read_and_checked(tmp_path):
+    flagged = GUIDE_YAML.replace("        words: {sv: [gammal butikslokal", "        former_use: true\n"
+                                 "        words: {sv: [gammal butikslokal")
+    (tmp_path / "activities.yaml").write_text(flagged, encoding="utf-8")
+    guide, problems = load_guide(tmp_path, topics=TOPICS)
+    assert problems == [] and guide.conditions["change_of_use"].former_use
+    assert GuideFinder(guide).find("bageri i en gammal pizzeria").stated == {"change_of_use"}
+    (tmp_path / "activities.yaml").write_text(flagged.replace("former_use: true", "former_use: maybe"),
+                                              encoding="utf-8")
+    _, problems = load_guide(tmp_path, topics=TOPICS)
+    assert len(problems) == 1 and "former_use must be true or false" in problems[0].message

@@ -139,3 +139,19 @@ def test_conditions_are_found_however_they_are_put(text, condition):
 
 def test_a_bar_that_is_food_is_not_alcohol():
     assert "alcohol" not in stated("a small juice bar with a salad bar")
+
+
+@pytest.mark.parametrize("text, former", [
+    ("vi vill ha vår keramikkurs i den gamla bilverkstaden", "bilverkstad"),  # any business named, as premises
+    ("en keramikverkstad i ett nedlagt bageri", "bageri"),
+    ("pottery classes in an old bakery", "bageri"),
+])
+def test_a_business_the_premises_used_to_be_is_a_change_of_use(text, former):
+    found = responder().finder.find(text)
+    assert "change_of_use" in found.stated
+    assert former not in [a.id for a in found.activities]  # ... and not a business the person starts
+
+
+def test_an_old_business_of_ones_own_is_not_former_premises():
+    found = responder().finder.find("vi har en gammal restaurang och vill ha uteservering")
+    assert [a.id for a in found.activities] == ["restaurang"]  # "old" is no place: the business itself

@@ -37,6 +37,10 @@ class Condition:
     # anställa 20 personer": bygglov, kompetensförsörjning), even one no activity describes.
     topic: str | None = None
     convene: bool = True
+    # Stated too when the question names a business the premises used to be ("i den gamla
+    # bilverkstaden", "in a former bakery"): every business the file names is then a kind of
+    # premises, with no list of old buildings to keep.
+    former_use: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,8 +172,12 @@ def _activities(reader: _Reader, topics: set[str]) -> tuple[dict[str, Condition]
         if not isinstance(convene, bool):
             reader.add((*at, "convene"), f"condition {cid}: convene must be true or false")
             convene = True
+        former_use = body.get("former_use", False)
+        if not isinstance(former_use, bool):
+            reader.add((*at, "former_use"), f"condition {cid}: former_use must be true or false")
+            former_use = False
         if label is not None and words:
-            conditions[cid] = Condition(cid, label, words, topic, convene)
+            conditions[cid] = Condition(cid, label, words, topic, convene, former_use)
     raw = data.get("activities")
     if not isinstance(raw, list) or not raw:
         reader.add(("activities",), "`activities` must be a non-empty list")

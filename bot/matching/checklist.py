@@ -73,6 +73,7 @@ class GuideFinder:
         self._authorities = TermSet({a.id: [t for terms in a.terms.values() for t in terms]
                                      for a in guide.authorities})
         self._by_id = {a.id: a for a in guide.activities}
+        self._former_use = frozenset(c.id for c in guide.conditions.values() if c.former_use)
         self._authority_by_id = {a.id: a for a in guide.authorities}
 
     def find(self, text: str) -> Findings:
@@ -85,8 +86,10 @@ class GuideFinder:
         # A name inside a longer one is that one's part ("dagis" in "hund dagis").
         whole = {hit.key for hit in every if not any(s <= hit.start and hit.end <= e and e - s > hit.end - hit.start
                                                     for s, e in spans)}
-        named = [hit for hit in self._activities.find(words, occurrences)
-                 if not hit.denied and hit.key in whole and not _former(words, hit.start)]
+        every_named = [hit for hit in self._activities.find(words, occurrences) if not hit.denied and hit.key in whole]
+        named = [hit for hit in every_named if not _former(words, hit.start)]
+        # A business the premises used to be states the conditions of a former use.
+        former = bool(self._former_use) and len(named) < len(every_named)
         activities = tuple(self._by_id[hit.key] for hit in named)
         lead_in = tuple(" ".join(words[max(0, hit.start - LEAD_IN):hit.end]) for hit in named)
         owner = tuple(" ".join(words[max(0, hit.start - OWNER_REACH):hit.start]) for hit in named)
@@ -95,6 +98,9 @@ class GuideFinder:
         beyond = {hit.key for hit in said
                   if not hit.denied and not any(s <= hit.start and hit.end <= e for s, e in spans)}
         stated = frozenset(h.key for h in conditions if not h.denied)
+        if former:
+            stated |= self._former_use
+            beyond |= self._former_use
         authorities = tuple(self._authority_by_id[hit.key] for hit in self._authorities.find(words)
                             if not hit.denied)
         return Findings(activities=activities, stated=stated,
@@ -118,14 +124,22 @@ LEAD_IN = 3  # words before an activity's name that may say it already runs
 OWNER_REACH = 1  # ... and the word right before it that may say whose it is
 CONDITION_OWNER_REACH = 2  # words before a condition that may say whose it is ("vår nya bassäng")
 FORMER = frozenset({"tidigare", "fd", "forut", "varit", "former", "formerly", "previously", "was"})
+# "Old" before a business named as the place where something happens ("i den gamla kiosken", "in an
+# old bank"): the premises, not a business that runs ("vi har en gammal restaurang").
+OLD = frozenset({"gammal", "gamla", "gammalt", "nedlagd", "nedlagda", "nedlagt", "old", "disused", "abandoned",
+                 "empty", "derelict"})
+PLACE = frozenset({"i", "in", "into", "till", "ur", "fran", "from", "inside"})
 
 
 def _former(words: list[str], start: int) -> bool:
     """The business named is what the premises used to be ("lokalen var tidigare frisör", "en f.d.
-    bank", "used to be a bank"), not what the person starts."""
+    bank", "used to be a bank", "i den gamla kiosken"), not what the person starts."""
     before = words[max(0, start - 3):start]
-    return any(w in FORMER for w in before) or ("detta" in before and "fore" in before) or (
-        "used" in before and "be" in before)
+    if any(w in FORMER for w in before) or ("detta" in before and "fore" in before) or (
+            "used" in before and "be" in before):
+        return True
+    old = [i for i, w in enumerate(before) if w in OLD]
+    return bool(old) and any(w in PLACE for w in words[max(0, start - 4):start - len(before) + old[-1]])
 
 
 def build_checklist(findings: Findings, *, named: Sequence[str] = (), stated_only: bool = False,
