@@ -162,8 +162,9 @@ def test_a_jetty_is_near_water_but_brewing_is_not():
 
 
 def test_former_use_is_read_and_checked(tmp_path):
-    flagged = GUIDE_YAML.replace("        words: {sv: [gammal butikslokal", "        former_use: true\n"
-                                 "        words: {sv: [gammal butikslokal")
+    flagged = GUIDE_YAML.replace("    words: {sv: [gammal butikslokal", "    former_use: true\n"
+                                 "    words: {sv: [gammal butikslokal")
+    assert flagged != GUIDE_YAML
     (tmp_path / "activities.yaml").write_text(flagged, encoding="utf-8")
     guide, problems = load_guide(tmp_path, topics=TOPICS)
     assert problems == [] and guide.conditions["change_of_use"].former_use
