@@ -155,3 +155,18 @@ def test_a_business_the_premises_used_to_be_is_a_change_of_use(text, former):
 def test_an_old_business_of_ones_own_is_not_former_premises():
     found = responder().finder.find("vi har en gammal restaurang och vill ha uteservering")
     assert [a.id for a in found.activities] == ["restaurang"]  # "old" is no place: the business itself
+
+
+@pytest.mark.parametrize("text", [
+    "en pizzeria med vedeldad ugn",
+    "a sauna heated with wood on the jetty",
+    "tables around a fire pit in the yard",
+])
+def test_an_open_fire_brings_fire_safety(text):
+    assert "open_fire" in stated(text)
+
+
+def test_an_open_fire_with_food_is_a_case_for_fire_and_food_control():
+    reply = ask("Vi vill starta ett litet bageri med en stor stenugn som eldas med ved")
+    assert reply.action == "escalate"
+    assert {"raddning", "livsmedel"} <= set(reply.roles)
