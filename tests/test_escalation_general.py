@@ -170,3 +170,13 @@ def test_an_open_fire_with_food_is_a_case_for_fire_and_food_control():
     reply = ask("Vi vill starta ett litet bageri med en stor stenugn som eldas med ved")
     assert reply.action == "escalate"
     assert {"raddning", "livsmedel"} <= set(reply.roles)
+
+
+@pytest.mark.parametrize("text, plans", [
+    ("We hope to establish a bakery with a café", True),  # English ways of saying what one will do
+    ("we would like to run a small guesthouse", True),
+    ("our idea is to build a sauna on the jetty", True),
+    ("I am trying to build muscle before summer", False),  # building, but no undertaking
+])
+def test_english_plans_are_read_like_swedish_ones(text, plans):
+    assert responder().rules.describes_plans(text) is plans
