@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.knowledge.activities import Activity, Condition, Guide, Step
+from bot.knowledge.models import Bilingual
+from bot.matching.checklist import GuideFinder, build_checklist
 from bot.matching.terms import TermSet, tokens
 from tests.knowledge_support import responder
 
@@ -180,3 +183,23 @@ def test_an_open_fire_with_food_is_a_case_for_fire_and_food_control():
 ])
 def test_english_plans_are_read_like_swedish_ones(text, plans):
     assert responder().rules.describes_plans(text) is plans
+
+
+def test_frying_alone_does_not_convene_water_but_a_grease_separator_does():
+    fried = ask("Vi ska öppna en grillbar med fritös i en gammal butik")
+    separator = ask("Vi ska öppna en grillbar med fritös i en gammal butik och behöver installera en fettavskiljare")
+    assert fried.action == separator.action == "escalate"
+    assert "va" not in fried.roles and "va" in separator.roles
+
+
+def test_a_stated_condition_convenes_a_step_the_business_otherwise_sees_to_itself():
+    grease = Condition("grease", Bilingual("fett", "grease"), {"sv": ["fritös"], "en": []}, "fettavskiljare", False)
+    trap = Condition("trap", Bilingual("avskiljare", "trap"), {"sv": ["fettavskiljare"], "en": []}, "fettavskiljare")
+    guide = Guide((Activity("grill", Bilingual("Grill", "Grill"), {"sv": ["grillbar"], "en": []},
+                            (Step("fettavskiljare", "grease", convene=False),)),),
+                  {"grease": grease, "trap": trap})
+    finder = GuideFinder(guide)
+    conditions = list(guide.conditions.values())
+    assert build_checklist(finder.find("grillbar med fritös"), conditions=conditions).convened_topics() == []
+    found = finder.find("grillbar med fritös och fettavskiljare")
+    assert build_checklist(found, conditions=conditions).convened_topics() == ["fettavskiljare"]

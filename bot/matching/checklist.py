@@ -174,11 +174,18 @@ def build_checklist(findings: Findings, *, named: Sequence[str] = (), stated_onl
                 items[step.topic] = replace(known, convene=known.convene or step.convene,
                                             stated=known.stated or stated)
     for condition in conditions:
-        # What the question states brings its topic to any business, listed or not.
-        if condition.topic and condition.id in findings.stated and condition.topic not in items \
-                and condition.topic not in done:
+        # What the question states brings its topic to any business, listed or not; and a step
+        # the business sees to by itself (a grease separator in the drawings) needs the authority
+        # once the question states what makes it a decision ("lokalen saknar fettavskiljare").
+        if not condition.topic or condition.id not in findings.stated or condition.topic in done:
+            continue
+        known = items.get(condition.topic)
+        if known is None:
             items[condition.topic] = ChecklistItem(condition.topic, True, None, None, condition.convene,
                                                    condition.id not in findings.by_name)
+        elif condition.convene and known.applies and not known.convene:
+            items[condition.topic] = replace(known, convene=True,
+                                             stated=known.stated or condition.id not in findings.by_name)
     for topic in named:
         if topic not in items:
             items[topic] = ChecklistItem(topic, True, stated=True)
