@@ -97,7 +97,7 @@ def meeting_rows(bundle: KnowledgeBundle, questions: list[dict], cases: dict, fi
         if not responder._in_domain(text, judged, findings):
             continue
         undertaking = responder.planner.undertaking(text, judged, findings)
-        if undertaking is None or len(undertaking.roles) - 1 < 2:
+        if undertaking is None or undertaking.authorities < 2:
             continue
         found.append({"features": undertaking.features, "meeting": wanted, "cost": weight})
     return found

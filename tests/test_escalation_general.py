@@ -203,3 +203,22 @@ def test_a_stated_condition_convenes_a_step_the_business_otherwise_sees_to_itsel
     assert build_checklist(finder.find("grillbar med fritös"), conditions=conditions).convened_topics() == []
     found = finder.find("grillbar med fritös och fettavskiljare")
     assert build_checklist(found, conditions=conditions).convened_topics() == ["fettavskiljare"]
+
+
+def test_a_business_that_starts_convenes_the_building_office_for_its_premises():
+    # Nothing is said about the premises: whether their approved use fits is checked at the meeting,
+    # and it stays a condition in the checklist.
+    starts = ask("Vi ska öppna en liten pizzeria med öl och vin och några bord på trottoaren")
+    assert starts.action == "escalate" and "bygg" in starts.roles
+    assert [item["applies"] for item in starts.checklist if item["topic"] == "bygglov"] == [False]
+    runs = ask("Vi har en pizzeria och vill börja servera öl och ha bord på trottoaren")
+    assert runs.action == "escalate" and "bygg" not in runs.roles  # its premises are settled
+
+
+def test_the_premises_do_not_count_as_evidence_for_a_meeting():
+    r = responder()
+    text = "Vi ska öppna en liten pizzeria med öl och vin och några bord på trottoaren"
+    found = r.finder.find(text)
+    undertaking = r.planner.undertaking(text, r._judge(text, r.matcher.match(text), found), found)
+    assert undertaking is not None and "bygg" in undertaking.roles
+    assert undertaking.authorities == len(undertaking.roles) - 2  # bygg is convened, not counted

@@ -48,6 +48,7 @@ class Undertaking:
     topics: list[str]
     roles: list[str]  # to convene, coordinator last
     features: list[float]
+    authorities: int = 0  # authorities whose decisions the question brings up (the evidence for a meeting)
     context: bool = True  # the words speak of starting or running a business (or a topic answered it)
     plans: bool = False  # the words describe an undertaking
     running: bool = False  # the words speak of a business that already runs
@@ -129,7 +130,15 @@ class Planner:
                     math.log1p(len(text.split())), match.confidence if answered else 0.0,
                     float(checklist is not None), float(others), float(beyond),
                     float(broad) * (len(every) - 1), float(detail)]
-        return Undertaking(checklist, topic, topics, every, features,
+        # Whom to convene, once a meeting is offered: a business that starts somewhere new starts
+        # in premises whose approved use the building office checks, stated or not.
+        convene = every
+        if checklist is not None and plans and not running:
+            premises = [i.topic for i in checklist.items
+                        if not i.applies and i.convene and i.condition in self.finder.former_use]
+            if premises:
+                convene = self._roles([*checklist.convened_topics(), *premises])
+        return Undertaking(checklist, topic, topics, convene, features, authorities=len(every) - 1,
                            context=match.action != "out_of_scope" or plans or running, plans=plans,
                            running=running)
 
@@ -165,7 +174,7 @@ class Planner:
             return Plan(person.kind, found.topic, found.topics, roles, found.checklist)
         if found is None:
             return None
-        if len(found.roles) - 1 >= MIN_AUTHORITIES and self.meeting.offers(found.features):
+        if found.authorities >= MIN_AUTHORITIES and self.meeting.offers(found.features):
             return Plan("multi_authority", found.topic, found.topics, found.roles, found.checklist)
         if found.checklist is not None and found.checklist.activities and found.context and not found.running:
             specific = match.action == "answer" and match.named

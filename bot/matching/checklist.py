@@ -73,7 +73,7 @@ class GuideFinder:
         self._authorities = TermSet({a.id: [t for terms in a.terms.values() for t in terms]
                                      for a in guide.authorities})
         self._by_id = {a.id: a for a in guide.activities}
-        self._former_use = frozenset(c.id for c in guide.conditions.values() if c.former_use)
+        self.former_use = frozenset(c.id for c in guide.conditions.values() if c.former_use)
         self._authority_by_id = {a.id: a for a in guide.authorities}
 
     def find(self, text: str) -> Findings:
@@ -89,7 +89,7 @@ class GuideFinder:
         every_named = [hit for hit in self._activities.find(words, occurrences) if not hit.denied and hit.key in whole]
         named = [hit for hit in every_named if not _former(words, hit.start)]
         # A business the premises used to be states the conditions of a former use.
-        former = bool(self._former_use) and len(named) < len(every_named)
+        former = bool(self.former_use) and len(named) < len(every_named)
         activities = tuple(self._by_id[hit.key] for hit in named)
         lead_in = tuple(" ".join(words[max(0, hit.start - LEAD_IN):hit.end]) for hit in named)
         owner = tuple(" ".join(words[max(0, hit.start - OWNER_REACH):hit.start]) for hit in named)
@@ -99,8 +99,8 @@ class GuideFinder:
                   if not hit.denied and not any(s <= hit.start and hit.end <= e for s, e in spans)}
         stated = frozenset(h.key for h in conditions if not h.denied)
         if former:
-            stated |= self._former_use
-            beyond |= self._former_use
+            stated |= self.former_use
+            beyond |= self.former_use
         authorities = tuple(self._authority_by_id[hit.key] for hit in self._authorities.find(words)
                             if not hit.denied)
         return Findings(activities=activities, stated=stated,
