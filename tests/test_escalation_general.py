@@ -222,3 +222,12 @@ def test_the_premises_do_not_count_as_evidence_for_a_meeting():
     undertaking = r.planner.undertaking(text, r._judge(text, r.matcher.match(text), found), found)
     assert undertaking is not None and "bygg" in undertaking.roles
     assert undertaking.authorities == len(undertaking.roles) - 2  # bygg is convened, not counted
+
+
+@pytest.mark.parametrize("text", [
+    "i want open a bakery with coffee, where i start?",  # beginner English
+    "vi vill öpna frisör, vad vi behöver?",  # beginner Swedish
+])
+def test_a_beginner_asking_what_it_takes_asks_broadly(text):
+    rules = responder().rules
+    assert rules.asks_broadly(text) and rules.describes_plans(text)
