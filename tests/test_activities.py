@@ -173,3 +173,11 @@ def test_former_use_is_read_and_checked(tmp_path):
                                               encoding="utf-8")
     _, problems = load_guide(tmp_path, topics=TOPICS)
     assert len(problems) == 1 and "former_use must be true or false" in problems[0].message
+
+
+def test_lacking_is_checked(tmp_path):
+    broken = GUIDE_YAML.replace("    words: {sv: [gammal butikslokal", "    lacking: maybe\n    words: {sv: [gammal butikslokal")
+    assert broken != GUIDE_YAML
+    (tmp_path / "activities.yaml").write_text(broken, encoding="utf-8")
+    _, problems = load_guide(tmp_path, topics=TOPICS)
+    assert len(problems) == 1 and "lacking must be true or false" in problems[0].message

@@ -231,3 +231,17 @@ def test_the_premises_do_not_count_as_evidence_for_a_meeting():
 def test_a_beginner_asking_what_it_takes_asks_broadly(text):
     rules = responder().rules
     assert rules.asks_broadly(text) and rules.describes_plans(text)
+
+
+@pytest.mark.parametrize("text, condition", [
+    ("på tomten finns inget vatten och avlopp", "water_connection"),  # what the premises lack, they need
+    ("the new place has no grease trap", "grease_trap"),
+])
+def test_what_premises_lack_they_need(text, condition):
+    found = responder().finder.find(text)
+    assert condition in found.stated and condition not in found.denied
+
+
+def test_a_negation_still_rules_out_what_is_not_lacking():
+    found = responder().finder.find("en pizzeria utan alkohol")
+    assert "alcohol" in found.denied and "alcohol" not in found.stated

@@ -41,6 +41,9 @@ class Condition:
     # bilverkstaden", "in a former bakery"): every business the file names is then a kind of
     # premises, with no list of old buildings to keep.
     former_use: bool = False
+    # Stated also when the question says it is missing ("det finns inget avlopp", "no grease trap"):
+    # what premises lack, they need.
+    lacking: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,8 +179,12 @@ def _activities(reader: _Reader, topics: set[str]) -> tuple[dict[str, Condition]
         if not isinstance(former_use, bool):
             reader.add((*at, "former_use"), f"condition {cid}: former_use must be true or false")
             former_use = False
+        lacking = body.get("lacking", False)
+        if not isinstance(lacking, bool):
+            reader.add((*at, "lacking"), f"condition {cid}: lacking must be true or false")
+            lacking = False
         if label is not None and words:
-            conditions[cid] = Condition(cid, label, words, topic, convene, former_use)
+            conditions[cid] = Condition(cid, label, words, topic, convene, former_use, lacking)
     raw = data.get("activities")
     if not isinstance(raw, list) or not raw:
         reader.add(("activities",), "`activities` must be a non-empty list")

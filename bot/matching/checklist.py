@@ -74,6 +74,7 @@ class GuideFinder:
                                      for a in guide.authorities})
         self._by_id = {a.id: a for a in guide.activities}
         self.former_use = frozenset(c.id for c in guide.conditions.values() if c.former_use)
+        self.lacking = frozenset(c.id for c in guide.conditions.values() if c.lacking)
         self._authority_by_id = {a.id: a for a in guide.authorities}
 
     def find(self, text: str) -> Findings:
@@ -97,6 +98,8 @@ class GuideFinder:
         conditions = self._conditions.find(words, said)
         beyond = {hit.key for hit in said
                   if not hit.denied and not any(s <= hit.start and hit.end <= e for s, e in spans)}
+        # What the premises lack ("inget avlopp") they need: such a condition is stated, not denied.
+        conditions = [replace(h, denied=False) if h.denied and h.key in self.lacking else h for h in conditions]
         stated = frozenset(h.key for h in conditions if not h.denied)
         if former:
             stated |= self.former_use
