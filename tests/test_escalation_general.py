@@ -245,3 +245,13 @@ def test_what_premises_lack_they_need(text, condition):
 def test_a_negation_still_rules_out_what_is_not_lacking():
     found = responder().finder.find("en pizzeria utan alkohol")
     assert "alcohol" in found.denied and "alcohol" not in found.stated
+
+
+@pytest.mark.parametrize("text, condition", [
+    ("brunch on Sundays", "food_served"),  # English as Swedish: food, a park, what a building was
+    ("a stall in the park in June", "on_public_land"),
+    ("the building was a school until last year", "change_of_use"),
+    ("lokalen var ett tryckeri", "change_of_use"),
+])
+def test_english_states_conditions_as_swedish_does(text, condition):
+    assert condition in stated(text)
