@@ -255,3 +255,11 @@ def test_a_negation_still_rules_out_what_is_not_lacking():
 ])
 def test_english_states_conditions_as_swedish_does(text, condition):
     assert condition in stated(text)
+
+
+def test_only_is_not_a_bar():
+    # "bara" (only) is no form of "bar": a short word does not take a bare -a or -e ending.
+    assert "alcohol" not in stated("det är krångligt och bara för stora bolag")
+    assert "alcohol" in stated("vi vill öppna en bar med livemusik")
+    terms = TermSet({"grill": ["grill"]})
+    assert [hit.key for hit in terms.find(tokens("vi ska grilla korv"))] == ["grill"]  # a longer word still does

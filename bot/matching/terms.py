@@ -72,7 +72,12 @@ def _one_slip(word: str, known: str) -> bool:
     return Levenshtein.distance(word, known) <= 1 or Levenshtein.distance(word[:len(known)], known) <= 1
 
 
+BARE_ENDINGS = frozenset({"a", "e"})  # ... which a short word does not take: "bara" (only) is no form of "bar"
+
+
 def _inflection_fits(base: str, ending: str) -> bool:
+    if ending in BARE_ENDINGS and len(base) < 4:
+        return False
     return ending in (_AFTER_VOWEL if base[-1] in "aeiouy" else _AFTER_CONSONANT)
 
 
