@@ -113,6 +113,38 @@ def test_the_domain_model_reads_topics_and_outside():
     assert copy.posterior("bygglov skärmtak", ["bygglov"]) == model.posterior("bygglov skärmtak", ["bygglov"])
 
 
+def test_the_inside_reader_learns_from_questions_not_prose(monkeypatch):
+    """`outside` is questions, so the inside reader learns "about the service" from the topics'
+    questions, titles and keywords, not from the articles' summaries and body sentences (with
+    them, question style itself read as outside). Naive Bayes still reads the prose."""
+    from bot.matching import domain
+
+    kb = bundle().kb
+    article = next(iter(kb.articles.values()))
+    sentence = next(s for s in domain._SENTENCES.split(article.body.get("sv")) if len(s.split()) >= 4)
+    seen = {}
+    real = domain._inside
+
+    def spy(inside, outside, *args):
+        seen["inside"], seen["outside"] = [text for text, _ in inside], [text for text, _ in outside]
+        return real(inside, outside, *args)
+
+    monkeypatch.setattr(domain, "_inside", spy)
+    outside = ["Vilket väder blir det i helgen?", "Skriv en dikt om hösten", "Hur lagar man köttbullar?"]
+    model = domain.train(kb, outside=outside)
+    assert seen["outside"] == outside
+    assert sentence not in seen["inside"] and article.summary.get("sv") not in seen["inside"]
+    assert article.title.get("sv") in seen["inside"] and article.examples["sv"][0] in seen["inside"]
+    assert any(p.q in seen["inside"] for p in kb.phrasings)
+    # Naive Bayes learns the body's words for the topic: a word only the prose has counts.
+    texts, labels, _ = domain.training_texts(kb)
+    assert sentence in texts and sentence not in domain.training_texts(kb, prose=False)[0]
+    assert model.posterior(sentence, [article.id])[article.id] > 0.0
+    with_prose = domain.train(kb, outside=outside, inside_prose=True)
+    assert sentence in seen["inside"]
+    assert with_prose.inside is not None and model.inside is not None
+
+
 def test_without_fitted_numbers_the_matcher_decides(tmp_path: Path):
     assert load_fitted(tmp_path / "missing.json") == Fitted()
     (tmp_path / "old.json").write_text(json.dumps({"features": ["other"], "weights": [1.0]}), encoding="utf-8")
