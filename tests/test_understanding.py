@@ -145,6 +145,31 @@ def test_the_inside_reader_learns_from_questions_not_prose(monkeypatch):
     assert with_prose.inside is not None and model.inside is not None
 
 
+def test_a_business_named_in_passing_does_not_make_an_off_topic_question_the_services(monkeypatch):
+    """A question the decision refuses is still the service's when it names a business (the
+    planner may answer it with a checklist), unless the second reader is sure it is about
+    something else: a neighbour's pizzeria in a question about cheese for pizza at home."""
+    from bot.conversation import responder as module
+
+    r = responder()
+    text = "Min granne har en pizzeria och jag undrar vilken ost som smälter bäst på pizza hemma"
+    findings = r.finder.find(text)
+    judged = r._judge(text, r.matcher.match(text), findings)
+    assert findings.activities and judged.action == "out_of_scope"
+    assert not r._in_domain(text, judged, findings)
+    assert r.respond(text).action == "out_of_scope"
+    assert r.domain.probability(text, [topic for topic, _ in judged.scores[:10]]) < module.OUTSIDE_FLOOR
+    # A business's own undertaking is answered as before.
+    assert ask("Jag vill öppna en pizzeria i centrum, vad behöver jag?").action in ("answer", "escalate")
+    # The same words with the reader less sure: the business makes it the service's.
+    class Unsure:
+        def probability(self, text, candidates=()):
+            return module.OUTSIDE_FLOOR
+
+    monkeypatch.setattr(r, "domain", Unsure())
+    assert r._in_domain(text, judged, findings)
+
+
 def test_without_fitted_numbers_the_matcher_decides(tmp_path: Path):
     assert load_fitted(tmp_path / "missing.json") == Fitted()
     (tmp_path / "old.json").write_text(json.dumps({"features": ["other"], "weights": [1.0]}), encoding="utf-8")
