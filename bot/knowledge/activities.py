@@ -147,6 +147,15 @@ def load_guide(knowledge_dir: Path, *, topics: set[str]) -> tuple[Guide, list[Pr
     return Guide(tuple(activities), conditions, tuple(authorities)), problems
 
 
+
+def _flag(reader, body: dict, at: tuple, cid: str, name: str, default: bool) -> bool:
+    """A condition's yes/no setting; anything but true or false is a problem (and the default)."""
+    value = body.get(name, default)
+    if not isinstance(value, bool):
+        reader.add((*at, name), f"condition {cid}: {name} must be true or false")
+        return default
+    return value
+
 def _activities(reader: _Reader, topics: set[str]) -> tuple[dict[str, Condition], list[Activity]]:  # noqa: C901
     data = reader.doc.data if reader.doc is not None else None
     if not isinstance(data, dict):
@@ -171,18 +180,9 @@ def _activities(reader: _Reader, topics: set[str]) -> tuple[dict[str, Condition]
         if topic is not None and topic not in topics:
             reader.add((*at, "topic"), f"condition {cid}: unknown topic {topic!r} (no article with that id)")
             topic = None
-        convene = body.get("convene", True)
-        if not isinstance(convene, bool):
-            reader.add((*at, "convene"), f"condition {cid}: convene must be true or false")
-            convene = True
-        former_use = body.get("former_use", False)
-        if not isinstance(former_use, bool):
-            reader.add((*at, "former_use"), f"condition {cid}: former_use must be true or false")
-            former_use = False
-        lacking = body.get("lacking", False)
-        if not isinstance(lacking, bool):
-            reader.add((*at, "lacking"), f"condition {cid}: lacking must be true or false")
-            lacking = False
+        convene, former_use, lacking = (_flag(reader, body, at, cid, name, default)
+                                        for name, default in (("convene", True), ("former_use", False),
+                                                              ("lacking", False)))
         if label is not None and words:
             conditions[cid] = Condition(cid, label, words, topic, convene, former_use, lacking)
     raw = data.get("activities")
