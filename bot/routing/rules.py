@@ -238,11 +238,11 @@ class RoutingRules:
 
     def decision_received(self, text: str) -> bool:
         """The text says the business has received a decision (received_words)."""
-        return bool(self.triggers.received_words and self.triggers.received_words.find(fold(text or "")))
+        return _said(self.triggers.received_words, text)
 
     def refuses(self, text: str) -> bool:
         """The text speaks of a refusal or an appeal (refusal_words)."""
-        return bool(self.triggers.refusal_words and self.triggers.refusal_words.find(fold(text or "")))
+        return _said(self.triggers.refusal_words, text)
 
     def deciding_roles(self, text: str) -> list[str]:
         """The authorities the words name as strong evidence (the rules marked `escalate`): the
@@ -252,27 +252,27 @@ class RoutingRules:
 
     def describes_plans(self, text: str) -> bool:
         """The text describes an undertaking or asks what it takes (plan_words)."""
-        return bool(self.triggers.plan_words and self.triggers.plan_words.find(fold(text or "")))
+        return _said(self.triggers.plan_words, text)
 
     def asks_broadly(self, text: str) -> bool:
         """The text asks what an undertaking takes as a whole (broad_words)."""
-        return bool(self.triggers.broad_words and self.triggers.broad_words.find(fold(text or "")))
+        return _said(self.triggers.broad_words, text)
 
     def asks_detail(self, text: str) -> bool:
         """The text asks about one detail of one thing (detail_words)."""
-        return bool(self.triggers.detail_words and self.triggers.detail_words.find(fold(text or "")))
+        return _said(self.triggers.detail_words, text)
 
     def names_owner(self, text: str) -> bool:
         """The words right before a business's name say whose it is (owner_words)."""
-        return bool(self.triggers.owner_words and text and self.triggers.owner_words.find(fold(text)))
+        return _said(self.triggers.owner_words, text)
 
     def describes_moving(self, text: str) -> bool:
         """The text speaks of a business moving to other premises (moving_words)."""
-        return bool(self.triggers.moving_words and self.triggers.moving_words.find(fold(text or "")))
+        return _said(self.triggers.moving_words, text)
 
     def describes_running(self, text: str) -> bool:
         """The text speaks of a business that already runs (running_words)."""
-        return bool(self.triggers.running_words and self.triggers.running_words.find(fold(text or "")))
+        return _said(self.triggers.running_words, text)
 
     # -- people --------------------------------------------------------------------------
     def role_name(self, role: str, lang: str) -> str:
@@ -305,6 +305,11 @@ class RoutingRules:
             if member.matches(actor):
                 return member
         return None
+
+
+def _said(words: WordSet | None, text: str | None) -> bool:
+    """Whether the text says any of a trigger's words (none configured: never)."""
+    return bool(words is not None and text and words.find(fold(text)))
 
 
 def _identity(member: Member) -> tuple:
