@@ -232,4 +232,5 @@ def test_markup_is_not_read_as_words():
         assert ask(soup).action == "invalid", soup
     wrapped = ask("<b>bygglov</b> för ett förråd?")
     assert wrapped.action == "answer" and wrapped.topic == "bygglov"
-    assert ask("Vi har <10 anställda och vill lämna anbud till kommunen").action == "answer"
+    text = ask("Vi har <10 anställda och vill lämna anbud till kommunen")  # read, not refused as markup
+    assert text.action in ("answer", "escalate") and text.topic == "lamna-anbud"

@@ -79,8 +79,9 @@ class Planner:
         return frozenset(a.id for a, words, before in zip(findings.activities, findings.lead_in, findings.owner, strict=False)
                          if (describes is not None and describes(words)) or (owns is not None and owns(before)))
 
-    def undertaking(self, text: str, match: Match, findings: Findings) -> Undertaking | None:
-        """The checklist and roles the question brings up, with the evidence for a meeting."""
+    def undertaking(self, text: str, match: Match, findings: Findings, *, business: bool = False) -> Undertaking | None:
+        """The checklist and roles the question brings up, with the evidence for a meeting.
+        `business`: the question names an activity and reads as the service's (the second reader)."""
         rules = self.rules
         # A business that moves starts again in its new premises: an undertaking, none of it settled.
         moving = self._said(getattr(rules, "describes_moving", None), text)
@@ -139,13 +140,15 @@ class Planner:
             if premises:
                 convene = self._roles([*checklist.convened_topics(), *premises])
         return Undertaking(checklist, topic, topics, convene, features, authorities=len(every) - 1,
-                           context=match.action != "out_of_scope" or plans or running, plans=plans,
+                           context=match.action != "out_of_scope" or plans or running or business, plans=plans,
                            running=running)
 
     def plan(self, text: str, match: Match, *, findings: Findings | None = None,
-             unanswered_streak: int = 0, in_domain: bool = True) -> Plan | None:
+             unanswered_streak: int = 0, in_domain: bool = True, business: bool = False) -> Plan | None:
         """`in_domain`: whether the question is about the business service at all. A question
-        that is not reaches a person only when it asks for one."""
+        that is not reaches a person only when it asks for one. `business`: it names an activity
+        and reads as the service's, so what that activity takes is an answer even when no one
+        article is ("padel hall on farmland")."""
         findings = findings if findings is not None else self.finder.find(text)
         rules = self.rules
         person = rules.person_trigger(text=text, unanswered_streak=unanswered_streak) if rules else None
@@ -163,7 +166,7 @@ class Planner:
             # not a case the navigators could help with.
             return (Plan(person.kind, None, [], [self.coordinator])
                     if person is not None and person.kind == "explicit_request" else None)
-        found = self.undertaking(text, match, findings)
+        found = self.undertaking(text, match, findings, business=business)
         if person is not None:
             # Whom the person asks about comes too: the topics the words name ("prata med någon om
             # bygglov och uteservering") and the authorities of what they state ("detaljplanen").

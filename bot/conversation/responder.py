@@ -40,6 +40,20 @@ IN_DOMAIN = 0.5  # domain probability that lets an unanswerable question still r
 OUTSIDE_FLOOR = 0.05
 
 
+class _Reader:
+    """The second reader's probability that a question is the service's, asked at most once."""
+
+    def __init__(self, domain: DomainModel | None, text: str, candidates: list[str]) -> None:
+        self.domain, self.text, self.candidates = domain, text, candidates
+        self._probability: float | None = None
+
+    def probability(self) -> float:
+        """1.0 without a second reader: nothing says the question is not the service's."""
+        if self._probability is None:
+            self._probability = 1.0 if self.domain is None else self.domain.probability(self.text, self.candidates)
+        return self._probability
+
+
 class EscalationRules(Protocol):
     """What the responder needs of routing_rules.yaml (bot.routing)."""
 
@@ -100,8 +114,10 @@ class Responder:
         findings = self.finder.find(cleaned)
         match = self._judge(cleaned, match, findings)
         streak = unanswered_streak + (1 if match.action == "out_of_scope" else 0)
-        plan = self.planner.plan(cleaned, match, findings=findings, unanswered_streak=streak,
-                                 in_domain=self._in_domain(cleaned, match, findings))
+        reader = _Reader(self.domain, cleaned, [topic for topic, _ in match.scores[:CANDIDATES]])
+        in_domain = self._in_domain(cleaned, match, findings, reader)
+        plan = self.planner.plan(cleaned, match, findings=findings, unanswered_streak=streak, in_domain=in_domain,
+                                 business=in_domain and bool(findings.activities) and reader.probability() >= IN_DOMAIN)
         if plan is not None:
             return self._from_plan(plan, match)
         if match.action == "out_of_scope" and findings.authorities:
@@ -133,19 +149,19 @@ class Responder:
         return replace(match, action="out_of_scope", topic=None, alternatives=[], mentioned=[],
                        confidence=round(1.0 - probability, 3), reason="too little evidence")
 
-    def _in_domain(self, text: str, match: Match, findings) -> bool:
+    def _in_domain(self, text: str, match: Match, findings, reader: _Reader | None = None) -> bool:
         """Whether the question is about the business service at all: only then can it be a
         dispute or a plan ("överklaga en dom i vårdnadstvisten" is neither)."""
-        candidates = [topic for topic, _ in match.scores[:CANDIDATES]]
+        reader = reader or _Reader(self.domain, text, [topic for topic, _ in match.scores[:CANDIDATES]])
         if match.action != "out_of_scope" or len(findings.stated - findings.by_name) >= 2:
             return True  # two things a business must see to are the service's
-        if findings.activities:  # ... and so is a business, unless the second reader is sure it is not
-            return self.domain is None or self.domain.probability(text, candidates) >= OUTSIDE_FLOOR
-        if findings.stated and self.planner.threatens(text, findings):
-            return True  # ... and so is an authority's decision against one ("vite", "återkallat")
         if findings.stated - findings.by_name and self.planner.describes_plans(text):
             return True  # ... and an undertaking with something to see to ("en klinik i en gammal butik")
-        return self.domain is not None and self.domain.probability(text, candidates) >= IN_DOMAIN
+        if findings.activities:  # ... and so is a business, unless the second reader is sure it is not
+            return reader.probability() >= OUTSIDE_FLOOR
+        if findings.stated and self.planner.threatens(text, findings):
+            return True  # ... and so is an authority's decision against one ("vite", "återkallat")
+        return self.domain is not None and reader.probability() >= IN_DOMAIN
 
     def _from_plan(self, plan: Plan, match: Match) -> Reply:
         lang = match.lang

@@ -17,6 +17,9 @@ from bot.knowledge.models import Bilingual
 from bot.matching.terms import TermSet, tokens
 
 
+SHORT_HEAD = 4  # an activity's one-word name this long is found as the head of a compound
+
+
 @dataclass(frozen=True)
 class Findings:
     activities: tuple[Activity, ...] = ()
@@ -64,8 +67,9 @@ class GuideFinder:
 
     def __init__(self, guide: Guide) -> None:
         self.guide = guide
+        # A business is often named by a compound whose head is a short name ("strandkafé", "ölkrog").
         self._activities = TermSet({a.id: [t for terms in a.terms.values() for t in terms]
-                                    for a in guide.activities})
+                                    for a in guide.activities}, head=SHORT_HEAD)
         # Conditions are short common words: a misspelling of one must start like it
         # ("tabletter" is not "toaletter").
         self._conditions = TermSet({c.id: [w for words in c.words.values() for w in words]

@@ -111,9 +111,12 @@ def _negated(words: list[str], start: int) -> bool:
 class TermSet:
     """Built once from {key: phrases}; `find(words)` lists every key whose phrase occurs."""
 
-    def __init__(self, phrases: dict[str, Iterable[str]], *, alike: int = 1) -> None:
-        """`alike`: how many first letters a misspelt word shares with the word it stands for."""
+    def __init__(self, phrases: dict[str, Iterable[str]], *, alike: int = 1, head: int = MIN_COMPOUND) -> None:
+        """`alike`: how many first letters a misspelt word shares with the word it stands for;
+        `head`: how long a name must be to be found as the head of a compound. A head shorter than
+        MIN_COMPOUND counts only when it is a name on its own ("strandkafé" is a "kafé")."""
         self._alike = alike
+        self._head = min(head, MIN_COMPOUND)
         # The phrases as a tree of words: a question is walked from each word along the words
         # that follow it, so the cost grows with the question, not with how many phrases a word
         # class like `{gammal|gamla|old} {lokal|butik|shop}` expands to. A node maps a word to the
@@ -169,15 +172,16 @@ class TermSet:
             # The word itself (or its inflected form) is known: its parts are not read apart,
             # so `hunddagis` is not also `dagis`.
             return frozenset(found)
-        if len(word) >= MIN_COMPOUND + 3:
+        if len(word) >= self._head + 3:
             # The word and its stems without an inflection ending, each read as modifier + head.
             forms = [word] + [word[: -len(e)] for e in _ENDINGS
-                              if word.endswith(e) and len(word) - len(e) >= MIN_COMPOUND + 3]
+                              if word.endswith(e) and len(word) - len(e) >= self._head + 3]
             for number, form in enumerate(forms):
                 ending = word[len(form):]
-                for cut in range(3, len(form) - MIN_COMPOUND + 1):
+                for cut in range(3, len(form) - self._head + 1):
                     head = form[cut:]
-                    if head in vocab and (not number or _inflection_fits(head, ending)):
+                    if head in vocab and (not number or _inflection_fits(head, ending)) \
+                            and (len(head) >= MIN_COMPOUND or _ENDS in self._tree.get(head, {})):
                         found.add(head)
             for cut in range(MIN_COMPOUND, len(word) - 2):
                 modifier = word[:cut]
