@@ -100,7 +100,7 @@ def meeting_rows(bundle: KnowledgeBundle, questions: list[dict], cases: dict, fi
         judged = responder._judge(text, match, findings)
         if not responder._in_domain(text, judged, findings):
             continue
-        undertaking = responder.planner.undertaking(text, judged, findings)
+        undertaking = responder.planner.undertaking(text, judged, findings, needs=responder.needs(text))
         if undertaking is None or undertaking.authorities < 2:
             continue
         found.append({"features": undertaking.features, "meeting": wanted, "cost": weight})

@@ -82,6 +82,11 @@ def other(root: Path) -> Municipality:
     shutil.copytree(KNOWLEDGE, knowledge)
     for path in [*(knowledge / "articles").glob("*.md"), knowledge / "meetings.yaml"]:
         path.write_text(_bodies(_rename(path.read_text(encoding="utf-8"))), encoding="utf-8")
+    cases = knowledge / "cases.yaml"  # which roles each example case needs, by this municipality's ids
+    if cases.exists():
+        renamed = [{**case, "roles": [_role(r) for r in case["roles"]]}
+                   for case in yaml.safe_load(cases.read_text(encoding="utf-8"))]
+        cases.write_text(yaml.safe_dump(renamed, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
     profile = knowledge / "municipality.yaml"
     head, bodies, tail = re.split(r"(?m)^(bodies:\n)", profile.read_text(encoding="utf-8"), maxsplit=1)
     profile.write_text(head + bodies + _bodies(tail), encoding="utf-8")

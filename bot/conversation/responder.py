@@ -26,6 +26,7 @@ from bot.matching.checklist import GuideFinder
 from bot.matching.decision import CANDIDATES, Fitted, MeetingModel, load_fitted, load_meeting, read
 from bot.matching.domain import DomainModel
 from bot.matching.matcher import Match, Matcher
+from bot.matching.roles import RoleReader
 from bot.matching.smalltalk import smalltalk_kind
 from bot.matching.text import MAX_MATCH_CHARS, clean, has_letters, is_latin, strip_markup
 from bot.routing.rules import COORDINATOR_STEP
@@ -80,9 +81,10 @@ class Responder:
     def __init__(self, kb: KnowledgeBase, *, matcher: Matcher | None = None,
                  rules: EscalationRules | None = None, guide: Guide | None = None,
                  domain: DomainModel | None = None, fitted: Fitted | None = None,
-                 meeting: MeetingModel | None = None) -> None:
+                 meeting: MeetingModel | None = None, roles: RoleReader | None = None) -> None:
         self.kb = kb
         self.domain = domain
+        self.roles = roles
         self.fitted = fitted or load_fitted()
         self.matcher = matcher or Matcher(kb)
         self.rules = rules
@@ -117,13 +119,20 @@ class Responder:
         reader = _Reader(self.domain, cleaned, [topic for topic, _ in match.scores[:CANDIDATES]])
         in_domain = self._in_domain(cleaned, match, findings, reader)
         plan = self.planner.plan(cleaned, match, findings=findings, unanswered_streak=streak, in_domain=in_domain,
-                                 business=in_domain and bool(findings.activities) and reader.probability() >= IN_DOMAIN)
+                                 business=in_domain and bool(findings.activities) and reader.probability() >= IN_DOMAIN,
+                                 needs=self.needs(cleaned) if in_domain else None)
         if plan is not None:
             return self._from_plan(plan, match)
         if match.action == "out_of_scope" and findings.authorities:
             return Reply(action="out_of_scope", lang=lang, confidence=match.confidence, reason="other_authority",
                          text=render_other_authority(findings.authorities[0], self.kb.profile, lang))
         return self.render(match)
+
+    def needs(self, text: str) -> dict[str, float] | None:
+        """The role reader's probability that each role is needed (None without cases.yaml)."""
+        if self.roles is None or self.domain is None:
+            return None
+        return self.roles.probabilities(self.domain, text)
 
     def _judge(self, text: str, match: Match, findings) -> Match:
         """Answer, ask back or refuse from all the evidence (bot.matching.decision): the matcher's

@@ -50,9 +50,17 @@ class KnowledgeBundle:
 
         return train(self.kb, self.guide)
 
+    @cached_property
+    def roles(self):
+        """The role reader, learned from the cases and phrasings (None without cases.yaml)."""
+        from bot.matching.roles import train
+
+        return train(self.kb, self.domain, coordinator=self.rules.coordinator if self.rules is not None else None)
+
     def responder(self):
         """The responder; it speaks with this knowledge base's message catalog."""
         from bot.conversation.responder import Responder
 
         install(self.catalog)
-        return Responder(self.kb, matcher=self.matcher, rules=self.rules, guide=self.guide, domain=self.domain)
+        return Responder(self.kb, matcher=self.matcher, rules=self.rules, guide=self.guide, domain=self.domain,
+                         roles=self.roles)

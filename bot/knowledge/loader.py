@@ -18,6 +18,7 @@ import yaml
 
 from bot.core.clock import STOCKHOLM
 from bot.knowledge import yamllines
+from bot.knowledge.cases import CASES_FILE, load_cases
 from bot.knowledge.facts import as_date, parse_fact
 from bot.knowledge.languages import catalog_problems, language_problems
 from bot.knowledge.models import (
@@ -368,7 +369,10 @@ def check_knowledge(directory: Path, *, today: date | None = None,
                                      languages=profile.languages)
     problems += more
     phrasings = tuple(p for p in phrasings if p.topic in articles)
-    return KnowledgeBase(articles=articles, profile=profile, phrasings=phrasings), problems
+    cases, more = load_cases(directory / CASES_FILE, _display(directory / CASES_FILE), roles=roles,
+                             languages=profile.languages)
+    problems += more
+    return KnowledgeBase(articles=articles, profile=profile, phrasings=phrasings, cases=cases), problems
 
 
 def load_knowledge(directory: Path) -> KnowledgeBase:

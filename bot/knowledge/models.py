@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
+    from bot.knowledge.cases import Case
     from bot.knowledge.phrasings import Phrasing
 
 LANGS: tuple[str, ...] = ("sv", "en")  # every knowledge base has these; a profile may offer more
@@ -123,6 +124,8 @@ class KnowledgeBase:
     profile: Profile
     # How entrepreneurs ask about each topic (knowledge/phrasings.yaml; none without the file).
     phrasings: tuple[Phrasing, ...] = ()
+    # Messages and the roles they need (knowledge/cases.yaml; none without the file).
+    cases: tuple[Case, ...] = ()
 
     def get(self, article_id: str) -> Article | None:
         return self.articles.get(article_id)

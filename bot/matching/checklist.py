@@ -16,7 +16,6 @@ from bot.knowledge.activities import Activity, Guide, OtherAuthority
 from bot.knowledge.models import Bilingual
 from bot.matching.terms import TermSet, tokens
 
-
 SHORT_HEAD = 4  # an activity's one-word name this long is found as the head of a compound
 
 

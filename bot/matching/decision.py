@@ -75,7 +75,8 @@ class Fitted:
 
 
 MEETING_FEATURES = ("authorities", "stated_authorities", "named", "plans", "broad", "running", "conditions",
-                    "activities", "length", "confidence", "checklist", "others", "beyond", "broad_authorities", "detail")
+                    "activities", "length", "confidence", "checklist", "others", "beyond", "broad_authorities", "detail",
+                    "learned", "learned_first", "learned_second", "joined")
 
 
 @dataclass(frozen=True)
