@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import shutil
 
-import pytest
-
 from bot.knowledge.bundle import KnowledgeBundle
 from bot.knowledge.cases import CASES_FILE
 from bot.knowledge.loader import check_knowledge
@@ -27,6 +25,10 @@ MADE_UP = [
     {"q": "Jag vill snurpa kaffe i en gammal lada", "roles": ["livsmedel", "bygg"]},
     {"q": "snurpa kaffe och sälja det i butiken", "roles": ["livsmedel", "bygg"]},
     {"q": "We snurp coffee in a converted barn", "roles": ["livsmedel", "bygg"]},
+    {"q": "vad kostar en plinkskylt", "roles": ["bygg"]},
+    {"q": "hur länge gäller plinkskylten", "roles": ["bygg"]},
+    {"q": "plinkskylt avgift", "roles": ["bygg"]},
+    {"q": "how much is a plink sign", "roles": ["bygg"]},
 ]
 
 
@@ -98,7 +100,10 @@ def test_the_reader_learns_whom_a_message_needs_from_the_cases(tmp_path):
     assert min(coffee["livsmedel"], coffee["bygg"]) > max(party["livsmedel"], party["bygg"])
     # Unknown words leave only the roles' base rates: nothing stands out.
     nothing = reader.probabilities(loaded.domain, "qqq zzz")
-    assert max(nothing.values()) < role_reader_threshold()
+    assert max(p for role, p in nothing.items() if role != role_reader.UNDERTAKING) < role_reader_threshold()
+    # The cases with two roles are undertakings, those with one narrow questions.
+    sign = reader.probabilities(loaded.domain, "vad kostar plinkskylten")
+    assert party[role_reader.UNDERTAKING] > 0.5 > sign[role_reader.UNDERTAKING]
 
 
 def role_reader_threshold() -> float:
@@ -140,13 +145,13 @@ def test_reader_roles_join_those_of_an_activity():
     joined = responder.planner.undertaking(text, match, findings, needs=needs)
     assert set(joined.roles) == set(alone.roles) | {"gata", "raddning"}
     assert joined.roles[-1] == coordinator and joined.authorities == alone.authorities + 2
-    assert joined.features[-4:] == [2.0, NEED_AT + 0.2, NEED_AT, float(joined.authorities)]
+    assert joined.features[-5:-1] == [2.0, NEED_AT + 0.2, NEED_AT, float(joined.authorities)]
 
 
-@pytest.mark.parametrize("weight", [0.0, 1.0])
-def test_training_is_deterministic_and_takes_its_weights(weight):
+def test_training_is_deterministic_and_takes_its_weights():
     loaded = bundle()
-    first = role_reader.train(loaded.kb, loaded.domain, coordinator=loaded.rules.coordinator, phrasing_weight=weight)
-    again = role_reader.train(loaded.kb, loaded.domain, coordinator=loaded.rules.coordinator, phrasing_weight=weight)
+    first, again, other = (role_reader.train(loaded.kb, loaded.domain, coordinator=loaded.rules.coordinator,
+                                             phrasing_weight=weight) for weight in (None, None, 1.0))
     assert first.roles == again.roles and (first.weights == again.weights).all()
-    assert first.weights.shape == (len(first.columns), len(first.roles))
+    assert first.weights.shape == (len(first.columns), len(first.roles) + 1)  # and the undertaking's
+    assert not (first.weights == other.weights).all()

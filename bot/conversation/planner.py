@@ -21,13 +21,16 @@ from bot.knowledge.models import KnowledgeBase
 from bot.matching.checklist import Checklist, Findings, GuideFinder, build_checklist
 from bot.matching.decision import MeetingModel
 from bot.matching.matcher import Match
+from bot.matching.roles import UNDERTAKING
 
 MIN_AUTHORITIES = 2  # a joint meeting needs at least this many authorities that must decide
 MANY_CONDITIONS = 3  # stated together, this many conditions describe an undertaking by themselves
 # The role reader's probability at which a role counts as needed. Held-out dev halves (the meeting
-# decision fitted on one half of dev's cases, measured on the other, both ways): 0.4 escalates
-# 0.922 with simple questions offered a meeting 0.034, 0.5 0.912 and 0.028, 0.6 0.885 and 0.022.
-NEED_AT = 0.5
+# decision fitted on one half of dev's cases, measured on the other, both ways), with 1,133 cases:
+# escalated / simple questions offered a meeting 0.930 / 0.031 at 0.3, 0.925 / 0.025 at 0.35,
+# 0.929 / 0.023 at 0.4, 0.913 / 0.017 at 0.45, 0.905 / 0.019 at 0.5; 0.4 costs least (a missed
+# meeting 2.5, a needless one 2).
+NEED_AT = 0.4
 
 
 @dataclass
@@ -89,7 +92,9 @@ class Planner:
         `business`: the question names an activity and reads as the service's (the second reader).
         `needs`: the role reader's probability that each role is needed (bot.matching.roles)."""
         rules = self.rules
-        ranked = sorted(((p, r) for r, p in (needs or {}).items() if r != self.coordinator), reverse=True)
+        needs = dict(needs or {})
+        whole = needs.pop(UNDERTAKING, 0.0)  # the role reader's odds that this is an undertaking
+        ranked = sorted(((p, r) for r, p in needs.items() if r != self.coordinator), reverse=True)
         learned = [r for p, r in ranked if p >= NEED_AT]
         odds = [p for p, _ in ranked[:2]] + [0.0] * (2 - len(ranked[:2]))
         # A business that moves starts again in its new premises: an undertaking, none of it settled.
@@ -147,7 +152,7 @@ class Planner:
                     math.log1p(len(text.split())), match.confidence if answered else 0.0,
                     float(checklist is not None), float(others), float(beyond),
                     float(broad) * (len(every) - 1), float(detail), float(len(learned)), *odds,
-                    float(len(joined) - 1)]
+                    float(len(joined) - 1), whole]
         # Whom to convene, once a meeting is offered: a business that starts somewhere new starts
         # in premises whose approved use the building office checks, stated or not.
         convene = joined

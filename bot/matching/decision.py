@@ -76,7 +76,7 @@ class Fitted:
 
 MEETING_FEATURES = ("authorities", "stated_authorities", "named", "plans", "broad", "running", "conditions",
                     "activities", "length", "confidence", "checklist", "others", "beyond", "broad_authorities", "detail",
-                    "learned", "learned_first", "learned_second", "joined")
+                    "learned", "learned_first", "learned_second", "joined", "undertaking")
 
 
 @dataclass(frozen=True)

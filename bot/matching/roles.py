@@ -23,6 +23,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+UNDERTAKING = "*"  # no role id: the key of "an undertaking for several authorities" among the odds
 PHRASING_WEIGHT = 0.3  # a phrasing next to a case (held-out dev halves: 0.1 escalates more and offers simple
 # questions more meetings, 1.0 the reverse; 0.3 between)
 C_VALUE = 10.0  # inverse regularisation of each role's regression (held-out dev halves: 3 escalates less, 30 alike)
@@ -32,23 +33,25 @@ C_VALUE = 10.0  # inverse regularisation of each role's regression (held-out dev
 class RoleReader:
     roles: tuple[str, ...]
     columns: Any  # int32, sorted: the domain model's columns seen in training
-    weights: Any  # float32, len(columns) x len(roles)
-    bias: Any  # float32, len(roles)
+    weights: Any  # float32, len(columns) x (len(roles) + 1): each role's, then UNDERTAKING's
+    bias: Any  # float32, len(roles) + 1
 
     def probabilities(self, domain, text: str) -> dict[str, float]:
-        """P(role needed | text) for every role, read through the domain model's columns."""
+        """P(role needed | text) for every role, and under UNDERTAKING the probability that the
+        message is an undertaking for several authorities rather than a narrow question (learned
+        from the cases alone), read through the domain model's columns."""
         import numpy as np
 
         known = domain.columns(text)
-        if not known or not self.roles:
+        if not known or not len(self.columns):
             scores = self.bias
         else:
             rows = np.fromiter(sorted(known), dtype=np.int32, count=len(known))
             at = np.minimum(self.columns.searchsorted(rows), len(self.columns) - 1)
             hit = at[self.columns[at] == rows]
             scores = self.bias + self.weights[hit].sum(axis=0) / math.sqrt(len(rows))
-        return {role: 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, float(s))))) for role, s in zip(self.roles, scores,
-                                                                                                    strict=True)}
+        return {name: 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, float(s)))))
+                for name, s in zip((*self.roles, UNDERTAKING), scores, strict=True)}
 
 
 def train(kb, domain, *, coordinator: str | None, phrasing_weight: float | None = None,
@@ -79,11 +82,17 @@ def train(kb, domain, *, coordinator: str | None, phrasing_weight: float | None 
     values = np.concatenate([np.full(len(c), 1.0 / math.sqrt(len(c) or 1)) for c in local])
     x = csr_matrix((values, np.concatenate(local).astype(np.int32), indptr.astype(np.int32)),
                    shape=(len(texts), len(seen)))
-    coef = np.zeros((len(seen), len(roles)), dtype=np.float32)
-    bias = np.zeros(len(roles), dtype=np.float32)
-    for i, role in enumerate(roles):
-        y = [int(role in need) for need in needs]
+    coef = np.zeros((len(seen), len(roles) + 1), dtype=np.float32)
+    bias = np.zeros(len(roles) + 1, dtype=np.float32)
+    cases = len(kb.cases)
+    for i, role in enumerate((*roles, UNDERTAKING)):
         model = LogisticRegression(C=c_value, solver="liblinear", max_iter=1000)
-        model.fit(x, y, sample_weight=weights)
+        if role == UNDERTAKING:  # the cases alone: two or more authorities, or one
+            y = [int(len(need) >= 2) for need in needs[:cases]]
+            if len(set(y)) < 2:
+                continue  # every case alike: nothing to learn, even odds stay
+            model.fit(x[:cases], y)
+        else:
+            model.fit(x, [int(role in need) for need in needs], sample_weight=weights)
         coef[:, i], bias[i] = model.coef_[0], model.intercept_[0]
     return RoleReader(roles=roles, columns=seen.astype(np.int32), weights=coef, bias=bias)
