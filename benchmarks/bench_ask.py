@@ -47,6 +47,7 @@ from bot.conversation.responder import Responder  # noqa: E402
 from bot.knowledge.bundle import KnowledgeBundle  # noqa: E402
 from bot.knowledge.models import Article, Bilingual, KnowledgeBase  # noqa: E402
 from bot.matching.domain import train  # noqa: E402
+from bot.matching.roles import train as train_roles  # noqa: E402
 from bot.matching.matcher import Matcher  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "eval" / "dev" / "questions.yaml"
@@ -98,7 +99,7 @@ def synthetic_kb(real: KnowledgeBase, size: int, *, seed: int = 20261123) -> Kno
             title=Bilingual(sv=f"{base.title.sv} {own[0]}", en=base.title.en),
             keywords={**base.keywords, "sv": (*base.keywords.get("sv", ()), *own)},
             examples={**base.examples, "sv": tuple(sv_examples)})
-    return KnowledgeBase(articles=articles, profile=real.profile)
+    return KnowledgeBase(articles=articles, profile=real.profile, cases=real.cases)  # the role reader's cases
 
 
 def synthetic_rules(rules, kb: KnowledgeBase):
@@ -135,8 +136,9 @@ def build(size: int) -> tuple[Responder, float, int]:
     started = time.perf_counter()
     matcher = Matcher(kb)
     domain = train(kb)  # the second reader, counted for this base
+    roles = train_roles(kb, domain, coordinator=rules.coordinator)  # and the role reader
     build_seconds = time.perf_counter() - started
-    responder = Responder(kb, matcher=matcher, rules=rules, guide=bundle.guide, domain=domain)
+    responder = Responder(kb, matcher=matcher, rules=rules, guide=bundle.guide, domain=domain, roles=roles)
     return responder, build_seconds, len(matcher.index.vocabulary)
 
 
