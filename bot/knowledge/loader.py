@@ -46,13 +46,7 @@ REQUIRED = ("id", *BILINGUAL_REQUIRED, "role", "keywords", "examples", "deadline
             "last_reviewed", "owner")
 
 
-class _Collector:
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.problems: list[Problem] = []
-
-    def add(self, line: int | None, message: str) -> None:
-        self.problems.append(Problem(self.path, line, message))
+_Collector = yamllines.Report  # the problems of one file, each on its line
 
 
 def _yaml_error_line(exc: yaml.YAMLError, offset: int) -> int | None:

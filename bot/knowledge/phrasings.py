@@ -14,8 +14,6 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from bot.knowledge import yamllines
 from bot.knowledge.problems import Problem
 
@@ -32,22 +30,11 @@ class Phrasing:
 def load_phrasings(path: Path, display: str, *, topics: Collection[str], languages: Collection[str]
                    ) -> tuple[tuple[Phrasing, ...], list[Problem]]:
     """The phrasings of the file (none when it is missing) and every problem, on its line."""
-    if not path.is_file():
-        return (), []
-    problems: list[Problem] = []
-
-    def add(line: int | None, message: str) -> None:
-        problems.append(Problem(display, line, message))
-
-    try:
-        parsed = yamllines.load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        add(mark.line + 1 if mark is not None else None, f"bad YAML: {getattr(exc, 'problem', exc)}")
+    parsed, report = yamllines.load_optional(path, display)
+    add, problems = report.add, report.problems
+    if parsed is None:
         return (), problems
     data = parsed.data
-    if data is None:
-        return (), []
     if not isinstance(data, dict):
         add(1, "phrasings must be a mapping of topic ids to lists of {q: ..., lang: ...}")
         return (), problems

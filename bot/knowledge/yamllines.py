@@ -3,11 +3,14 @@ keyed by its path (a tuple of keys and list indexes). Duplicate keys are reporte
 
 from __future__ import annotations
 
+from pathlib import Path as FilePath
 from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, SequenceNode
+
+from bot.knowledge.problems import Problem
 
 Path = tuple
 # libyaml's parser when PyYAML was built with it (the wheels are): ten times faster, same marks.
@@ -57,3 +60,29 @@ def load(text: str) -> LineData:
 
     data = walk(root, ()) if root is not None else None
     return LineData(data, lines, duplicates)
+
+
+class Report:
+    """The problems found in one file, each on its line."""
+
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.problems: list[Problem] = []
+
+    def add(self, line: int | None, message: str) -> None:
+        self.problems.append(Problem(self.display, line, message))
+
+
+def load_optional(path: FilePath, display: str) -> tuple[LineData | None, Report]:
+    """An optional file of the knowledge folder (phrasings, cases): None without a problem when it
+    is missing or empty, None and the problem on its line when it is not YAML."""
+    report = Report(display)
+    if not path.is_file():
+        return None, report
+    try:
+        parsed = load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        report.add(mark.line + 1 if mark is not None else None, f"bad YAML: {getattr(exc, 'problem', exc)}")
+        return None, report
+    return (None if parsed.data is None else parsed), report
