@@ -310,7 +310,7 @@ def _inside(inside: list[tuple[str, float]], outside: list[tuple[str, float]], c
     indptr = np.cumsum([0, *(len(c) for c in read)])
     values = np.concatenate([np.full(len(c), 1.0 / math.sqrt(len(c) or 1)) for c in read])
     x = csr_matrix((values, np.concatenate(read), indptr), shape=(len(docs), size))
-    model = LogisticRegression(C=c_value, solver="liblinear", max_iter=1000)
+    model = LogisticRegression(C=c_value, solver="liblinear", dual=True, max_iter=1000, random_state=0)
     model.fit(x, [label for _, _, label in docs], sample_weight=[weight for _, weight, _ in docs])
     return model.coef_[0].astype(np.float32), float(model.intercept_[0])
 

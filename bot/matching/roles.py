@@ -86,7 +86,7 @@ def train(kb, domain, *, coordinator: str | None, phrasing_weight: float | None 
     bias = np.zeros(len(roles) + 1, dtype=np.float32)
     cases = len(kb.cases)
     for i, role in enumerate((*roles, UNDERTAKING)):
-        model = LogisticRegression(C=c_value, solver="liblinear", max_iter=1000)
+        model = LogisticRegression(C=c_value, solver="liblinear", dual=True, max_iter=1000, random_state=0)
         if role == UNDERTAKING:  # the cases alone: two or more authorities, or one
             y = [int(len(need) >= 2) for need in needs[:cases]]
             if len(set(y)) < 2:
