@@ -120,7 +120,7 @@ class DomainModel:
 
     def __getstate__(self) -> dict:
         # What is remembered per question or word is rebuilt, not stored (the bundle cache).
-        return {key: value for key, value in self.__dict__.items() if key not in ("_last", "_word")}
+        return {key: value for key, value in self.__dict__.items() if key not in ("_last", "_word", "_rows")}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
@@ -145,6 +145,19 @@ class DomainModel:
                 found.add(column)
         return found
 
+    def rows(self, text: str):
+        """`columns(text)` sorted, as int32; the last text's are remembered (the second reader and
+        the role reader read the same question)."""
+        import numpy as np
+
+        last = self.__dict__.get("_rows")
+        if last is not None and last[0] == text:
+            return last[1]
+        columns = self.columns(text)
+        found = np.fromiter(sorted(columns), dtype=np.int32, count=len(columns))
+        object.__setattr__(self, "_rows", (text, found))  # one tuple: safe across threads
+        return found
+
     def posterior(self, text: str, candidates: list[str]) -> dict[str, float]:
         """P(class | text) over the candidate topics and `outside` (renormalised over them)."""
         key = (text, tuple(candidates))
@@ -162,8 +175,7 @@ class DomainModel:
         wanted = [index[c] for c in dict.fromkeys([*candidates, OUTSIDE]) if c in index]
         if not wanted:
             return {}
-        columns = self.columns(text)
-        rows = np.fromiter(sorted(columns), dtype=self.indices.dtype, count=len(columns))
+        rows = self.rows(text)
         value = 1.0 / math.sqrt(len(rows)) if len(rows) else 0.0
         scores = self.prior[wanted] + self.default[wanted] * (value * len(rows)) + value * self._sums(wanted, rows)
         exp = np.exp(scores - scores.max())

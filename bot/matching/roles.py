@@ -42,11 +42,10 @@ class RoleReader:
         from the cases alone), read through the domain model's columns."""
         import numpy as np
 
-        known = domain.columns(text)
-        if not known or not len(self.columns):
+        rows = domain.rows(text)
+        if not len(rows) or not len(self.columns):
             scores = self.bias
         else:
-            rows = np.fromiter(sorted(known), dtype=np.int32, count=len(known))
             at = np.minimum(self.columns.searchsorted(rows), len(self.columns) - 1)
             hit = at[self.columns[at] == rows]
             scores = self.bias + self.weights[hit].sum(axis=0) / math.sqrt(len(rows))
