@@ -81,7 +81,8 @@ class Responder:
     def __init__(self, kb: KnowledgeBase, *, matcher: Matcher | None = None,
                  rules: EscalationRules | None = None, guide: Guide | None = None,
                  domain: DomainModel | None = None, fitted: Fitted | None = None,
-                 meeting: MeetingModel | None = None, roles: RoleReader | None = None) -> None:
+                 meeting: MeetingModel | None = None, roles: RoleReader | None = None,
+                 finder: GuideFinder | None = None) -> None:
         self.kb = kb
         self.domain = domain
         self.roles = roles
@@ -89,7 +90,7 @@ class Responder:
         self.matcher = matcher or Matcher(kb)
         self.rules = rules
         self.guide = guide or Guide()
-        self.finder = GuideFinder(self.guide)
+        self.finder = finder if finder is not None and finder.guide is self.guide else GuideFinder(self.guide)
         # The coordinating role of the routing rules; without rules, the ladder's name for it.
         self.coordinator = rules.coordinator if rules is not None else COORDINATOR_STEP
         self.planner = Planner(kb=kb, rules=rules, finder=self.finder, coordinator=self.coordinator,

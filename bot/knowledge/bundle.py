@@ -51,6 +51,14 @@ class KnowledgeBundle:
         return train(self.kb, self.guide)
 
     @cached_property
+    def finder(self):
+        """What reads activities, conditions and other authorities in a question (kept by the
+        bundle cache: building its term sets is a large part of a cold start)."""
+        from bot.matching.checklist import GuideFinder
+
+        return GuideFinder(self.guide)
+
+    @cached_property
     def roles(self):
         """The role reader, learned from the cases and phrasings (None without cases.yaml)."""
         from bot.matching.roles import train
@@ -63,4 +71,4 @@ class KnowledgeBundle:
 
         install(self.catalog)
         return Responder(self.kb, matcher=self.matcher, rules=self.rules, guide=self.guide, domain=self.domain,
-                         roles=self.roles)
+                         roles=self.roles, finder=self.finder)

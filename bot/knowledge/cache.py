@@ -84,6 +84,7 @@ def load_bundle(knowledge_dir: Path, routing_file: Path | None) -> KnowledgeBund
     bundle.matcher  # noqa: B018 - build the search index so that it is cached too
     bundle.domain  # noqa: B018 - and fit the domain classifier
     bundle.roles  # noqa: B018 - and the role reader
+    bundle.finder  # noqa: B018 - and the activity finder's term sets
     if target is not None:
         _store(bundle, target)
     return bundle
