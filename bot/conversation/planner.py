@@ -75,6 +75,10 @@ class Planner:
         unique = list(dict.fromkeys(r for r in roles if r != self.coordinator))
         return [*unique, self.coordinator]
 
+    def _join(self, roles: list[str], more: list[str]) -> list[str]:
+        """`roles` (coordinator last) with `more` added before the coordinator, each once."""
+        return [*dict.fromkeys([*roles[:-1], *more]), self.coordinator]
+
     def _said(self, words, text: str) -> bool:
         return bool(self.rules is not None and words(text))
 
@@ -140,7 +144,7 @@ class Planner:
         else:
             return None
         # The authorities of the activities and topics, and those the role reader adds.
-        joined = [*dict.fromkeys([*every[:-1], *learned]), self.coordinator]
+        joined = self._join(every, learned)
         # Authorities the question brings up beyond the one whose article answers it: "how do I
         # apply for outdoor seating for my café" brings up none; "... and a sign on the facade" one.
         answering = self.kb.articles[match.topic].role if answered and match.topic in self.kb.articles else None
@@ -161,7 +165,7 @@ class Planner:
                         if not i.applies and i.convene and i.condition in self.finder.former_use]
             if premises:
                 premised = self._roles([*checklist.convened_topics(), *premises])
-                convene = [*dict.fromkeys([*premised[:-1], *learned]), self.coordinator]
+                convene = self._join(premised, learned)
         return Undertaking(checklist, topic, topics, convene, features, authorities=len(joined) - 1,
                            context=match.action != "out_of_scope" or plans or running or business, plans=plans,
                            running=running)

@@ -312,17 +312,24 @@ def _inside(inside: list[tuple[str, float]], outside: list[tuple[str, float]], c
     (`inside`: text and weight) against `outside`'s, on the same unit vectors; a large base's topic
     texts are sampled (every n-th, with n times the weight) so that fitting stays a matter of seconds."""
     import numpy as np
-    from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
     step = max(1, len(inside) // INSIDE_SAMPLE)
     docs = [(text, weight * step, 1) for text, weight in inside[::step]]
     docs += [(text, weight, 0) for text, weight in outside]
-    read = [columns(text) for text, _, _ in docs]
-    indptr = np.cumsum([0, *(len(c) for c in read)])
-    values = np.concatenate([np.full(len(c), 1.0 / math.sqrt(len(c) or 1)) for c in read])
-    x = csr_matrix((values, np.concatenate(read), indptr), shape=(len(docs), size))
+    x = unit_rows([columns(text) for text, _, _ in docs], size)
     model = LogisticRegression(C=c_value, solver="liblinear", dual=True, max_iter=1000, random_state=0)
     model.fit(x, [label for _, _, label in docs], sample_weight=[weight for _, weight, _ in docs])
     return model.coef_[0].astype(np.float32), float(model.intercept_[0])
 
+
+def unit_rows(read: list, size: int):
+    """A sparse matrix (scipy, while the bundle is built) with one row per text: its columns
+    (int32 arrays), each worth 1/sqrt(how many), so every text is a unit vector."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    indptr = np.cumsum([0, *(len(c) for c in read)])
+    values = np.concatenate([np.full(len(c), 1.0 / math.sqrt(len(c) or 1)) for c in read])
+    return csr_matrix((values, np.concatenate(read).astype(np.int32), indptr.astype(np.int32)),
+                      shape=(len(read), size))

@@ -62,8 +62,9 @@ def train(kb, domain, *, coordinator: str | None, phrasing_weight: float | None 
     phrasing_weight = PHRASING_WEIGHT if phrasing_weight is None else phrasing_weight
     c_value = C_VALUE if c_value is None else c_value
     import numpy as np
-    from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
+
+    from bot.matching.domain import unit_rows
 
     texts = [case.q for case in kb.cases]
     needs = [set(case.roles) - {coordinator} for case in kb.cases]
@@ -74,13 +75,10 @@ def train(kb, domain, *, coordinator: str | None, phrasing_weight: float | None 
         needs.append(set() if role == coordinator else {role})
         weights.append(phrasing_weight)
     roles = tuple(sorted({role for need in needs for role in need}))
-    read = [np.fromiter(sorted(domain.columns(text)), dtype=np.int32) for text in texts]
+    read = [domain.rows(text) for text in texts]
     seen = np.unique(np.concatenate(read)) if read else np.zeros(0, dtype=np.int32)
-    local = [seen.searchsorted(columns) for columns in read]  # each text's columns among those seen
-    indptr = np.cumsum([0, *(len(c) for c in local)])
-    values = np.concatenate([np.full(len(c), 1.0 / math.sqrt(len(c) or 1)) for c in local])
-    x = csr_matrix((values, np.concatenate(local).astype(np.int32), indptr.astype(np.int32)),
-                   shape=(len(texts), len(seen)))
+    # Each text's columns among those seen.
+    x = unit_rows([seen.searchsorted(columns) for columns in read], len(seen))
     coef = np.zeros((len(seen), len(roles) + 1), dtype=np.float32)
     bias = np.zeros(len(roles) + 1, dtype=np.float32)
     cases = len(kb.cases)
