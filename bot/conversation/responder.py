@@ -142,9 +142,13 @@ class Responder:
         fitted = self.fitted
         if self.domain is None or not fitted.fitted or not match.scores:
             return match
-        if match.action == "clarify" and match.unknown == 0 and match.known <= 2:
-            return match  # every word is the knowledge base's own ("lov?"): ask which one was meant
         posterior = self.domain.posterior(text, [topic for topic, _ in match.scores[:CANDIDATES]])
+        if match.action == "clarify" and match.unknown == 0 and match.known <= 2 \
+                and posterior.get("outside", 0.0) < IN_DOMAIN:
+            # Every word is the knowledge base's own ("lov?"): ask which one was meant, unless the
+            # second reader reads the words as being about something else ("how old are you",
+            # "tack för hjälpen": common words the articles also use).
+            return match
         reading = read(match, posterior, activity=bool(findings.activities), authority=bool(findings.authorities))
         probability = round(fitted.probability(reading.features), 3)
         best = reading.best
