@@ -174,7 +174,9 @@ class Responder:
         if findings.activities:  # ... and so is a business, unless the second reader is sure it is not
             return reader.probability() >= OUTSIDE_FLOOR
         if findings.stated and self.planner.threatens(text, findings):
-            return True  # ... and so is an authority's decision against one ("vite", "återkallat")
+            # ... and so is an authority's decision against one ("vite", "återkallat"), unless the
+            # second reader is sure it is about something else (a stolen bike to report)
+            return reader.probability() >= OUTSIDE_FLOOR
         return self.domain is not None and reader.probability() >= IN_DOMAIN
 
     def _from_plan(self, plan: Plan, match: Match) -> Reply:
