@@ -66,6 +66,8 @@ def with_reader(base: KnowledgeBundle, config: dict, *, kb=None, outside=None) -
         outside = outside if outside is not None else domain.load_corpus(Path(config["outside_file"]))
         del config["outside_file"]
     bundle.__dict__["domain"] = domain.train(bundle.kb, bundle.guide, outside=outside, **config)
+    # The role reader reads the second reader's columns: learned again with this one.
+    bundle.__dict__.pop("roles", None)
     return bundle
 
 
@@ -73,7 +75,7 @@ def responder(bundle: KnowledgeBundle, result: dict) -> Responder:
     fitted, meeting = fit_understanding.models(result)
     install(bundle.catalog)
     return Responder(bundle.kb, matcher=bundle.matcher, rules=bundle.rules, guide=bundle.guide,
-                     domain=bundle.domain, fitted=fitted, meeting=meeting)
+                     domain=bundle.domain, fitted=fitted, meeting=meeting, roles=bundle.roles, finder=bundle.finder)
 
 
 def measure_on(bundle: KnowledgeBundle, result: dict, questions: list[dict], cases: dict) -> dict:
