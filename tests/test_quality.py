@@ -67,7 +67,10 @@ def test_no_test_question_was_copied_into_what_lotsen_learns_from():
 
 @pytest.mark.parametrize("name, line", [
     ("topic_accuracy", 0.95),  # right article, in-scope questions
-    ("oos_refused", 0.93),  # off-topic questions refused
+    # Off-topic questions refused: 0.935 on test at the end of the seventh session, 0.953 after the
+    # eighth's out-of-domain lines (other authorities, a private person's health and household, IT,
+    # chit-chat, words used in another sense); the line is the issue's.
+    ("oos_refused", 0.95),
     ("escalated", 0.95),  # multi-authority cases offered a joint meeting
     ("role_recall", 0.95),
     # The role reader (knowledge/cases.yaml, 2026-11-30, seventh session) convenes from what the
