@@ -170,6 +170,41 @@ def test_a_business_named_in_passing_does_not_make_an_off_topic_question_the_ser
     assert r._in_domain(text, judged, findings)
 
 
+def test_a_decision_against_something_is_the_services_only_when_the_reader_allows_it(monkeypatch):
+    """"Someone stole my moped, how do I report it?" speaks of a police report and of something
+    the person owns (the words a dispute is read from), but the second reader is sure it is about
+    something else: Polisen is named, not a dispute convened."""
+    from bot.conversation import responder as module
+
+    r = responder()
+    text = "Någon har stulit min moped utanför stationen i natt, hur polisanmäler jag det?"
+    findings = r.finder.find(text)
+    judged = r._judge(text, r.matcher.match(text), findings)
+    assert findings.stated and r.planner.threatens(text, findings) and judged.action == "out_of_scope"
+    assert not r._in_domain(text, judged, findings)
+    reply = r.respond(text)
+    assert reply.action == "out_of_scope" and reply.reason == "other_authority" and not reply.roles
+
+    class Unsure:  # the same words with the reader less sure: a decision against a business
+        def probability(self, text, candidates=()):
+            return module.OUTSIDE_FLOOR
+
+    monkeypatch.setattr(r, "domain", Unsure())
+    assert r._in_domain(text, judged, findings)
+
+
+def test_a_short_question_is_asked_back_only_when_it_reads_as_the_services():
+    """Every word is the knowledge base's own in both; "lov?" may be any of the permits, while the
+    second reader puts "what is your age" outside: it is refused, not offered topics."""
+    r = responder()
+    for text in ("lov?", "what is your age"):
+        match = r.matcher.match(text)
+        assert match.action == "clarify" and match.unknown == 0 and match.known <= 2
+    assert r.respond("lov?").action == "clarify"
+    reply = r.respond("what is your age")
+    assert reply.action == "out_of_scope" and not reply.alternatives
+
+
 def test_without_fitted_numbers_the_matcher_decides(tmp_path: Path):
     assert load_fitted(tmp_path / "missing.json") == Fitted()
     (tmp_path / "old.json").write_text(json.dumps({"features": ["other"], "weights": [1.0]}), encoding="utf-8")
