@@ -9,7 +9,10 @@ from tests.dialogue_support import driver  # noqa: F401 (driver: a fixture)
 from tests.test_dialogue_navigator import conversation
 
 THREAT = "Miljökontoret har förelagt vår bilverkstad att sluta lacka bilar och hotar med vite. Vad gör vi?"
-APPEAL = "Hur överklagar man ett avslag på en ansökan?"
+# The appeal of the municipality's decision. (Without "kommunens", "ett avslag på en ansökan" reads to
+# the second reader like the residents' appeals in the out-of-domain corpus (färdtjänst,
+# försörjningsstöd) since 2026-11-30, and the decision refuses it at 0.66.)
+APPEAL = "Hur överklagar jag kommunens avslag på min ansökan?"
 
 
 def test_a_decision_that_threatens_the_business_is_offered_a_case_with_the_deciding_authority(driver):
